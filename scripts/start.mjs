@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm start`: builds and launches the desktop app. Where the Electron binary is missing (offline
+// machines cannot download it), it says so in one message and names browser mode instead.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildMain, buildRenderer } from './build.mjs';
+import { findElectronBinary } from './electron-binary.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const electron = findElectronBinary(root);
+if (!electron.ok) {
+  console.error(
+    `U-Net Studio cannot start the desktop app: ${electron.reason}.\n` +
+      `Run "npm run serve" instead: it starts the same app in your browser (the URL it prints includes the access token).\n` +
+      `To get the desktop app, run "npm install" again on a machine that can download Electron, or "npx electron-builder" there.`,
+  );
+  process.exit(1);
+}
+try {
+  await buildRenderer({ ifStale: true });
+  await buildMain({ ifStale: true });
+} catch (error) {
+  console.error(`U-Net Studio: build failed: ${error.message}`);
+  process.exit(1);
+}
+const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ELECTRON_ENABLE_SECURITY_WARNINGS: 'true' } });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
