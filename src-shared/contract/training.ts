@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { defineService, event, method } from './define';
+import type { JobInfo } from './jobs';
+import type { TrainingBackend } from './system';
+
+export const PRESET_NAMES = ['paper', 'fast', 'tiny'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/**
+ * What a user may set for a training run. Anything left out comes from the preset; the full,
+ * resolved configuration is recorded with the run.
+ */
+export const trainOptionsSchema = z.object({
+  preset: z.enum(PRESET_NAMES).default('fast'),
+  depth: z.number().int().min(1).max(6).optional(),
+  baseChannels: z.number().int().min(1).max(128).optional(),
+  tile: z.number().int().min(16).max(2048).optional(),
+  steps: z.number().int().min(1).max(1_000_000).optional(),
+  minutes: z.number().positive().max(100_000).optional(),
+  learningRate: z.number().positive().max(1).optional(),
+  optimizer: z.enum(['sgd', 'adam']).optional(),
+  momentum: z.number().min(0).max(0.9999).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  w0: z.number().min(0).max(1000).optional(),
+  sigma: z.number().positive().max(1000).optional(),
+  elastic: z.boolean().optional(),
+  validateEvery: z.number().int().min(1).max(100_000).optional(),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
+});
+export type TrainOptions = z.input<typeof trainOptionsSchema>;
+
+export interface PresetInfo {
+  name: PresetName;
+  description: string;
+  depth: number;
+  baseChannels: number;
+  tile: number;
+  outputTile: number;
+  steps: number;
+  learningRate: number;
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  /** Parameters of the network, for the UI. */
+  parameters: number;
+}
+
+/** Live numbers of a training job, carried in `JobInfo.data` and as `training.progress` events. */
+export interface TrainProgressInfo {
+  runId: number;
+  step: number;
+  totalSteps: number;
+  loss: number;
+  validation?: { loss: number; iou: number };
+  tilesPerSecond: number;
+  etaSeconds: number;
+  elapsedSeconds: number;
+  backend?: TrainingBackend;
+}
+
+export const trainingService = defineService({
+  methods: {
+    presets: method().returns<PresetInfo[]>(),
+    /** Starts training on a data set's train split (validation split scored as it goes). */
+    start: method(
+      z.object({
+        datasetId: z.number().int().positive(),
+        name: z.string().max(200).optional(),
+        options: trainOptionsSchema.default({ preset: 'fast', backend: 'auto' }),
+      }),
+    ).returns<{ job: JobInfo; runId: number }>(),
+    /** Continues an interrupted or cancelled run from its latest checkpoint. */
+    resume: method(z.object({ runId: z.number().int().positive() })).returns<{ job: JobInfo; runId: number }>(),
+  },
+  events: {
+    progress: event<TrainProgressInfo>(),
+  },
+});
