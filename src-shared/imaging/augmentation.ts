@@ -1,0 +1,107 @@
+import { UnetError } from '../contract/errors';
+import { createAffineField } from './affine';
+import { dihedral, dihedralSize } from './dihedral';
+import { addFields, createElasticField } from './elastic-deformation';
+import { DEFAULT_INTENSITY_OPTIONS, intensityAugment, type IntensityOptions } from './intensity-augmentation';
+import type { Rng } from './rng';
+import type { DisplacementField } from './types';
+import { assertImageSize, assertLength, assertPositiveInt } from './validate';
+import { warpImage, warpNearest, type Interpolation } from './warp';
+
+export { createElasticField, createZeroField, addFields } from './elastic-deformation';
+export { warpImage, warpNearest } from './warp';
+export { dihedral, dihedralInverse, invertDihedral, dihedralSize } from './dihedral';
+export { rotate, rotateNearest, shift, createAffineField } from './affine';
+export { intensityAugment, DEFAULT_INTENSITY_OPTIONS } from './intensity-augmentation';
+
+/** One training sample: HWC image, class map and loss weights of the same width x height. */
+export interface AugmentSample {
+  image: Float32Array;
+  classMap: Uint8Array;
+  weights: Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+export interface AugmentOptions {
+  /** Random elastic deformation (the paper's main augmentation). */
+  elastic: boolean;
+  /** Std of the grid displacements in pixels (paper: 10). */
+  elasticSigma: number;
+  /** Nodes per side of the displacement grid (paper: 3). */
+  elasticGrid: number;
+  /** One of the 8 flips/quarter turns, uniformly. */
+  flipsRotations: boolean;
+  /** Rotation by a uniform random angle (mirrored borders). */
+  rotation: boolean;
+  /** Random gamma, contrast, brightness and noise on the image. */
+  intensity: boolean;
+  /** Ranges of the gray-value variations (default DEFAULT_INTENSITY_OPTIONS). */
+  intensityOptions?: IntensityOptions;
+  /** Image resampling (labels and weights always use nearest neighbour). Default bicubic. */
+  interpolation?: Interpolation;
+}
+
+export const DEFAULT_AUGMENT_OPTIONS: AugmentOptions = {
+  elastic: true,
+  elasticSigma: 10,
+  elasticGrid: 3,
+  flipsRotations: true,
+  rotation: true,
+  intensity: true,
+};
+
+function checkSample(sample: AugmentSample): void {
+  assertImageSize(sample.width, sample.height);
+  assertPositiveInt(sample.channels, 'channels');
+  const n = sample.width * sample.height;
+  assertLength(sample.image, n * sample.channels, 'image');
+  assertLength(sample.classMap, n, 'classMap');
+  assertLength(sample.weights, n, 'weights');
+}
+
+/**
+ * Augments a sample, deterministically for a given rng state. Order: dihedral transform (exact), then one warp
+ * with the superposed rotation and elastic fields (image bicubic, class map and weights nearest neighbour, all
+ * mirrored at the borders), then gray-value variations. Returns new arrays; the input is not modified.
+ * Random draws: k (if flipsRotations), angle (if rotation), elastic grid (if elastic), intensity (if intensity).
+ */
+export function augmentSample(sample: AugmentSample, rng: Rng, options: AugmentOptions = DEFAULT_AUGMENT_OPTIONS): AugmentSample {
+  checkSample(sample);
+  if (options.elastic && !(options.elasticSigma >= 0 && Number.isFinite(options.elasticSigma))) {
+    throw new UnetError('INVALID_ARGUMENT', `elasticSigma must be >= 0, got ${options.elasticSigma}`);
+  }
+  let { image, classMap, weights, width, height } = sample;
+  const { channels } = sample;
+
+  if (options.flipsRotations) {
+    const k = rng.int(8);
+    image = dihedral(image, width, height, channels, k);
+    classMap = dihedral(classMap, width, height, 1, k);
+    weights = dihedral(weights, width, height, 1, k);
+    ({ width, height } = dihedralSize(width, height, k));
+  }
+
+  let field: DisplacementField | null = null;
+  if (options.rotation) field = createAffineField(width, height, { angle: rng.uniform(0, 2 * Math.PI) });
+  if (options.elastic) {
+    const elastic = createElasticField(width, height, rng, { gridSize: options.elasticGrid, sigma: options.elasticSigma });
+    field = field ? addFields(field, elastic, field) : elastic;
+  }
+  if (field) {
+    image = warpImage(image, width, height, channels, field, undefined, options.interpolation ?? 'bicubic');
+    classMap = warpNearest(classMap, width, height, field);
+    weights = warpNearest(weights, width, height, field);
+  }
+
+  if (options.intensity) {
+    // Copy first when nothing above produced a fresh image, so the caller's array stays untouched.
+    const target = image === sample.image ? new Float32Array(image.length) : image;
+    image = intensityAugment(image, rng, options.intensityOptions ?? DEFAULT_INTENSITY_OPTIONS, target);
+  }
+  if (image === sample.image) image = image.slice();
+  if (classMap === sample.classMap) classMap = classMap.slice();
+  if (weights === sample.weights) weights = weights.slice();
+  return { image, classMap, weights, width, height, channels };
+}

@@ -1,0 +1,75 @@
+import { UnetError } from '../contract/errors';
+import type { Rng } from './rng';
+import { assertLength } from './validate';
+
+/**
+ * Gray-value variations for normalised images (roughly 0..1). Each option is the largest change drawn; 0 turns
+ * that variation off. Draw order (always all four, so the stream stays aligned): gamma, contrast, brightness, noise.
+ */
+export interface IntensityOptions {
+  /** gamma = exp(u), u uniform in [-gamma, gamma]; applied as sign(v) |v|^gamma. */
+  gamma: number;
+  /** contrast factor 1 + u, u uniform in [-contrast, contrast], about the image mean. */
+  contrast: number;
+  /** additive offset uniform in [-brightness, brightness]. */
+  brightness: number;
+  /** Gaussian noise with a standard deviation uniform in [0, noise]. */
+  noise: number;
+}
+
+export const DEFAULT_INTENSITY_OPTIONS: IntensityOptions = { gamma: 0.2, contrast: 0.2, brightness: 0.1, noise: 0.03 };
+
+export interface IntensityParams {
+  gamma: number;
+  contrast: number;
+  brightness: number;
+  noiseStd: number;
+}
+
+/** Missing options take their DEFAULT_INTENSITY_OPTIONS value. */
+export function drawIntensityParams(rng: Rng, partial: Partial<IntensityOptions> = {}): IntensityParams {
+  const options = { ...DEFAULT_INTENSITY_OPTIONS, ...partial };
+  for (const [name, v] of Object.entries(options)) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new UnetError('INVALID_ARGUMENT', `${name} must be >= 0, got ${v}`);
+  }
+  const gamma = Math.exp(rng.uniform(-options.gamma, options.gamma));
+  const contrast = 1 + rng.uniform(-options.contrast, options.contrast);
+  const brightness = rng.uniform(-options.brightness, options.brightness);
+  const noiseStd = rng.uniform(0, options.noise);
+  return { gamma, contrast, brightness, noiseStd };
+}
+
+/** Applies fixed gray-value parameters; the noise (if any) is drawn from rng. */
+export function applyIntensity(
+  data: Float32Array,
+  params: IntensityParams,
+  rng: Rng,
+  out?: Float32Array,
+): Float32Array {
+  const n = data.length;
+  const result = out ?? new Float32Array(n);
+  assertLength(result, n, 'out');
+  const { gamma, contrast, brightness, noiseStd } = params;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    const g = gamma === 1 ? v : v >= 0 ? Math.pow(v, gamma) : -Math.pow(-v, gamma);
+    result[i] = g;
+    mean += g;
+  }
+  mean = n > 0 ? mean / n : 0;
+  const offset = mean - contrast * mean + brightness;
+  for (let i = 0; i < n; i++) result[i] = contrast * result[i] + offset;
+  if (noiseStd > 0) for (let i = 0; i < n; i++) result[i] += noiseStd * rng.normal();
+  return result;
+}
+
+/** Random gamma, contrast, brightness and noise; `out` may be `data` (in place). */
+export function intensityAugment(
+  data: Float32Array,
+  rng: Rng,
+  options: Partial<IntensityOptions> = DEFAULT_INTENSITY_OPTIONS,
+  out?: Float32Array,
+): Float32Array {
+  return applyIntensity(data, drawIntensityParams(rng, options), rng, out);
+}

@@ -1,0 +1,23 @@
+/** Shared array types of the imaging toolkit. Images are row-major; multi-channel images are HWC (interleaved). */
+
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
+
+/** Arrays that hold instance or class labels (0 = none). */
+export type LabelArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;
+
+/** A per-pixel displacement field: the output pixel (x, y) samples the source at (x + dx, y + dy). */
+export interface DisplacementField {
+  width: number;
+  height: number;
+  dx: Float32Array;
+  dy: Float32Array;
+}
