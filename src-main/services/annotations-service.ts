@@ -1,0 +1,49 @@
+import type { annotationsService } from '../../src-shared/contract/annotations';
+import type { ServiceImpl } from '../../src-shared/contract/define';
+import type { AnnotationData, AnnotationSaveResult, AnnotationSource } from '../../src-shared/contract/records';
+import type { StoreContext } from '../store/store-context';
+
+export function createAnnotationsService(ctx: StoreContext): ServiceImpl<typeof annotationsService> {
+  const announce = (result: AnnotationSaveResult, source: AnnotationSource): AnnotationSaveResult => {
+    if (!result.unchanged) {
+      const image = ctx.workspace.store.images.get(result.imageId);
+      ctx.bus.emit('annotations.saved', { imageId: result.imageId, datasetId: image.datasetId, version: result.version, source });
+    }
+    return result;
+  };
+  return {
+    get({ imageId, version }): AnnotationData {
+      const store = ctx.workspace.store;
+      const image = store.images.get(imageId);
+      const found = version === undefined ? store.annotations.latest(imageId) : store.annotations.version(imageId, version);
+      if (found) {
+        const { id: _id, ...data } = found;
+        return data;
+      }
+      const pixels = image.width * image.height;
+      return {
+        imageId,
+        version: 0,
+        width: image.width,
+        height: image.height,
+        classMap: new Uint8Array(pixels),
+        instanceMap: new Uint32Array(pixels),
+        createdAt: null,
+        author: null,
+        source: null,
+      };
+    },
+    save({ imageId, baseVersion, classMap, instanceMap, author, message }) {
+      const result = ctx.workspace.store.annotations.save(imageId, { classMap, instanceMap, baseVersion, author, message, source: 'paint' });
+      return announce(result, 'paint');
+    },
+    history({ imageId }) {
+      const store = ctx.workspace.store;
+      store.images.get(imageId);
+      return store.annotations.history(imageId);
+    },
+    restore({ imageId, version, baseVersion, author }) {
+      return announce(ctx.workspace.store.annotations.restore(imageId, version, { baseVersion, author }), 'restore');
+    },
+  };
+}

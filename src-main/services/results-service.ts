@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceImpl } from '../../src-shared/contract/define';
+import { UnetError } from '../../src-shared/contract/errors';
+import type { resultsService } from '../../src-shared/contract/results';
+import { evaluationsCsv } from '../store/evaluation-csv';
+import type { StoreContext } from '../store/store-context';
+
+export function createResultsService(ctx: StoreContext): ServiceImpl<typeof resultsService> {
+  return {
+    predictions({ runId }) {
+      return ctx.workspace.store.results.predictions(runId);
+    },
+    evaluations({ runId, split, metrics }) {
+      return ctx.workspace.store.results.evaluations(runId, { split, metrics });
+    },
+    compare({ runIds, split, metrics }) {
+      return ctx.workspace.store.results.compare([...new Set(runIds)], { split, metrics });
+    },
+    exportCsv({ runIds, split, metrics }) {
+      const store = ctx.workspace.store;
+      const ids = [...new Set(runIds)];
+      const runs = ids.map((id) => ({ id, name: store.runs.summary(id).name, table: store.results.evaluations(id, { split, metrics }) }));
+      const columns = metrics ?? [...new Set(runs.flatMap((r) => r.table.metrics))].sort();
+      const { csv, rows } = evaluationsCsv(runs, columns);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = path.join(store.exportsDir, `results-run-${ids.slice(0, 10).join('-')}-${stamp}.csv`);
+      try {
+        writeFileSync(file, csv);
+      } catch (error) {
+        throw new UnetError('IO_ERROR', `cannot write ${file}: ${(error as Error).message}`);
+      }
+      return { path: file, csv, rows };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { ServiceImpl } from '../../src-shared/contract/define';
+import type { runsService } from '../../src-shared/contract/runs';
+import type { StoreContext } from '../store/store-context';
+
+export function createRunsService(ctx: StoreContext): ServiceImpl<typeof runsService> {
+  return {
+    list({ datasetId, status, offset, limit }) {
+      return ctx.workspace.store.runs.list({ datasetId, status, offset, limit });
+    },
+    get({ id }) {
+      return ctx.workspace.store.runs.get(id);
+    },
+    curves({ id, fromStep, maxPoints }) {
+      return ctx.workspace.store.runs.curves(id, { fromStep, maxPoints });
+    },
+    checkpoints({ id }) {
+      return ctx.workspace.store.runs.checkpoints(id);
+    },
+    interrupted() {
+      return ctx.workspace.store.runs.interrupted();
+    },
+    update({ id, name, notes }) {
+      const run = ctx.workspace.store.runs.update(id, { name, notes });
+      ctx.bus.emit('runs.changed', { id, status: run.status, reason: 'updated' });
+      return run;
+    },
+    delete({ id }) {
+      const store = ctx.workspace.store;
+      const run = store.runs.summary(id);
+      store.runs.delete(id);
+      ctx.bus.emit('runs.changed', { id, status: run.status, reason: 'deleted' });
+      return { deleted: 1 };
+    },
+  };
+}

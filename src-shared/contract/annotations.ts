@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineService, event, method } from './define';
+import { rowId, type AnnotationData, type AnnotationSaveResult, type AnnotationSource, type AnnotationVersionInfo } from './records';
+
+export interface AnnotationsSaved {
+  imageId: number;
+  datasetId: number;
+  version: number;
+  source: AnnotationSource;
+}
+
+export const annotationsService = defineService({
+  methods: {
+    /** The latest version, or the one asked for; version 0 with empty maps when nothing was saved. */
+    get: method(z.object({ imageId: rowId, version: z.number().int().min(1).optional() })).returns<AnnotationData>(),
+    /**
+     * Saves the maps as a new version; returns once committed to disk. baseVersion is the version
+     * the edit started from (0 = none): if someone saved since, the answer is CONFLICT.
+     */
+    save: method(
+      z.object({
+        imageId: rowId,
+        baseVersion: z.number().int().min(0),
+        classMap: z.instanceof(Uint8Array),
+        instanceMap: z.instanceof(Uint32Array),
+        author: z.string().max(200).default(''),
+        message: z.string().max(2000).default(''),
+      }),
+    ).returns<AnnotationSaveResult>(),
+    /** All versions of an image's annotation, newest first, without the maps. */
+    history: method(z.object({ imageId: rowId })).returns<AnnotationVersionInfo[]>(),
+    /** Makes an earlier version the latest again (as a new version). */
+    restore: method(
+      z.object({ imageId: rowId, version: z.number().int().min(1), baseVersion: z.number().int().min(0).optional(), author: z.string().max(200).default('') }),
+    ).returns<AnnotationSaveResult>(),
+  },
+  events: {
+    saved: event<AnnotationsSaved>(),
+  },
+});

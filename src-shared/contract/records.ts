@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+
+/**
+ * Domain records of the workspace as they cross the API: data sets, images, annotations, runs and
+ * their results. Ids are the store's integer row ids; times are ISO-8601 UTC strings.
+ */
+
+/** Store row ids as they appear in method inputs. */
+export const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A file-system path given by a caller. */
+export const fsPath = z.string().min(1).max(4096);
+
+export const SPLITS = ['train', 'validation', 'test'] as const;
+export type Split = (typeof SPLITS)[number];
+
+/** One entry of a data set's palette. 0 (unlabelled) is implicit; 1 is background; 2.. are classes. */
+export interface ClassDef {
+  value: number;
+  name: string;
+  /** '#rrggbb' */
+  color: string;
+}
+
+export const UNLABELED_CLASS = 0;
+export const BACKGROUND_CLASS = 1;
+export const FIRST_OBJECT_CLASS = 2;
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  description: string;
+  imageCount: number;
+  annotatedCount: number;
+  /** Images per split; `none` counts images in no split. */
+  splitCounts: Record<Split | 'none', number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DatasetDetail extends DatasetSummary {
+  classes: ClassDef[];
+}
+
+/** Result of the last check of an image file against what was recorded at import. */
+export type ImageFileStatus = 'ok' | 'missing' | 'changed';
+
+export interface ImageRecord {
+  id: number;
+  datasetId: number;
+  /** File name (without folders), used for sorting and matching masks. */
+  name: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** sha256 of the file's bytes, hex. */
+  contentHash: string;
+  width: number;
+  height: number;
+  frames: number;
+  channels: number;
+  dtype: string;
+  /** Physical pixel size in micrometres, when the file states it. */
+  pixelSizeUm: number | null;
+  split: Split | null;
+  fileStatus: ImageFileStatus;
+  verifiedAt: string | null;
+  addedAt: string;
+  /** Latest annotation version; 0 when nothing was saved yet. */
+  annotationVersion: number;
+  annotatedAt: string | null;
+}
+
+export interface ImagePage {
+  total: number;
+  offset: number;
+  limit: number;
+  items: ImageRecord[];
+}
+
+export interface ImagePixels {
+  width: number;
+  height: number;
+  channels: number;
+  dtype: string;
+  /** Interleaved (HWC) samples of one frame, or of the requested region. */
+  data: Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array | Int8Array;
+  frame: number;
+  frames: number;
+  /** The region read, in image coordinates (the whole frame when none was asked for). */
+  region: { x: number; y: number; width: number; height: number };
+}
+
+export interface Thumbnail {
+  imageId: number;
+  width: number;
+  height: number;
+  mime: 'image/png';
+  /** PNG file bytes. */
+  data: Uint8Array;
+}
+
+export interface VerifyReport {
+  checked: number;
+  ok: number;
+  /** Files whose bytes differ from the recorded hash. */
+  changed: { id: number; path: string }[];
+  /** Files no longer at their path (and not found elsewhere). */
+  missing: { id: number; path: string }[];
+  /** Missing files found with identical content under one of the search folders. */
+  moved: { id: number; from: string; to: string; updated: boolean }[];
+}
+
+export type AnnotationSource = 'paint' | 'import' | 'restore';
+
+export interface AnnotationData {
+  imageId: number;
+  /** 0 when the image has no annotation yet (the maps are then all zero). */
+  version: number;
+  width: number;
+  height: number;
+  /** 0 = unlabelled, 1 = background, 2.. = classes. */
+  classMap: Uint8Array;
+  /** 0 = none, 1.. = one id per object. */
+  instanceMap: Uint32Array;
+  createdAt: string | null;
+  author: string | null;
+  source: AnnotationSource | null;
+}
+
+export interface AnnotationVersionInfo {
+  id: number;
+  imageId: number;
+  version: number;
+  width: number;
+  height: number;
+  labeledPixels: number;
+  instanceCount: number;
+  /** Pixels per class value. */
+  classCounts: Record<string, number>;
+  source: AnnotationSource;
+  author: string;
+  message: string;
+  restoredFrom: number | null;
+  createdAt: string;
+}
+
+export interface AnnotationSaveResult {
+  imageId: number;
+  version: number;
+  createdAt: string;
+  /** True when the maps equalled the latest version and no new version was written. */
+  unchanged: boolean;
+}
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface CheckpointRecord {
+  id: number;
+  runId: number;
+  step: number;
+  path: string;
+  metricName: string | null;
+  metricValue: number | null;
+  createdAt: string;
+}
+
+export interface RunSummary {
+  id: number;
+  datasetId: number;
+  datasetName: string;
+  name: string;
+  status: RunStatus;
+  backend: string;
+  device: string;
+  seed: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Highest step with a curve point, null before the first. */
+  lastStep: number | null;
+  lastLoss: number | null;
+  error: ErrorInfo | null;
+}
+
+export interface RunImage {
+  imageId: number;
+  imageName: string;
+  split: Split;
+  annotationVersionId: number | null;
+  annotationVersion: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  notes: string;
+  config: Record<string, unknown>;
+  appVersion: string;
+  tfjsVersion: string;
+  versions: Record<string, string>;
+  resumedFrom: number | null;
+  images: RunImage[];
+  checkpointCount: number;
+  lastCheckpoint: CheckpointRecord | null;
+}
+
+export interface CurvePoint {
+  step: number;
+  loss: number | null;
+  /** Validation metrics and other per-step values (valLoss, iou, learningRate...). */
+  metrics: Record<string, number>;
+  elapsedMs: number | null;
+  recordedAt: string;
+}
+
+export interface InterruptedRun {
+  run: RunSummary;
+  lastCheckpoint: CheckpointRecord | null;
+  /** The checkpoint file still exists, so training can resume from it. */
+  resumable: boolean;
+}
+
+export interface PredictionRecord {
+  id: number;
+  runId: number;
+  imageId: number | null;
+  imageName: string | null;
+  inputPath: string;
+  labelsPath: string | null;
+  instancesPath: string | null;
+  probabilitiesPath: string | null;
+  createdAt: string;
+}
+
+export interface EvaluationRow {
+  imageId: number;
+  imageName: string;
+  split: Split | null;
+  /** Metric name -> value; null when undefined for this image. */
+  values: Record<string, number | null>;
+}
+
+export interface EvaluationTable {
+  runId: number;
+  metrics: string[];
+  rows: EvaluationRow[];
+  /** Mean over the images with a defined value. */
+  mean: Record<string, number | null>;
+  /** Number of images with a defined value, per metric. */
+  count: Record<string, number>;
+}
+
+export interface RunComparison {
+  metrics: string[];
+  runs: { runId: number; name: string; status: RunStatus; mean: Record<string, number | null>; count: Record<string, number> }[];
+  /** Images evaluated by at least one run; values[runId][metric]. */
+  images: { imageId: number; imageName: string; values: Record<string, Record<string, number | null>> }[];
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findImportFiles, type FindOptions } from '../../../../src-main/store/import/find-import-files';
+import { defaultImageIo } from '../../../../src-main/store/default-image-io';
+import { tempDir } from '../temp-workspace';
+
+describe('findImportFiles', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const touch = (...parts: string[]) => {
+    const file = path.join(dir.path, ...parts);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'x');
+    return file;
+  };
+  const options = (extra: Partial<FindOptions> = {}): FindOptions => ({
+    masks: true,
+    recursive: false,
+    listImageFiles: defaultImageIo.listImageFiles,
+    isPathAllowed: () => true,
+    ...extra,
+  });
+  const relative = (list: { imagePath: string; maskPath: string | null }[]) =>
+    list.map((c) => [path.relative(dir.path, c.imagePath), c.maskPath && path.relative(dir.path, c.maskPath)]);
+
+  beforeEach(() => {
+    dir = tempDir('unet-find-');
+  });
+  afterEach(() => dir.remove());
+
+  it('pairs images/NAME with masks/NAME or masks/STEM.other-extension', async () => {
+    touch('set', 'images', 'a.tif');
+    touch('set', 'images', 'b.png');
+    touch('set', 'images', 'c.png');
+    touch('set', 'images', 'notes.txt');
+    touch('set', 'masks', 'a.tif');
+    touch('set', 'masks', 'b.tif');
+    const expected = [
+      ['set/images/a.tif', 'set/masks/a.tif'],
+      ['set/images/b.png', 'set/masks/b.tif'],
+      ['set/images/c.png', null],
+    ];
+    expect(relative(await findImportFiles([path.join(dir.path, 'set')], options()))).toEqual(expected);
+    expect(relative(await findImportFiles([path.join(dir.path, 'set', 'images')], options()))).toEqual(expected);
+  });
+
+  it('pairs NAME_mask and NAME-labels files beside their image, keeping orphans as images', async () => {
+    touch('flat', 'x.png');
+    touch('flat', 'x_mask.png');
+    touch('flat', 'y.tif');
+    touch('flat', 'y-labels.tif');
+    touch('flat', 'z_mask.png');
+    expect(relative(await findImportFiles([path.join(dir.path, 'flat')], options()))).toEqual([
+      ['flat/x.png', 'flat/x_mask.png'],
+      ['flat/y.tif', 'flat/y-labels.tif'],
+      ['flat/z_mask.png', null],
+    ]);
+    expect(relative(await findImportFiles([path.join(dir.path, 'flat')], options({ masks: false }))).map((r) => r[0])).toHaveLength(5);
+    expect(relative(await findImportFiles([path.join(dir.path, 'flat', 'x.png')], options()))).toEqual([['flat/x.png', 'flat/x_mask.png']]);
+  });
+
+  it('descends into subfolders only when recursive, skipping masks folders', async () => {
+    touch('tree', 'top.png');
+    touch('tree', 'day1', 'a.png');
+    touch('tree', 'day2', 'images', 'b.png');
+    touch('tree', 'day2', 'masks', 'b.png');
+    touch('tree', 'masks', 'top.png');
+    expect(relative(await findImportFiles([path.join(dir.path, 'tree')], options()))).toEqual([['tree/top.png', null]]);
+    expect(relative(await findImportFiles([path.join(dir.path, 'tree')], options({ recursive: true })))).toEqual([
+      ['tree/top.png', null],
+      ['tree/day1/a.png', null],
+      ['tree/day2/images/b.png', 'tree/day2/masks/b.png'],
+    ]);
+  });
+
+  it('refuses what is not allowed or does not exist, and lists a file once', async () => {
+    const file = touch('once', 'a.png');
+    await expect(findImportFiles([path.join(dir.path, 'missing')], options())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(findImportFiles([file], options({ isPathAllowed: () => false }))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await findImportFiles([path.join(dir.path, 'once'), file], options())).toHaveLength(1);
+    // A masks folder outside the allowed roots is not read.
+    touch('guarded', 'images', 'a.png');
+    touch('guarded', 'masks', 'a.png');
+    const guarded = await findImportFiles([path.join(dir.path, 'guarded', 'images')], options({ isPathAllowed: (p) => !p.endsWith('masks') }));
+    expect(relative(guarded)).toEqual([['guarded/images/a.png', null]]);
+  });
+});
