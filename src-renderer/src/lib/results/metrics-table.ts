@@ -1,0 +1,81 @@
+import type { EvaluationRow, EvaluationTable, Split } from '../../../../src-shared/contract/records';
+import { metricMeta, orderMetrics } from './metric-names';
+
+export type SplitFilter = Split | 'all';
+
+export interface MetricsTableModel {
+  metrics: string[];
+  rows: EvaluationRow[];
+  /** Mean of each metric over the rows shown that have a value (undefined values are left out, not zeros). */
+  mean: Record<string, number | null>;
+  count: Record<string, number>;
+}
+
+export interface TableSort {
+  /** A metric name, or 'name' for the image name. */
+  key: string;
+  descending: boolean;
+}
+
+export function meanOf(rows: readonly EvaluationRow[], metric: string): { mean: number | null; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (const row of rows) {
+    const v = row.values[metric];
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return { mean: count > 0 ? sum / count : null, count };
+}
+
+/**
+ * The per-image table as shown: rows of one split (or all), sorted, with means recomputed over the
+ * rows shown so the mean row always matches the rows above it.
+ */
+export function buildMetricsTable(table: EvaluationTable, split: SplitFilter = 'all', sort: TableSort = { key: 'name', descending: false }): MetricsTableModel {
+  const metrics = orderMetrics(table.metrics);
+  const rows = table.rows.filter((r) => split === 'all' || r.split === split);
+  rows.sort(compareRows(sort));
+  const mean: Record<string, number | null> = {};
+  const count: Record<string, number> = {};
+  for (const m of metrics) {
+    const s = meanOf(rows, m);
+    mean[m] = s.mean;
+    count[m] = s.count;
+  }
+  return { metrics, rows, mean, count };
+}
+
+function compareRows(sort: TableSort): (a: EvaluationRow, b: EvaluationRow) => number {
+  const sign = sort.descending ? -1 : 1;
+  if (sort.key === 'name') return (a, b) => sign * a.imageName.localeCompare(b.imageName, undefined, { numeric: true });
+  return (a, b) => {
+    const va = a.values[sort.key];
+    const vb = b.values[sort.key];
+    // Images without a value go last whichever the direction.
+    if (va === null || va === undefined) return vb === null || vb === undefined ? 0 : 1;
+    if (vb === null || vb === undefined) return -1;
+    return sign * (va - vb);
+  };
+}
+
+/** The splits present in a table, for the split filter. */
+export function splitsIn(table: EvaluationTable): Split[] {
+  const present = new Set(table.rows.map((r) => r.split).filter((s): s is Split => s !== null));
+  return (['train', 'validation', 'test'] as const).filter((s) => present.has(s));
+}
+
+/** The worst image for a metric, to point the user at failures. */
+export function worstRow(model: MetricsTableModel, metric: string): EvaluationRow | undefined {
+  const better = metricMeta(metric).better;
+  let worst: EvaluationRow | undefined;
+  for (const row of model.rows) {
+    const v = row.values[metric];
+    if (typeof v !== 'number') continue;
+    const w = worst?.values[metric] as number | undefined;
+    if (w === undefined || (better === 'higher' ? v < w : v > w)) worst = row;
+  }
+  return worst;
+}

@@ -1,0 +1,205 @@
+import type { UnetApi } from '../../../../src-shared/contract/index';
+import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
+import type { CurvePoint, DatasetSummary, InterruptedRun } from '../../../../src-shared/contract/records';
+import type { SystemInfo } from '../../../../src-shared/contract/system';
+import type { BackendChoice, PresetInfo, PresetName, TrainProgressInfo } from '../../../../src-shared/contract/training';
+import { mergePoints, progressToPoint } from '../charts/curve-series';
+import { fetchGpuReport, type GpuDoctorReport } from '../settings/gpu-report';
+import { formFromPreset, hasErrors, toTrainOptions, validateTrainForm, type LossDefaults, type TrainForm } from './config-form';
+import { fetchSplitCounts } from './split-counts';
+import { summarizeSplits, type SplitCounts } from './split-summary';
+
+/** Reads the training numbers a job carries in `JobInfo.data`, when it carries them. */
+export function progressFromJob(job: JobInfo): TrainProgressInfo | undefined {
+  const d = job.data;
+  if (!d || typeof d.step !== 'number' || typeof d.runId !== 'number') return undefined;
+  return d as unknown as TrainProgressInfo;
+}
+
+export function isTrainingJob(job: JobInfo): boolean {
+  return /train/i.test(job.kind);
+}
+
+/**
+ * Everything the Train view shows and does, without the view: data set and split summary, the
+ * configuration form, the compute backend, and the live state of the current training job. It lives
+ * as long as the app so that training keeps its charts when the user looks at another view.
+ */
+export class TrainSession {
+  datasets = $state<DatasetSummary[]>([]);
+  datasetId = $state<number | undefined>();
+  splits = $state<SplitCounts | undefined>();
+  presets = $state<PresetInfo[]>([]);
+  form = $state<TrainForm | undefined>();
+  info = $state<SystemInfo | undefined>();
+  gpu = $state<GpuDoctorReport | undefined>();
+  job = $state<JobInfo | undefined>();
+  runId = $state<number | undefined>();
+  progress = $state<TrainProgressInfo | undefined>();
+  points = $state.raw<CurvePoint[]>([]);
+  interrupted = $state<InterruptedRun[]>([]);
+  /** Calls in flight; the view disables its buttons while any is. */
+  pending = $state(0);
+  error = $state<string | undefined>();
+
+  readonly issues = $derived(this.form ? validateTrainForm(this.form) : []);
+  readonly splitSummary = $derived(this.splits ? summarizeSplits(this.splits) : undefined);
+  readonly busy = $derived(this.pending > 0);
+  readonly running = $derived(!!this.job && !isFinished(this.job.status));
+  readonly preset = $derived(this.presets.find((p) => p.name === this.form?.preset));
+  readonly canStart = $derived(
+    !this.running && !this.busy && !!this.form && !hasErrors(this.issues) && !!this.splitSummary?.canTrain,
+  );
+
+  private unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly api: UnetApi) {}
+
+  /** Subscribes to job and progress events; returns the unsubscribe. */
+  attach(): () => void {
+    this.unsubscribe.push(this.api.jobs.onUpdate((job) => this.onJob(job)));
+    this.unsubscribe.push(this.api.training.onProgress((p) => this.onProgress(p)));
+    return () => this.unsubscribe.splice(0).forEach((u) => u());
+  }
+
+  /** Loads data sets, presets, compute info and any training already running (after a reload). */
+  async load(preferred: { datasetId?: number; preset: PresetName; loss: LossDefaults }): Promise<void> {
+    this.error = undefined;
+    await this.guard(async () => {
+      const [datasets, info] = await Promise.all([this.api.datasets.list(), this.api.system.info()]);
+      this.datasets = datasets;
+      this.info = info;
+      if (this.presets.length === 0) this.presets = await this.api.training.presets();
+      if (!this.form && this.presets.length > 0) this.choosePreset(preferred.preset, preferred.loss);
+      const wanted = this.datasetId ?? preferred.datasetId;
+      const id = datasets.find((d) => d.id === wanted)?.id ?? datasets[0]?.id;
+      if (id !== undefined) await this.selectDataset(id);
+      await Promise.all([this.refreshInterrupted(), this.findRunningJob()]);
+    });
+    // The doctor probes files and nvidia-smi: let it answer after the rest is on screen.
+    fetchGpuReport(this.api).then(
+      (report) => (this.gpu = report),
+      () => (this.gpu = undefined),
+    );
+  }
+
+  async selectDataset(id: number): Promise<void> {
+    this.datasetId = id;
+    const dataset = this.datasets.find((d) => d.id === id);
+    this.splits = undefined;
+    if (!dataset) return;
+    await this.guard(async () => {
+      const counts = await fetchSplitCounts(this.api, dataset);
+      if (this.datasetId === id) this.splits = counts;
+    });
+  }
+
+  choosePreset(name: PresetName, loss: LossDefaults): void {
+    const preset = this.presets.find((p) => p.name === name) ?? this.presets[0];
+    if (!preset) return;
+    this.form = formFromPreset(preset, loss, this.form?.seed ?? 1);
+  }
+
+  async start(backend: BackendChoice): Promise<number | undefined> {
+    if (!this.canStart || !this.form || this.datasetId === undefined) return undefined;
+    this.error = undefined;
+    return this.guard(async () => {
+      const { job, runId } = await this.api.training.start({ datasetId: this.datasetId!, options: toTrainOptions(this.form!, backend) });
+      this.follow(job, runId, []);
+      return runId;
+    });
+  }
+
+  async resume(runId: number): Promise<void> {
+    this.error = undefined;
+    await this.guard(async () => {
+      const points = await this.api.runs.curves({ id: runId, maxPoints: 2000 });
+      const { job } = await this.api.training.resume({ runId });
+      this.follow(job, runId, points);
+      await this.refreshInterrupted();
+    });
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.job) return;
+    const id = this.job.id;
+    await this.guard(async () => {
+      this.onJob(await this.api.jobs.cancel({ id }));
+    });
+  }
+
+  async refreshInterrupted(): Promise<void> {
+    this.interrupted = await this.api.runs.interrupted();
+  }
+
+  private follow(job: JobInfo, runId: number, points: CurvePoint[]): void {
+    this.job = job;
+    this.runId = runId;
+    this.progress = undefined;
+    this.points = points;
+    // Events sent before this call returned were not matched to the job: catch up once.
+    this.api.jobs.get({ id: job.id }).then(
+      (latest) => this.onJob(latest),
+      () => undefined,
+    );
+  }
+
+  private async findRunningJob(): Promise<void> {
+    if (this.running) return;
+    const job = (await this.api.jobs.list()).find((j) => isTrainingJob(j) && !isFinished(j.status));
+    const progress = job && progressFromJob(job);
+    if (!job || !progress) return;
+    this.follow(job, progress.runId, await this.api.runs.curves({ id: progress.runId, maxPoints: 2000 }));
+    this.onProgress(progress);
+  }
+
+  onProgress(p: TrainProgressInfo): void {
+    if (p.runId !== this.runId) return;
+    this.progress = p;
+    this.points = mergePoints(this.points, [progressToPoint(p)]);
+  }
+
+  onJob(job: JobInfo): void {
+    if (job.id !== this.job?.id) return;
+    this.job = job;
+    const progress = progressFromJob(job);
+    if (progress) this.onProgress(progress);
+    if (isFinished(job.status)) void this.finish(job);
+  }
+
+  /** The stored curve is the record: replace the live one with it once the job ends. */
+  private async finish(job: JobInfo): Promise<void> {
+    if (job.status === 'failed' && job.error) this.error = `Training failed: ${job.error.message}`;
+    const runId = this.runId;
+    if (runId === undefined) return;
+    await this.guard(async () => {
+      const stored = await this.api.runs.curves({ id: runId, maxPoints: 5000 });
+      if (this.runId === runId && stored.length > 0) this.points = mergePoints(stored, []);
+      await this.refreshInterrupted();
+      this.datasets = await this.api.datasets.list();
+    });
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+    this.pending++;
+    try {
+      return await work();
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      return undefined;
+    } finally {
+      this.pending--;
+    }
+  }
+}
+
+let shared: TrainSession | undefined;
+
+/** The app's one training session, created and subscribed on first use. */
+export function trainSession(): TrainSession {
+  if (!shared) {
+    shared = new TrainSession(window.unet);
+    shared.attach();
+  }
+  return shared;
+}
