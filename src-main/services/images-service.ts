@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { checkImageFile } from '../store/image-file-check';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
@@ -19,14 +19,6 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
 
   /** Reads fail early and clearly when the file is gone, instead of with a decoder error. */
-  async function requireFile(image: ImageRecord): Promise<void> {
-    try {
-      await stat(image.path);
-    } catch {
-      throw new UnetError('NOT_FOUND', `the file of image ${image.id} is missing: ${image.path} (run images.verify to look for it)`, { imageId: image.id, path: image.path });
-    }
-  }
-
   /** Background job: fills the thumbnail cache for freshly imported images, one at a time. */
   function startThumbnails(datasetId: number, ids: number[]): void {
     if (ids.length === 0) return;
@@ -69,13 +61,13 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
     async thumbnail({ id, size }) {
       const ws = ctx.workspace.store;
       const image = ws.images.get(id);
-      await requireFile(image);
+      await checkImageFile(image);
       return loadThumbnail(ctx.io, ws.cacheDir, image, size);
     },
     async read({ id, frame, region }): Promise<ImagePixels> {
       const image = ctx.workspace.store.images.get(id);
       if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
-      await requireFile(image);
+      await checkImageFile(image);
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
       return {
         width: decoded.width,

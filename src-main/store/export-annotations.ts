@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AnnotationExportResult } from '../../src-shared/contract/datasets';
-import { UnetError } from '../../src-shared/contract/errors';
 import type { JobContext } from '../jobs/job-manager';
 import type { ImageIo, LabelPixels } from './image-io';
+import { fsStoreError } from './store-errors';
 import type { Workspace } from './workspace';
 
 
@@ -44,7 +44,7 @@ export async function exportAnnotations(
     mkdirSync(path.join(folder, 'classes'), { recursive: true });
     mkdirSync(path.join(folder, 'instances'), { recursive: true });
   } catch (error) {
-    throw new UnetError('IO_ERROR', `cannot create ${folder}: ${(error as Error).message}`);
+    throw fsStoreError(error, `cannot create ${folder}`);
   }
   const used = new Set<string>();
   const result: AnnotationExportResult = { datasetId, folder, written: 0, skipped: 0 };

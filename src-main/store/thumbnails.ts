@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { ImageRecord, Thumbnail } from '../../src-shared/contract/records';
@@ -86,14 +86,20 @@ export async function loadThumbnail(io: ImageIo, cacheDir: string, image: ImageR
   const decoded = await io.readImage(image.path, { frame: 0, maxPixels: THUMBNAIL_MAX_SAMPLES });
   const rendered = renderThumbnail(decoded, size);
   const data = encodePng(rendered.width, rendered.height, rendered.rgba, rendered.gray);
+  // Write then rename, so a reader never sees half a PNG.
+  const partial = `${file}.${process.pid}.partial`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    // Write then rename, so a reader never sees half a PNG.
-    const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, data);
     renameSync(partial, file);
   } catch {
-    // The cache is an optimisation: a read-only workspace still gets its thumbnail.
+    // The cache is an optimisation: a read-only or full workspace still gets its thumbnail,
+    // and a half-written file does not stay behind taking space.
+    try {
+      unlinkSync(partial);
+    } catch {
+      // Never created.
+    }
   }
   return { imageId: image.id, width: rendered.width, height: rendered.height, mime: 'image/png', data };
 }

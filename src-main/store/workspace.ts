@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { RunSummary, Split } from '../../src-shared/contract/records';
@@ -10,6 +10,7 @@ import { migrate, schemaVersionOf } from './migrate';
 import { SCHEMA_VERSION } from './migrations/index';
 import { ResultsRepository } from './results-repository';
 import { RunsRepository } from './runs-repository';
+import { fsStoreError, mapStoreErrors } from './store-errors';
 
 export const DATABASE_FILE = 'workspace.sqlite';
 export const WORKSPACE_FOLDERS = ['models', 'exports', 'cache'] as const;
@@ -39,11 +40,13 @@ export class Workspace {
     readonly path: string,
     readonly db: Db,
   ) {
-    this.datasets = new DatasetsRepository(db);
-    this.images = new ImagesRepository(db);
-    this.annotations = new AnnotationsRepository(db);
-    this.runs = new RunsRepository(db);
-    this.results = new ResultsRepository(db);
+    // A full disk or a read-only file system reaches callers as DISK_FULL / READ_ONLY, not INTERNAL.
+    const context = `the workspace ${path}`;
+    this.datasets = mapStoreErrors(new DatasetsRepository(db), context);
+    this.images = mapStoreErrors(new ImagesRepository(db), context);
+    this.annotations = mapStoreErrors(new AnnotationsRepository(db), context);
+    this.runs = mapStoreErrors(new RunsRepository(db), context);
+    this.results = mapStoreErrors(new ResultsRepository(db), context);
     const outcome = migrate(db);
     this.migratedFrom = outcome.from;
     this.recoveredRuns = this.runs.recoverInterrupted();
@@ -63,8 +66,10 @@ export class Workspace {
     try {
       mkdirSync(root, { recursive: true });
       for (const folder of WORKSPACE_FOLDERS) mkdirSync(path.join(root, folder), { recursive: true });
+      // SQLite alone would only say "unable to open database file" for a read-only folder or file.
+      for (const target of existsSync(dbFile) ? [root, dbFile] : [root]) accessSync(target, constants.W_OK);
     } catch (error) {
-      throw new UnetError('IO_ERROR', `cannot create workspace folders in ${root}: ${(error as Error).message}`);
+      throw fsStoreError(error, `the workspace ${root} cannot be written`);
     }
     const db = openDatabase(dbFile);
     try {

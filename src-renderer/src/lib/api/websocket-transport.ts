@@ -63,7 +63,11 @@ export class WebSocketTransport implements Transport {
         resolve();
         this.setState('closed');
         for (const id of [...this.pending.keys()]) this.fail(id, 'the connection to the U-Net Studio server was lost');
-        if (!this.closedByUser) setTimeout(() => this.connect(), (this.retryMs = Math.min(this.retryMs * 2, 5000)));
+        if (!this.closedByUser)
+          setTimeout(() => {
+            // close() may have been called while the retry was waiting.
+            if (!this.closedByUser) this.connect();
+          }, (this.retryMs = Math.min(this.retryMs * 2, 5000)));
       });
     });
     socket.addEventListener('message', (event) => this.receive(event.data));
