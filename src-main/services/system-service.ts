@@ -1,5 +1,5 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
-import type { ComputeInfo, SystemInfo } from '../../src-shared/contract/system';
+import type { ComputeInfo, GpuDoctorReport, SystemInfo } from '../../src-shared/contract/system';
 import type { systemService } from '../../src-shared/contract/system';
 import { packageInfo } from '../app/app-info';
 import type { Logger } from '../app/logger';
@@ -8,6 +8,8 @@ export interface SystemServiceDeps {
   mode: SystemInfo['mode'];
   workspacePath: () => string;
   compute: () => ComputeInfo | Promise<ComputeInfo>;
+  /** The GPU doctor's full report (asked again, not cached, when the user asks for it). */
+  gpu: () => Promise<GpuDoctorReport>;
   logger: Logger;
 }
 
@@ -27,6 +29,9 @@ export function createSystemService(deps: SystemServiceDeps): ServiceImpl<typeof
         compute: await deps.compute(),
         workspacePath: deps.workspacePath(),
       } satisfies SystemInfo;
+    },
+    gpu() {
+      return deps.gpu();
     },
     ping({ echo }) {
       return { echo, time: new Date().toISOString() };

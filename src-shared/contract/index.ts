@@ -5,7 +5,9 @@ import { imagesService } from './images';
 import { jobsService } from './jobs';
 import { resultsService } from './results';
 import { runsService } from './runs';
+import { segmentationService } from './segmentation';
 import { systemService } from './system';
+import { trainingService } from './training';
 import { workspaceService } from './workspace';
 
 /**
@@ -22,6 +24,8 @@ export const contract = {
   annotations: annotationsService,
   runs: runsService,
   results: resultsService,
+  training: trainingService,
+  segmentation: segmentationService,
 } satisfies ContractDef;
 
 export type Contract = typeof contract;
@@ -39,3 +43,5 @@ export type * from './images';
 export type * from './annotations';
 export type * from './runs';
 export type * from './results';
+export type * from './training';
+export type * from './segmentation';

@@ -14,6 +14,26 @@ export interface ComputeInfo {
   notes: string[];
 }
 
+/** One thing the GPU doctor checked, in words a user can act on. */
+export interface GpuFinding {
+  level: 'ok' | 'warn' | 'error';
+  title: string;
+  detail: string;
+  fix?: string;
+}
+
+/** Which training and inference backends can run here, and why a better one cannot. */
+export interface GpuDoctorReport {
+  training: {
+    active: TrainingBackend;
+    device: string;
+    attempts: { backend: TrainingBackend; available: boolean; reason?: string }[];
+  };
+  inference: { provider: 'cuda' | 'cpu'; reason?: string };
+  findings: GpuFinding[];
+  gpus: { name: string; driver?: string; memoryMiB?: number }[];
+}
+
 export interface SystemInfo {
   appName: string;
   appVersion: string;
@@ -34,6 +54,8 @@ export interface LogEntry {
 export const systemService = defineService({
   methods: {
     info: method().returns<SystemInfo>(),
+    /** The GPU doctor: what training and inference run on here and, for each better option, what is missing. */
+    gpu: method().returns<GpuDoctorReport>(),
     ping: method(z.object({ echo: z.string().max(10_000) })).returns<{ echo: string; time: string }>(),
     recentLogs: method(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 })).returns<LogEntry[]>(),
   },

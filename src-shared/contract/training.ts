@@ -27,6 +27,12 @@ export const trainOptionsSchema = z.object({
   w0: z.number().min(0).max(1000).optional(),
   sigma: z.number().positive().max(1000).optional(),
   elastic: z.boolean().optional(),
+  /**
+   * Intensity scaling: 'dataset' (default) maps the 1st/99.8th percentiles of all training images to
+   * 0/1 and applies that to every image later; 'per-image' uses each image's own percentiles (for
+   * collections mixing acquisitions whose brightness differs).
+   */
+  normalization: z.enum(['dataset', 'per-image']).optional(),
   validateEvery: z.number().int().min(1).max(100_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
 });

@@ -1,0 +1,263 @@
+/**
+ * The paper's experiments at a small budget: train on a data set's images, segment images it did not
+ * train on, and print the metrics beside Ronneberger et al. (2015), Tables 1 and 2.
+ *
+ *   npm run bench:paper -- --data ../shared/data/isbi2012 [--minutes 8] [--preset fast] [--folds K]
+ *   npm run bench:paper -- --data ../shared/data/dic-hela --minutes 8          (CTC: --partial is implied)
+ *
+ * DIR holds images/ and masks/ (pairs by file name). By default the last 30 % of the images (natural
+ * order) are held out; --folds K rotates K contiguous held-out blocks instead (K trainings). Every fold
+ * trains in a fresh workspace under .bench/workspaces/ through the same services as the app, so each
+ * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
+ *
+ * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
+ * --lr, --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
+ * textured background far from annotated cells becomes unlabelled), --tta.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { JobInfo } from '../../src-shared/contract/jobs';
+import { createAppContext } from '../../src-main/app/app-context';
+import { toFloat32, toGray } from '../../src-main/io/image-convert';
+import { readImage } from '../../src-main/io/read-image';
+import { pairFolders, type ImagePair } from '../../src-main/pipeline/image-pairs';
+import { ignoreUnannotatedCells } from '../../src-main/pipeline/partial-annotations';
+import { shardOf } from '../../src-main/pipeline/segment-files';
+import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
+import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Ronneberger et al. 2015: Table 1 (ISBI 2012 EM) and Table 2 (ISBI cell tracking 2015, IOU = the challenge's SEG). */
+const PAPER: Record<string, { label: string; metrics: Record<string, number> }> = {
+  isbi2012: { label: 'ISBI 2012 EM (Table 1)', metrics: { warpingError: 0.000353, randError: 0.0382, pixelError: 0.0611 } },
+  'dic-hela': { label: 'DIC-HeLa (Table 2)', metrics: { seg: 0.7756 } },
+  'phc-u373': { label: 'PhC-U373 (Table 2)', metrics: { seg: 0.9203 } },
+};
+
+const METRICS = ['iou', 'seg', 'vRand', 'vInfo', 'randError', 'pixelError', 'warpingError', 'ap50'] as const;
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    minutes: { type: 'string', default: '8' },
+    preset: { type: 'string', default: 'fast' },
+    tile: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    backend: { type: 'string', default: 'auto' },
+    seed: { type: 'string', default: '1' },
+    'test-fraction': { type: 'string', default: '0.3' },
+    folds: { type: 'string' },
+    partial: { type: 'boolean' },
+    normalization: { type: 'string', default: 'dataset' },
+    tta: { type: 'boolean' },
+    name: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`bench:paper: ${message}\n`);
+  process.exit(2);
+}
+
+const num = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) fail(`--${name} must be a number, got "${value}"`);
+  return n;
+};
+
+if (!values.data) fail('--data DIR is required (a folder with images/ and masks/)');
+const dataDir = path.resolve(values.data);
+const name = values.name ?? path.basename(dataDir);
+const minutes = num('minutes', values.minutes) as number;
+const preset = values.preset as 'paper' | 'fast' | 'tiny';
+if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
+const partial = values.partial ?? /hela|u373/i.test(name);
+const paper = PAPER[name.toLowerCase()];
+
+interface FoldResult {
+  fold: number;
+  workspace: string;
+  runId: number;
+  trainImages: string[];
+  validationImages: string[];
+  testImages: string[];
+  steps: number | null;
+  trainingSeconds: number | null;
+  stopReason: string | null;
+  backend: string | null;
+  bestValidationIou: number | null;
+  ignoredPixels: number;
+  images: { name: string; values: Record<string, number | null> }[];
+}
+
+/** Held-out folds: the last test fraction by default, or K contiguous blocks. */
+function folds(pairs: ImagePair[]): { train: ImagePair[]; test: ImagePair[] }[] {
+  const k = num('folds', values.folds);
+  if (k !== undefined) {
+    if (!Number.isInteger(k) || k < 2 || k > pairs.length) fail(`--folds must be 2..${pairs.length}`);
+    return Array.from({ length: k }, (_, i) => {
+      const test = shardOf(pairs, i + 1, k);
+      return { train: pairs.filter((p) => !test.includes(p)), test };
+    });
+  }
+  const fraction = num('test-fraction', values['test-fraction']) as number;
+  const count = Math.min(pairs.length - 1, Math.max(1, Math.round(fraction * pairs.length)));
+  return [{ train: pairs.slice(0, pairs.length - count), test: pairs.slice(pairs.length - count) }];
+}
+
+async function runFold(index: number, train: ImagePair[], test: ImagePair[], stamp: string): Promise<FoldResult> {
+  const workspace = path.join(root, '.bench', 'workspaces', `paper-${name}-${stamp}-fold${index + 1}`);
+  const ctx = createAppContext({ mode: 'cli', workspacePath: workspace });
+  let ignoredPixels = 0;
+  let lastLine = 0;
+  try {
+    const trained = await trainFromFolders(
+      ctx,
+      {
+        train,
+        validationFraction: 0.15,
+        test,
+        datasetName: name,
+        runName: `paper bench ${name} fold ${index + 1}`,
+        options: {
+          preset,
+          backend: values.backend as 'auto',
+          minutes,
+          steps: 1_000_000,
+          seed: num('seed', values.seed),
+          ...(values.tile ? { tile: num('tile', values.tile) } : {}),
+          ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
+          ...(values.lr ? { learningRate: num('lr', values.lr) } : {}),
+          normalization: values.normalization === 'per-image' ? 'per-image' : 'dataset',
+        },
+        outDir: path.join(workspace, 'models', 'bench-model'),
+      },
+      {
+        onPhase: (message) => process.stderr.write(`[fold ${index + 1}] ${message}\n`),
+        beforeTraining: partial ? async ({ trainIds, validationIds, testImageIds }) => {
+          ignoredPixels = await markUnannotatedCells(ctx, [...trainIds, ...validationIds, ...testImageIds]);
+          process.stderr.write(`[fold ${index + 1}] partial masks: ${ignoredPixels} background pixels far from annotated cells set to unlabelled\n`);
+        } : undefined,
+        onProgress: (p) => {
+          if (Date.now() - lastLine < 30_000) return;
+          lastLine = Date.now();
+          const val = p.validation ? `, val IoU ${p.validation.iou.toFixed(3)}` : '';
+          process.stderr.write(`[fold ${index + 1}] step ${p.step}, ${p.elapsedSeconds.toFixed(0)} s, loss ${p.loss.toFixed(4)}${val}\n`);
+        },
+      },
+    );
+    if (trained.job.status !== 'succeeded') throw new Error(`training ${trained.job.status}: ${trained.job.error?.message ?? ''}`);
+    process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s)\n`);
+    const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: values.tta === true, instances: true, evaluate: true } });
+    if (!started.ok) throw new Error(started.error.message);
+    const job = await ctx.jobs.wait((started.value as { job: JobInfo }).job.id);
+    if (job.status !== 'succeeded') throw new Error(`segmentation ${job.status}: ${job.error?.message ?? ''}`);
+    const outcome = job.result as SegmentationOutcome;
+    if (outcome.failures.length > 0) throw new Error(`segmentation failed on ${outcome.failures.length} image(s): ${outcome.failures[0].error}`);
+    const held = new Set(trained.testImageIds);
+    const table = ctx.workspace.store.results.evaluations(trained.runId);
+    return {
+      fold: index + 1,
+      workspace,
+      runId: trained.runId,
+      trainImages: trained.trainImages.map((p) => path.basename(p)),
+      validationImages: trained.validationImages.map((p) => path.basename(p)),
+      testImages: test.map((p) => p.name),
+      steps: trained.outcome?.steps ?? null,
+      trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
+      stopReason: trained.outcome?.stopReason ?? null,
+      backend: trained.outcome?.backend ?? null,
+      bestValidationIou: trained.outcome?.best?.iou ?? null,
+      ignoredPixels,
+      images: table.rows.filter((r) => held.has(r.imageId)).map((r) => ({ name: r.imageName, values: r.values })),
+    };
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Partial masks: a new annotation version where textured background far from annotated cells is unlabelled. */
+async function markUnannotatedCells(ctx: ReturnType<typeof createAppContext>, imageIds: number[]): Promise<number> {
+  const ws = ctx.workspace.store;
+  let total = 0;
+  for (const id of imageIds) {
+    const image = ws.images.get(id);
+    const annotation = ws.annotations.latest(id);
+    if (!annotation) continue;
+    const pixels = toFloat32(toGray(await readImage(image.path)));
+    const { classMap, ignored } = ignoreUnannotatedCells(pixels, annotation.classMap, image.width, image.height);
+    ws.annotations.save(id, { classMap, instanceMap: annotation.instanceMap, source: 'paint', author: 'bench:paper', message: `partial mask: ${ignored} unannotated pixels ignored` });
+    total += ignored;
+  }
+  return total;
+}
+
+function mean(rows: { values: Record<string, number | null> }[], metric: string): number | null {
+  const list = rows.map((r) => r.values[metric]).filter((v): v is number => typeof v === 'number');
+  return list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null;
+}
+
+const fmt = (v: number | null | undefined, digits = 4) => (typeof v === 'number' ? v.toFixed(digits) : '-');
+
+async function main(): Promise<void> {
+  const { pairs } = await pairFolders(path.join(dataDir, 'images'), path.join(dataDir, 'masks'));
+  if (pairs.length < 2) fail(`${dataDir} needs at least two image/mask pairs in images/ and masks/`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const t0 = Date.now();
+  const results: FoldResult[] = [];
+  for (const [i, fold] of folds(pairs).entries()) results.push(await runFold(i, fold.train, fold.test, stamp));
+  const images = results.flatMap((r) => r.images);
+  const means = Object.fromEntries(METRICS.map((m) => [m, mean(images, m)]));
+
+  const lines: string[] = [];
+  lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s)`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push('');
+  lines.push('| metric | this run | u-net (2015) |');
+  lines.push('|---|---|---|');
+  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} | ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  lines.push('');
+  lines.push('| image | IoU | SEG | Rand error | pixel error | warping error |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const r of images) lines.push(`| ${r.name} | ${fmt(r.values.iou)} | ${fmt(r.values.seg)} | ${fmt(r.values.randError)} | ${fmt(r.values.pixelError)} | ${fmt(r.values.warpingError, 6)} |`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const out = path.join(root, '.bench', `paper-${name}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        benchmark: 'paper',
+        data: dataDir,
+        name,
+        paper: paper ?? null,
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed },
+        partial,
+        tta: values.tta === true,
+        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },
+        mean: means,
+        folds: results,
+        seconds: (Date.now() - t0) / 1000,
+        date: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
+  );
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:paper: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
+import { EXIT_OK, UsageError } from '../cli-errors';
+import { ProgressDisplay } from '../progress-display';
+import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+
+interface SegmentCliOptions {
+  model?: string;
+  images?: string[];
+  out?: string;
+  tta?: boolean;
+  probabilities?: boolean;
+  instances?: boolean;
+  shard?: Shard;
+  tile?: number;
+}
+
+export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): Command {
+  return withCommonOptions(
+    program
+      .command('segment')
+      .description('Segment images with a trained model (overlap-tile): one mask per input, named like the input (PNG for PNG inputs, TIFF otherwise)')
+      .requiredOption('--model <dir>', 'model folder (written by "unet-studio train" or "unet-studio import-model")')
+      .requiredOption('--images <paths...>', 'image files and/or folders of images')
+      .requiredOption('--out <dir>', 'folder for the masks (created if missing)')
+      .option('--tta', 'test-time augmentation: average over the 8 rotations and flips (8x slower)')
+      .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
+      .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
+      .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
+      .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096)),
+  ).action(
+    wrap<SegmentCliOptions>(async (options) => {
+      const out = env.output(options);
+      const modelDir = requireFolder(options.model, '--model');
+      const outDir = outputFolder(options.out, '--out');
+      if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
+      const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }] = await Promise.all([
+        import('../../pipeline/segment-files'),
+        import('../../pipeline/record-predictions'),
+        import('../../app/default-workspace'),
+      ]);
+      const all = await resolveInputs(options.images);
+      if (all.length === 0) throw new UsageError(`no TIFF, PNG or JPEG files in ${options.images.join(', ')}`);
+      const inputs = options.shard ? shardOf(all, options.shard.index, options.shard.count) : all;
+      if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
+      const display = new ProgressDisplay(env.io, 'segment');
+      let result;
+      try {
+        result = await segmentFiles(
+          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, tile: options.tile },
+          (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
+          env.interrupted,
+        );
+      } finally {
+        display.stop();
+      }
+      for (const note of result.notes) out.debug(note);
+      const workspace = options.workspace ?? defaultWorkspacePath();
+      const recorded = await recordPredictions(workspace, modelDir, result.outputs, options.instances === true);
+      if (recorded.runId === null) out.debug(`predictions not recorded: ${recorded.reason}`);
+      out.result({ model: modelDir, outDir, shard: options.shard ?? null, total: all.length, outputs: result.outputs, runner: result.runner, seconds: result.seconds, recordedRunId: recorded.runId });
+      out.line(`segmented ${result.outputs.length} image(s) in ${result.seconds.toFixed(1)} s with ${result.runner} -> ${outDir}`);
+      if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);
+      return EXIT_OK;
+    }),
+  );
+}

@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import type { TrainOptions } from '../../../src-shared/contract/training';
+import { choice, decimal, integer, outputFolder, requireFolder } from '../cli-args';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli-errors';
+import { formatMetric } from '../cli-output';
+import { formatDuration, ProgressDisplay } from '../progress-display';
+import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+
+interface TrainCliOptions {
+  images?: string;
+  masks?: string;
+  out?: string;
+  name?: string;
+  preset: 'paper' | 'fast' | 'tiny';
+  base?: number;
+  depth?: number;
+  tile?: number;
+  steps?: number;
+  minutes?: number;
+  lr?: number;
+  optimizer?: 'sgd' | 'adam';
+  valImages?: string;
+  valMasks?: string;
+  valFraction?: number;
+  backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  seed?: number;
+  w0?: number;
+  sigma?: number;
+  elastic: boolean;
+}
+
+export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Command {
+  return withCommonOptions(
+    program
+      .command('train')
+      .description('Train a U-Net on a folder of images and masks (matched by file name), record the run in the workspace, write the model folder')
+      .requiredOption('--images <dir>', 'folder of training images (TIFF, PNG, JPEG)')
+      .requiredOption('--masks <dir>', 'folder of masks with the images\' file names: {0,255} or {0,1} = foreground/background, other integers = instance labels')
+      .requiredOption('--out <model-dir>', 'model folder to write (model.json, weights.bin, unet.json, model.onnx)')
+      .option('--name <name>', 'name of the run in the workspace')
+      .option('--preset <name>', 'paper (depth 4, 64 channels, 572 px tiles), fast (16 channels, 316 px) or tiny', choice(['paper', 'fast', 'tiny'] as const), 'fast')
+      .option('--base <n>', 'channels of the first level (doubling at each level down)', integer(1, 128))
+      .option('--depth <n>', 'number of 2x2 max-pool steps', integer(1, 6))
+      .option('--tile <n>', 'input tile edge in pixels (must be legal for the depth)', integer(16, 2048))
+      .option('--steps <n>', 'training steps (one tile each)', integer(1, 1_000_000))
+      .option('--minutes <m>', 'time budget: stop when spent and keep the best checkpoint on validation', decimal(0, 100_000, { exclusiveMin: true }))
+      .option('--lr <x>', 'learning rate', decimal(0, 1, { exclusiveMin: true }))
+      .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam', choice(['sgd', 'adam'] as const))
+      .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
+      .option('--val-masks <dir>', 'folder of validation masks')
+      .option('--val-fraction <f>', 'share of the training images held out for validation (default 0.2)', decimal(0, 0.9))
+      .option('--backend <name>', 'auto, gpu (tfjs-node-gpu), node (tfjs-node), wasm or cpu', choice(['auto', 'gpu', 'node', 'wasm', 'cpu'] as const), 'auto')
+      .option('--seed <n>', 'random seed (initialisation, augmentation, split)', integer(0, 2 ** 31 - 1))
+      .option('--w0 <x>', 'weight of the border term of the loss weight map (paper: 10)', decimal(0, 1000))
+      .option('--sigma <x>', 'width of the border term in pixels (paper: 5)', decimal(0, 1000, { exclusiveMin: true }))
+      .option('--no-elastic', 'switch off elastic deformation'),
+  ).action(
+    wrap<TrainCliOptions>(async (options) => {
+      const out = env.output(options);
+      const images = requireFolder(options.images, '--images');
+      const masks = requireFolder(options.masks, '--masks');
+      const modelOut = outputFolder(options.out, '--out');
+      if ((options.valImages === undefined) !== (options.valMasks === undefined)) throw new UsageError('--val-images and --val-masks go together');
+      if (options.valImages && options.valFraction !== undefined) throw new UsageError('give either --val-images/--val-masks or --val-fraction, not both');
+      const { pairFolders } = await import('../../pipeline/image-pairs');
+      const paired = await pairFolders(images, masks);
+      if (paired.pairs.length === 0) throw new UsageError(`no mask in ${options.masks} has the file name of an image in ${options.images}`);
+      for (const file of paired.unmatchedImages) out.note(`no mask for ${file}; not used`);
+      let validation;
+      if (options.valImages && options.valMasks) {
+        const val = await pairFolders(requireFolder(options.valImages, '--val-images'), requireFolder(options.valMasks, '--val-masks'));
+        if (val.pairs.length === 0) throw new UsageError(`no mask in ${options.valMasks} has the file name of an image in ${options.valImages}`);
+        validation = val.pairs;
+      }
+      const trainOptions: TrainOptions = {
+        preset: options.preset,
+        backend: options.backend,
+        ...(options.base !== undefined ? { baseChannels: options.base } : {}),
+        ...(options.depth !== undefined ? { depth: options.depth } : {}),
+        ...(options.tile !== undefined ? { tile: options.tile } : {}),
+        ...(options.steps !== undefined ? { steps: options.steps } : {}),
+        ...(options.minutes !== undefined ? { minutes: options.minutes } : {}),
+        ...(options.lr !== undefined ? { learningRate: options.lr } : {}),
+        ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.w0 !== undefined ? { w0: options.w0 } : {}),
+        ...(options.sigma !== undefined ? { sigma: options.sigma } : {}),
+        ...(options.elastic === false ? { elastic: false } : {}),
+      };
+      const [{ openLocalApp }, { trainFromFolders }] = await Promise.all([import('../local-api'), import('../../pipeline/train-from-folders')]);
+      const app = openLocalApp(options.workspace, options);
+      const display = new ProgressDisplay(env.io, 'train');
+      try {
+        const result = await trainFromFolders(
+          app.ctx,
+          { train: paired.pairs, validation, validationFraction: options.valFraction, runName: options.name, options: trainOptions, outDir: modelOut },
+          {
+            onPhase: (message) => out.note(message),
+            onProgress: (p, job) => {
+              const val = p.validation ? `  val IoU ${p.validation.iou.toFixed(3)}` : '';
+              display.update({ percent: job.progress, detail: `step ${p.step}/${p.totalSteps}  loss ${p.loss.toFixed(4)}${val}  ${p.tilesPerSecond.toFixed(2)} tiles/s`, etaSeconds: p.etaSeconds });
+            },
+          },
+          env.interrupted,
+        );
+        display.stop();
+        const { job, outcome } = result;
+        const best = outcome?.best ?? null;
+        out.result({
+          status: job.status,
+          error: job.error ?? null,
+          runId: result.runId,
+          workspace: result.workspace,
+          dataset: { id: result.datasetId, name: result.datasetName },
+          trainImages: result.trainImages.length,
+          validationImages: result.validationImages.length,
+          steps: outcome?.steps ?? null,
+          stopReason: outcome?.stopReason ?? null,
+          bestValidation: best,
+          backend: outcome?.backend ?? null,
+          elapsedSeconds: outcome?.elapsedSeconds ?? null,
+          modelDir: result.modelDir,
+        });
+        out.line(`run ${result.runId} ${job.status}: ${result.trainImages.length} training / ${result.validationImages.length} validation image(s) of data set "${result.datasetName}"`);
+        if (outcome) {
+          out.line(`steps ${outcome.steps}${outcome.stopReason === 'time' ? ' (time budget spent)' : ''} in ${formatDuration(outcome.elapsedSeconds)} on ${outcome.backend ?? 'unknown backend'}`);
+          out.line(`best validation IoU ${formatMetric(best?.iou)}${best ? ` at step ${best.step}` : ''}`);
+        }
+        if (result.modelDir) out.line(`model: ${result.modelDir}`);
+        out.line(`recorded in workspace ${result.workspace} (open it with: npm run serve -- --workspace ${result.workspace})`);
+        if (job.status !== 'succeeded') {
+          out.note(`unet-studio train: ${job.status}${job.error ? `: ${job.error.message}` : ''}`);
+          return EXIT_FAILURE;
+        }
+        return EXIT_OK;
+      } finally {
+        display.stop();
+        await app.close();
+      }
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { haloFor } from '../../../src-shared/imaging/tile-geometry';
+import type { UNetMetadata } from '../../engine/model-files';
+import { UNET_CITATION } from './rdf';
+
+/** README.md of an exported package: what the model is, how to feed it, how it was validated. */
+export function modelReadme(name: string, description: string, m: UNetMetadata): string {
+  const a = m.architecture;
+  const halo = haloFor(a.depth);
+  const n = m.normalization;
+  const v = m.training.validation;
+  return `# ${name}
+
+${description}
+
+A U-Net (Ronneberger, Fischer and Brox, MICCAI 2015) with unpadded 3x3 convolutions, trained with
+U-Net Studio: depth ${a.depth}, ${a.baseChannels} channels in the first level, ${a.inChannels} input channel(s),
+${a.numClasses} output classes (${m.classNames.join(', ')}; index 0, "unlabeled", is never a target).
+
+## Inputs and outputs
+
+- Input \`raw\`: (batch, channel, y, x), float32. Legal sizes are ${m.tile ? `${m.tile.input} (training tile) and ` : ''}any
+  size that keeps every 2x2 max-pool on an even size (min + n * ${2 ** a.depth}).
+- Preprocessing: ${n ? `(raw - ${n.low}) / (${n.high} - ${n.low}): the ${n.lowPct} and ${n.highPct} percentiles of the training images, fixed (\`scale_linear\`)` : 'each image scaled by its own 1st and 99.8th percentiles (`scale_range`)'}.
+- Output \`probabilities\`: softmax over the classes, (batch, class, y, x). Valid convolutions make it
+  ${halo} pixels smaller than the input on every side: segment large images with overlapping input tiles
+  (overlap-tile strategy), mirroring the image at its border.
+
+## Training
+
+Trained for ${m.training.step} steps on the ${m.training.backend} backend (data hash ${m.training.dataHash.slice(0, 12)},
+configuration hash ${m.training.configHash.slice(0, 12)}), saved ${m.createdAt}.
+
+## Validation
+
+${v ? `On the held-out validation images at step ${v.step}: foreground IoU ${v.iou.toFixed(4)}, loss ${v.loss.toFixed(4)}.` : 'No validation images were used while training; evaluate the model on annotated images of your own before relying on it.'}
+The test tensors in this package (test_input.npy -> test_output.npy) reproduce the model's output for
+one tile and serve as a check that a consumer runs it correctly.
+
+## Citation
+
+${UNET_CITATION.text} doi:${UNET_CITATION.doi}
+`;
+}

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { UnetError } from '../../src-shared/contract/errors';
+import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { TrainProgressInfo } from '../../src-shared/contract/training';
+import type { AppContext } from '../app/app-context';
+import { appRoot } from '../app/app-info';
+import { pairFolders } from './image-pairs';
+import type { SegmentationOutcome } from './segmentation-pipeline';
+import { trainFromFolders, type TrainFromFoldersResult } from './train-from-folders';
+
+export const DEMO_DATASET_NAME = 'Demo: DSB 2018 nuclei';
+
+export interface DemoOptions {
+  /** Folder with train/{images,masks} and test/{images,masks} (default: the bundled resources/demo). */
+  dataDir?: string;
+  /** Training time budget in minutes. */
+  minutes: number;
+  preset: 'paper' | 'fast' | 'tiny';
+  backend?: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  tile?: number;
+  seed?: number;
+  optimizer?: 'sgd' | 'adam';
+  learningRate?: number;
+  /** The demo's images come from several experiments with different brightness: per-image by default. */
+  normalization?: 'dataset' | 'per-image';
+  /** Where the trained model folder is copied. */
+  modelDir: string;
+}
+
+export interface DemoHooks {
+  onPhase?(message: string): void;
+  onTraining?(progress: TrainProgressInfo, job: JobInfo): void;
+  onSegmentation?(job: JobInfo): void;
+}
+
+export interface DemoImageResult {
+  imageId: number;
+  name: string;
+  iou: number | null;
+  seg: number | null;
+  ap50: number | null;
+}
+
+export interface DemoReport {
+  workspace: string;
+  datasetId: number;
+  datasetName: string;
+  runId: number;
+  status: string;
+  trainImages: number;
+  validationImages: number;
+  steps: number | null;
+  trainingSeconds: number | null;
+  backend: string | null;
+  bestValidationIou: number | null;
+  test: DemoImageResult[];
+  meanIou: number | null;
+  meanSeg: number | null;
+  modelDir: string | null;
+  seconds: number;
+}
+
+export function defaultDemoDataDir(): string {
+  return path.join(appRoot(), 'resources', 'demo');
+}
+
+/**
+ * The main job end to end on the bundled demo data: import (train, validation and held-out test
+ * images with their masks), train within a time budget, segment the held-out images with the run's
+ * model, score them against their masks, all recorded in the workspace like work done in the UI.
+ */
+export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: DemoHooks = {}, signal?: AbortSignal): Promise<DemoReport> {
+  const t0 = performance.now();
+  const dataDir = options.dataDir ?? defaultDemoDataDir();
+  const train = await pairFolders(path.join(dataDir, 'train', 'images'), path.join(dataDir, 'train', 'masks'));
+  const test = await pairFolders(path.join(dataDir, 'test', 'images'), path.join(dataDir, 'test', 'masks'));
+  if (train.pairs.length === 0 || test.pairs.length === 0) throw new UnetError('NOT_FOUND', `${dataDir} lacks the demo's train/ and test/ image and mask folders`);
+  const trained: TrainFromFoldersResult = await trainFromFolders(
+    ctx,
+    {
+      train: train.pairs,
+      validationFraction: 0.25,
+      test: test.pairs,
+      datasetName: DEMO_DATASET_NAME,
+      runName: `demo (${options.preset}, ${options.minutes} min)`,
+      options: {
+        preset: options.preset,
+        backend: options.backend ?? 'auto',
+        minutes: options.minutes,
+        // The budget, not the step count, ends the demo.
+        steps: 1_000_000,
+        ...(options.tile !== undefined ? { tile: options.tile } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
+        ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
+        normalization: options.normalization ?? 'per-image',
+      },
+      outDir: options.modelDir,
+    },
+    { onPhase: hooks.onPhase, onProgress: hooks.onTraining },
+    signal,
+  );
+  if (trained.job.status !== 'succeeded') {
+    throw new UnetError(trained.job.error?.code ?? 'INTERNAL', `training ${trained.job.status}: ${trained.job.error?.message ?? ''}`.trim(), { runId: trained.runId });
+  }
+  hooks.onPhase?.(`segmenting ${trained.testImageIds.length} held-out image(s) and scoring them against their masks`);
+  const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: false, instances: true, evaluate: true } });
+  if (!started.ok) throw UnetError.fromInfo(started.error);
+  const jobId = (started.value as { job: JobInfo }).job.id;
+  const unsubscribe = ctx.bus.subscribe((channel, payload) => {
+    if (channel === 'jobs.update' && (payload as JobInfo).id === jobId) hooks.onSegmentation?.(payload as JobInfo);
+  });
+  const cancel = () => ctx.jobs.cancel(jobId);
+  signal?.addEventListener('abort', cancel, { once: true });
+  let job: JobInfo;
+  try {
+    job = await ctx.jobs.wait(jobId);
+  } finally {
+    unsubscribe();
+    signal?.removeEventListener('abort', cancel);
+  }
+  if (job.status !== 'succeeded') throw new UnetError(job.error?.code ?? 'INTERNAL', `segmentation ${job.status}: ${job.error?.message ?? ''}`.trim());
+  const outcome = job.result as SegmentationOutcome;
+  // The held-out images are not members of the run (it never saw them): pick their rows by id.
+  const held = new Set(trained.testImageIds);
+  const table = ctx.workspace.store.results.evaluations(trained.runId, { metrics: ['iou', 'seg', 'ap50'] });
+  const testRows: DemoImageResult[] = table.rows
+    .filter((r) => held.has(r.imageId))
+    .map((r) => ({ imageId: r.imageId, name: r.imageName, iou: r.values.iou ?? null, seg: r.values.seg ?? null, ap50: r.values.ap50 ?? null }));
+  const mean = (key: 'iou' | 'seg') => {
+    const values = testRows.map((r) => r[key]).filter((v): v is number => v !== null);
+    return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  return {
+    workspace: trained.workspace,
+    datasetId: trained.datasetId,
+    datasetName: trained.datasetName,
+    runId: trained.runId,
+    status: trained.job.status,
+    trainImages: trained.trainImages.length,
+    validationImages: trained.validationImages.length,
+    steps: trained.outcome?.steps ?? null,
+    trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
+    backend: trained.outcome?.backend ?? null,
+    bestValidationIou: trained.outcome?.best?.iou ?? null,
+    test: testRows,
+    meanIou: mean('iou') ?? outcome.mean.iou,
+    meanSeg: mean('seg') ?? outcome.mean.seg,
+    modelDir: trained.modelDir,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

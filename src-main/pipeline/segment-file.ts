@@ -1,0 +1,117 @@
+import { UnetError } from '../../src-shared/contract/errors';
+import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
+import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
+import type { InstanceOptions } from '../engine/inference/instance-postprocess';
+import type { OpenedRunner } from '../engine/inference/open-runner';
+import { segmentImage, type OutputTile, type ProgressCallback } from '../engine/inference/tiled-inference';
+import type { UNetMetadata } from '../engine/model-files';
+import { toFloat32, toGray } from '../io/image-convert';
+import type { DecodedImage } from '../io/image-types';
+import { readImage } from '../io/read-image';
+
+/** The paper's input tile: the largest tile picked automatically for inference. */
+const MAX_AUTO_TILE = 572;
+
+export interface SegmentFileOptions {
+  /** Input tile; default: the smallest legal tile covering the image, between the training tile and 572. */
+  tile?: number;
+  tta?: boolean;
+  /** Split the foreground into objects (threshold + erosion seeds, or plain components). */
+  instances?: false | InstanceOptions;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface SegmentedImage {
+  width: number;
+  height: number;
+  numClasses: number;
+  /** argmax class per pixel (1 = background, 2.. = classes). */
+  classMap: Uint8Array;
+  /** Summed probability of the foreground classes. */
+  foreground: Float32Array;
+  instances?: Int32Array;
+  instanceCount?: number;
+  tiles: number;
+  inputTile: number;
+  runner: string;
+}
+
+/**
+ * The network input for an image: gray (for one-channel models) as float, scaled with the model's
+ * recorded normalisation (per-image percentiles when the model has none recorded).
+ */
+export function modelInput(image: DecodedImage, metadata: UNetMetadata): Float32Array {
+  const inChannels = metadata.architecture.inChannels;
+  const source = inChannels === 1 ? toGray(image) : image;
+  if (source.channels !== inChannels) {
+    throw new UnetError('INVALID_ARGUMENT', `the model expects ${inChannels} channel(s), the image has ${image.channels}`);
+  }
+  const values = toFloat32(source);
+  const params = metadata.normalization ?? computePercentileNormalization(values);
+  return applyNormalization(values, params, values);
+}
+
+/** A legal input tile for inference: the one asked for (rounded down to legal), or a good default. */
+export function inferenceTile(metadata: UNetMetadata, width: number, height: number, requested?: number): number {
+  const depth = metadata.architecture.depth;
+  if (requested !== undefined) return isLegalInputSize(requested, depth) ? requested : nearestLegalInputSize(requested, depth);
+  const training = metadata.tile?.input ?? smallestLegalInputSize(depth);
+  const covering = Math.max(width, height) + 2 * haloFor(depth);
+  const step = 2 ** depth;
+  let tile = smallestLegalInputSize(depth);
+  while (tile < covering && tile + step <= Math.max(MAX_AUTO_TILE, training)) tile += step;
+  return Math.max(tile, nearestLegalInputSize(training, depth));
+}
+
+/** Segments one decoded image with an opened model (overlap-tile, optional TTA and instance splitting). */
+export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
+  const { metadata, runner } = opened;
+  const data = modelInput(image, metadata);
+  const tile = inferenceTile(metadata, image.width, image.height, options.tile);
+  // Class 0 ("unlabeled") is never a training target, so it is never a prediction: the class map is
+  // the argmax over classes 1.. , taken from each output tile as it streams past.
+  const classMap = new Uint8Array(image.width * image.height);
+  const result = await segmentImage(
+    runner,
+    { width: image.width, height: image.height, channels: metadata.architecture.inChannels, data },
+    { tile, tta: options.tta === true, outputs: { foreground: true, instances: options.instances || undefined }, sink: (t) => argmaxLabelled(t, image.width, classMap) },
+    options.onProgress,
+    options.signal,
+  );
+  return {
+    width: result.width,
+    height: result.height,
+    numClasses: result.numClasses,
+    classMap,
+    foreground: result.foreground as Float32Array,
+    instances: result.instances,
+    instanceCount: result.instanceCount,
+    tiles: result.tiles,
+    inputTile: result.inputTile,
+    runner: result.runner,
+  };
+}
+
+function argmaxLabelled(t: OutputTile, width: number, classMap: Uint8Array): void {
+  const plane = t.width * t.height;
+  for (let y = 0; y < t.height; y++) {
+    for (let x = 0; x < t.width; x++) {
+      const p = y * t.width + x;
+      let best = 1;
+      let bestP = t.probabilities[plane + p];
+      for (let k = 2; k < t.numClasses; k++) {
+        const v = t.probabilities[k * plane + p];
+        if (v > bestP) {
+          bestP = v;
+          best = k;
+        }
+      }
+      classMap[(t.y + y) * width + t.x + x] = best;
+    }
+  }
+}
+
+export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
+  return segmentDecoded(opened, await readImage(file), options);
+}

@@ -1,0 +1,104 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UnetError } from '../../src-shared/contract/errors';
+import { openUnetRunner } from '../engine/inference/open-runner';
+import { formatFromExtension } from '../io/image-format';
+import { listImageFiles, naturalCompare } from '../io/list-image-files';
+import { fileStem } from './image-pairs';
+import { writeMaskOutput } from './prediction-files';
+import { segmentFile } from './segment-file';
+
+export interface SegmentFilesRequest {
+  modelDir: string;
+  inputs: string[];
+  outDir: string;
+  tta?: boolean;
+  /** Write instance labels instead of 0/255 masks. */
+  instances?: boolean;
+  /** Also write the foreground probability (float TIFF) under probabilities/. */
+  probabilities?: boolean;
+  tile?: number;
+}
+
+export interface SegmentedOutput {
+  input: string;
+  mask: string;
+  probability: string | null;
+  objects: number | null;
+  seconds: number;
+}
+
+export interface SegmentFilesResult {
+  outputs: SegmentedOutput[];
+  runner: string;
+  notes: string[];
+  seconds: number;
+}
+
+/**
+ * The input list of `segment`: folders expand to their image files, files stay; sorted naturally by
+ * path and without duplicates, so every shard of a cluster job sees the same list.
+ */
+export async function resolveInputs(args: string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const arg of args) {
+    const resolved = path.resolve(arg);
+    const info = await stat(resolved).catch(() => null);
+    if (!info) throw new UnetError('NOT_FOUND', `${arg}: no such file or folder`, { path: arg, usage: true });
+    if (info.isDirectory()) for (const file of await listImageFiles(resolved)) files.add(file);
+    else if (formatFromExtension(resolved)) files.add(resolved);
+    else throw new UnetError('INVALID_ARGUMENT', `${arg}: not a TIFF, PNG or JPEG file`, { path: arg, usage: true });
+  }
+  return [...files].sort(naturalCompare);
+}
+
+/** The I-th (1-based) of N contiguous, near-equal slices of a list. */
+export function shardOf<T>(list: T[], index: number, count: number): T[] {
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+    throw new UnetError('INVALID_ARGUMENT', `shard ${index}/${count} is not I/N with 1 <= I <= N`, { usage: true });
+  }
+  return list.slice(Math.floor(((index - 1) * list.length) / count), Math.floor((index * list.length) / count));
+}
+
+/** Two inputs with the same base name would write the same mask file. */
+export function checkDistinctNames(inputs: string[]): void {
+  const seen = new Map<string, string>();
+  for (const file of inputs) {
+    const key = fileStem(file).toLowerCase();
+    const other = seen.get(key);
+    if (other) throw new UnetError('INVALID_ARGUMENT', `${other} and ${file} would write the same output name`, { usage: true });
+    seen.set(key, file);
+  }
+}
+
+/** Segments files one by one with a model folder, writing one mask per input into `outDir`. */
+export async function segmentFiles(
+  request: SegmentFilesRequest,
+  onProgress?: (done: number, total: number, file: string, percentOfFile: number) => void,
+  signal?: AbortSignal,
+): Promise<SegmentFilesResult> {
+  checkDistinctNames(request.inputs);
+  const t0 = performance.now();
+  const opened = await openUnetRunner(request.modelDir);
+  const outputs: SegmentedOutput[] = [];
+  try {
+    for (const [index, input] of request.inputs.entries()) {
+      if (signal?.aborted) throw new UnetError('CANCELLED', 'segmentation was cancelled');
+      const t1 = performance.now();
+      onProgress?.(index, request.inputs.length, input, 0);
+      const seg = await segmentFile(opened, input, {
+        tile: request.tile,
+        tta: request.tta === true,
+        instances: request.instances ? {} : false,
+        signal,
+        onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
+      });
+      const written = await writeMaskOutput(request.outDir, input, seg, { instances: request.instances === true, probabilities: request.probabilities === true });
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, objects: seg.instanceCount ?? null, seconds: (performance.now() - t1) / 1000 });
+      onProgress?.(index + 1, request.inputs.length, input, 100);
+    }
+  } finally {
+    await opened.runner.dispose();
+  }
+  return { outputs, runner: opened.runner.description, notes: opened.notes, seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,139 @@
+import { UnetError } from '../../src-shared/contract/errors';
+import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { ImageRecord } from '../../src-shared/contract/records';
+import type { PredictionView, SegmentOptions } from '../../src-shared/contract/segmentation';
+import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
+import { openUnetRunner } from '../engine/inference/open-runner';
+import type { JobContext } from '../jobs/job-manager';
+import { readImage } from '../io/read-image';
+import type { StoreContext } from '../store/store-context';
+import type { Workspace } from '../store/workspace';
+import { writeWorkspacePrediction } from './prediction-files';
+import { resolveRunModel, runPredictionsDir } from './run-model';
+import { segmentDecoded } from './segment-file';
+import { meanMetrics, metricValues, type ReportedMetric } from './segmentation-metrics';
+
+export interface SegmentationRequest {
+  runId: number;
+  imageIds: number[];
+  options: Required<Pick<SegmentOptions, 'tta' | 'instances' | 'evaluate'>> & Pick<SegmentOptions, 'tile' | 'threshold' | 'erosion'>;
+}
+
+export interface SegmentationOutcome {
+  runId: number;
+  predicted: number;
+  evaluated: number;
+  /** Mean of each metric over the evaluated images. */
+  mean: Record<ReportedMetric, number | null>;
+  failures: { imageId: number; error: string }[];
+}
+
+/**
+ * Checks the request (the run has a model, every image exists and its file is there) and starts the
+ * job: per image, overlap-tile inference, outputs under predictions/run-N/, a prediction record, and
+ * the metrics against the image's latest annotation when it has one.
+ */
+export function startSegmentationJob(ctx: StoreContext, request: SegmentationRequest): JobInfo {
+  const ws = ctx.workspace.store;
+  const run = ws.runs.summary(request.runId);
+  const modelDir = resolveRunModel(ws, request.runId);
+  const images = [...new Set(request.imageIds)].map((id) => ws.images.get(id));
+  const missing = images.filter((i) => i.fileStatus === 'missing');
+  if (missing.length > 0) {
+    throw new UnetError('NOT_FOUND', `${missing.length} image file(s) are missing, e.g. ${missing[0].path} (verify the data set to find them)`, { imageIds: missing.map((i) => i.id) });
+  }
+  return ctx.jobs.start<SegmentationOutcome>({
+    kind: 'segmentation',
+    title: `Segment ${images.length} image(s) with ${run.name}`,
+    run: (job) => segmentImages(ctx, ws, job, modelDir, images, request),
+  });
+}
+
+async function segmentImages(
+  ctx: StoreContext,
+  ws: Workspace,
+  job: JobContext,
+  modelDir: string,
+  images: ImageRecord[],
+  request: SegmentationRequest,
+): Promise<SegmentationOutcome> {
+  const { runId, options } = request;
+  job.progress(0, 'loading the model');
+  const opened = await openUnetRunner(modelDir);
+  for (const note of opened.notes) ctx.logger.warn(note, 'segmentation');
+  const outDir = runPredictionsDir(ws, runId);
+  const rows: Record<ReportedMetric, number | null>[] = [];
+  const failures: SegmentationOutcome['failures'] = [];
+  let predicted = 0;
+  try {
+    for (const [index, image] of images.entries()) {
+      job.throwIfCancelled();
+      const share = 100 / images.length;
+      const message = `${index + 1}/${images.length} ${image.name}`;
+      job.progress(index * share, message, { done: index, total: images.length, runner: opened.runner.description });
+      try {
+        const decoded = await readImage(image.path);
+        const seg = await segmentDecoded(opened, decoded, {
+          tile: options.tile,
+          tta: options.tta,
+          instances: options.instances ? { threshold: options.threshold, erosion: options.erosion } : false,
+          signal: job.signal,
+          onProgress: (percent) => job.progress(index * share + (percent / 100) * share * 0.9, message),
+        });
+        const paths = await writeWorkspacePrediction(outDir, image.name, seg);
+        ws.results.addPrediction(runId, { imageId: image.id, inputPath: image.path, ...paths });
+        predicted++;
+        if (options.evaluate) {
+          const values = evaluateAgainstAnnotation(ws, runId, image, seg);
+          if (values) rows.push(values);
+        }
+      } catch (error) {
+        if (error instanceof UnetError && (error.code === 'CANCELLED' || error.code === 'OUT_OF_MEMORY')) throw error;
+        job.throwIfCancelled();
+        const text = error instanceof Error ? error.message : String(error);
+        failures.push({ imageId: image.id, error: text });
+        ctx.logger.warn(`segmenting ${image.path} failed: ${text}`, 'segmentation');
+      }
+    }
+  } finally {
+    await opened.runner.dispose();
+  }
+  if (predicted === 0 && failures.length > 0) throw new UnetError('IO_ERROR', `no image could be segmented: ${failures[0].error}`, { failures });
+  return { runId, predicted, evaluated: rows.length, mean: meanMetrics(rows), failures };
+}
+
+/** Scores a prediction against the image's latest annotation (none: nothing recorded). */
+function evaluateAgainstAnnotation(
+  ws: Workspace,
+  runId: number,
+  image: ImageRecord,
+  seg: { classMap: Uint8Array; instances?: Int32Array; width: number; height: number },
+): Record<ReportedMetric, number | null> | null {
+  const truth = ws.annotations.latest(image.id);
+  if (!truth || truth.version === 0 || truth.width !== seg.width || truth.height !== seg.height) return null;
+  // Painted annotations may carry classes only: then objects are the components of the foreground.
+  const truthHasInstances = truth.instanceMap.some((v) => v !== 0);
+  const evaluation = evaluateSegmentation(
+    { classMap: seg.classMap, instances: seg.instances },
+    { classMap: truth.classMap, instances: truthHasInstances ? truth.instanceMap : undefined },
+    seg.width,
+    seg.height,
+  );
+  const values = metricValues(evaluation);
+  ws.results.addEvaluations(runId, image.id, values, truth.id);
+  return values;
+}
+
+/** The stored prediction of one image by one run, read back from its files. */
+export async function readPrediction(ws: Workspace, runId: number, imageId: number): Promise<PredictionView> {
+  const record = ws.results.predictions(runId).find((p) => p.imageId === imageId);
+  if (!record || !record.labelsPath) throw new UnetError('NOT_FOUND', `run ${runId} has no prediction for image ${imageId}`, { runId, imageId });
+  const labels = await readImage(record.labelsPath);
+  const { width, height } = labels;
+  const classMap = labels.data instanceof Uint8Array ? labels.data : Uint8Array.from(labels.data);
+  const probability = record.probabilitiesPath ? Float32Array.from((await readImage(record.probabilitiesPath)).data) : new Float32Array(width * height);
+  const view: PredictionView = { runId, imageId, width, height, classMap, probability };
+  if (record.instancesPath) view.instances = Uint32Array.from((await readImage(record.instancesPath)).data);
+  return view;
+}
+

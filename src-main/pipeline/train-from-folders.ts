@@ -1,0 +1,202 @@
+import path from 'node:path';
+import { UnetError } from '../../src-shared/contract/errors';
+import { isFinished, type JobInfo } from '../../src-shared/contract/jobs';
+import type { TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
+import { createRng } from '../../src-shared/imaging/rng';
+import type { AppContext } from '../app/app-context';
+import { readImageMetadata } from '../io/read-image';
+import { defaultImageIo } from '../store/default-image-io';
+import type { StoreContext } from '../store/store-context';
+import { datasetNameFor, importPairsAsDataset } from './folder-dataset';
+import type { ImagePair } from './image-pairs';
+import { runModelDir } from './run-model';
+import type { TrainingOutcome } from './training-pipeline';
+
+export interface TrainFromFoldersRequest {
+  /** Training pairs (image + mask). */
+  train: ImagePair[];
+  /** Explicit validation pairs; otherwise `validationFraction` of the training pairs validate. */
+  validation?: ImagePair[];
+  validationFraction?: number;
+  /** Held-out pairs imported into the test split (not trained on; for segmenting and scoring later). */
+  test?: ImagePair[];
+  /** Name of the data set to import into (default: the images' folder). */
+  datasetName?: string;
+  runName?: string;
+  options: TrainOptions;
+  /** Where to copy the final model (a model folder: model.json, weights.bin, unet.json, model.onnx, run.json). */
+  outDir: string;
+}
+
+export interface TrainFromFoldersHooks {
+  onPhase?(message: string): void;
+  /** After import and splits, before training starts: a chance to adjust the data set (e.g. annotations). */
+  beforeTraining?(dataset: { datasetId: number; trainIds: number[]; validationIds: number[]; testImageIds: number[] }): Promise<void>;
+  onImport?(done: number, total: number): void;
+  onProgress?(progress: TrainProgressInfo, job: JobInfo): void;
+}
+
+export interface TrainFromFoldersResult {
+  workspace: string;
+  datasetId: number;
+  datasetName: string;
+  runId: number;
+  job: JobInfo;
+  trainImages: string[];
+  validationImages: string[];
+  /** Image ids of the test pairs in the data set. */
+  testImageIds: number[];
+  outcome: TrainingOutcome | null;
+  /** The model folder written (null when training produced no checkpoint). */
+  modelDir: string | null;
+}
+
+/** Provenance written beside a model exported from a run, so its predictions can be recorded against it. */
+export interface RunProvenance {
+  workspace: string;
+  runId: number;
+  runName: string;
+  runCreatedAt: string;
+  seed: number;
+  datasetId: number;
+  datasetName: string;
+}
+
+export const PROVENANCE_FILE = 'run.json';
+
+/** Share of the training pairs that validate when no validation set is given. */
+export const DEFAULT_VALIDATION_FRACTION = 0.2;
+
+/** Deterministic hold-out: the pairs shuffled with the seed, the first round(f * n) validate (at least one of two). */
+export function splitPairs(pairs: ImagePair[], fraction: number, seed: number): { train: ImagePair[]; validation: ImagePair[] } {
+  if (pairs.length < 2 || fraction <= 0) return { train: pairs, validation: [] };
+  const order = pairs.map((_, i) => i);
+  const rng = createRng(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const count = Math.min(pairs.length - 1, Math.max(1, Math.round(fraction * pairs.length)));
+  const held = new Set(order.slice(0, count));
+  return { train: pairs.filter((_, i) => !held.has(i)), validation: pairs.filter((_, i) => held.has(i)) };
+}
+
+/**
+ * The command line's training: import the pairs into a data set (named after their folder), assign
+ * train and validation splits, then run the same training service as the UI, follow its job, and copy
+ * the final model to `outDir`. Cancelling `signal` cancels the job (the model so far is kept).
+ */
+export async function trainFromFolders(ctx: AppContext, request: TrainFromFoldersRequest, hooks: TrainFromFoldersHooks = {}, signal?: AbortSignal): Promise<TrainFromFoldersResult> {
+  const store: StoreContext = { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true };
+  const seed = request.options.seed ?? 1;
+  const { train, validation } = request.validation
+    ? { train: request.train, validation: request.validation }
+    : splitPairs(request.train, request.validationFraction ?? DEFAULT_VALIDATION_FRACTION, seed);
+  const test = request.test ?? [];
+  await checkMaskSizes([...train, ...validation, ...test]);
+  hooks.onPhase?.(`importing ${train.length + validation.length + test.length} image(s) into the workspace`);
+  const dataset = await importPairsAsDataset(store, request.datasetName ?? datasetNameFor(path.dirname(train[0].image)), [...train, ...validation, ...test], hooks.onImport);
+  // A mask that could not be used (wrong size, not labels) would silently drop its image: stop instead.
+  const failures = dataset.import.failures;
+  if (failures.length > 0) {
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+    throw new UnetError('INVALID_ARGUMENT', `${failures[0].path}: ${failures[0].error}${more}`, { failures, usage: true });
+  }
+  const ws = ctx.workspace.store;
+  const idsOf = (pairs: ImagePair[]) => pairs.map((p) => dataset.imageIds.get(path.resolve(p.image))).filter((id): id is number => id !== undefined);
+  const trainIds = idsOf(train);
+  const validationIds = idsOf(validation);
+  if (trainIds.length > 0) ws.images.setSplit(trainIds, 'train');
+  if (validationIds.length > 0) ws.images.setSplit(validationIds, 'validation');
+  const testImageIds = idsOf(test);
+  if (testImageIds.length > 0) ws.images.setSplit(testImageIds, 'test');
+  ctx.bus.emit('images.changed', { datasetId: dataset.datasetId, ids: [...trainIds, ...validationIds, ...testImageIds], reason: 'split' });
+
+  await hooks.beforeTraining?.({ datasetId: dataset.datasetId, trainIds, validationIds, testImageIds });
+  hooks.onPhase?.('checking and loading the training data');
+  // Through the dispatcher, exactly as the UI calls it (the input is validated against the contract).
+  const outcomeOfStart = await ctx.dispatch('training.start', { datasetId: dataset.datasetId, name: request.runName, options: request.options });
+  if (!outcomeOfStart.ok) throw UnetError.fromInfo(outcomeOfStart.error);
+  const started = outcomeOfStart.value as { job: JobInfo; runId: number };
+  let lastData: unknown;
+  const unsubscribe = ctx.bus.subscribe((channel, payload) => {
+    if (channel !== 'jobs.update') return;
+    const job = payload as JobInfo;
+    // Other updates of the job (status, messages) repeat the last progress data: report each step once.
+    if (job.id !== started.job.id || !job.data || job.data === lastData || (job.data as { runId?: number }).runId !== started.runId) return;
+    lastData = job.data;
+    hooks.onProgress?.(job.data as unknown as TrainProgressInfo, job);
+  });
+  const cancel = () => ctx.jobs.cancel(started.job.id);
+  signal?.addEventListener('abort', cancel, { once: true });
+  if (signal?.aborted) cancel();
+  let job: JobInfo;
+  try {
+    job = await ctx.jobs.wait(started.job.id);
+  } finally {
+    unsubscribe();
+    signal?.removeEventListener('abort', cancel);
+  }
+  const outcome = job.status === 'succeeded' ? (job.result as TrainingOutcome) : null;
+  const source = runModelDir(ws, started.runId);
+  let modelDir: string | null = null;
+  if (isFinished(job.status) && (outcome?.modelDir ?? (await exists(path.join(source, 'unet.json'))))) {
+    const run = ws.runs.summary(started.runId);
+    const provenance: RunProvenance = {
+      workspace: ws.path,
+      runId: run.id,
+      runName: run.name,
+      runCreatedAt: run.createdAt,
+      seed: run.seed,
+      datasetId: dataset.datasetId,
+      datasetName: dataset.datasetName,
+    };
+    await copyModelFolder(source, request.outDir, provenance);
+    modelDir = request.outDir;
+  }
+  return {
+    workspace: ws.path,
+    datasetId: dataset.datasetId,
+    datasetName: dataset.datasetName,
+    runId: started.runId,
+    job,
+    trainImages: train.map((p) => p.image),
+    validationImages: validation.map((p) => p.image),
+    testImageIds,
+    outcome,
+    modelDir,
+  };
+}
+
+/** Masks must match their images pixel for pixel; checked from the headers before anything is imported. */
+export async function checkMaskSizes(pairs: ImagePair[]): Promise<void> {
+  for (const pair of pairs) {
+    const [image, mask] = await Promise.all([readImageMetadata(pair.image), readImageMetadata(pair.mask)]);
+    if (image.width !== mask.width || image.height !== mask.height) {
+      throw new UnetError('INVALID_ARGUMENT', `${pair.mask} is ${mask.width}x${mask.height} but its image ${path.basename(pair.image)} is ${image.width}x${image.height}`, {
+        image: pair.image,
+        mask: pair.mask,
+        usage: true,
+      });
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Copies a run's model folder (and its ONNX export) to `dest`, with the run's provenance. */
+async function copyModelFolder(source: string, dest: string, provenance: RunProvenance): Promise<void> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { writeFolderAtomically } = await import('../engine/model-files');
+  const files: Array<[string, Uint8Array | string]> = [];
+  for (const name of await readdir(source)) files.push([name, await readFile(path.join(source, name))]);
+  files.push([PROVENANCE_FILE, JSON.stringify(provenance, null, 2)]);
+  await writeFolderAtomically(dest, files);
+}
+

@@ -1,0 +1,19 @@
+import type { ServiceImpl } from '../../src-shared/contract/define';
+import { PRESET_NAMES, type trainingService } from '../../src-shared/contract/training';
+import { presetInfo } from '../engine/presets';
+import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../pipeline/training-pipeline';
+
+/** Training runs on a data set's splits, recorded in the workspace; the work runs in the engine as a job. */
+export function createTrainingService(deps: TrainingPipelineDeps): ServiceImpl<typeof trainingService> {
+  return {
+    presets() {
+      return PRESET_NAMES.map((name) => presetInfo(name));
+    },
+    start({ datasetId, name, options }) {
+      return startTrainingRun(deps, { datasetId, name, options });
+    },
+    resume({ runId }) {
+      return resumeTrainingRun(deps, runId);
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../../../src-main/io/read-image';
+import { Workspace } from '../../../src-main/store/workspace';
+import { writeBlobFolders } from '../pipeline/blob-folders';
+import { cli } from './cli-io';
+
+let dir: string;
+let data: { images: string; masks: string; names: string[] };
+let workspace: string;
+let modelDir: string;
+let runId: number;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'unet-cli-e2e-'));
+  data = await writeBlobFolders(path.join(dir, 'cells'), { count: 4, width: 72, height: 64, masks: 'binary' });
+  workspace = path.join(dir, 'workspace');
+  modelDir = path.join(dir, 'model');
+  const run = await cli('train', '--images', data.images, '--masks', data.masks, '--out', modelDir, '--preset', 'tiny', '--steps', '4', '--val-fraction', '0.25', '--seed', '3', '--workspace', workspace, '--json');
+  expect(run.code, run.stderr).toBe(0);
+  const result = JSON.parse(run.stdout);
+  runId = result.runId;
+  expect(result).toMatchObject({ status: 'succeeded', steps: 4, trainImages: 3, validationImages: 1, dataset: { name: 'cells' }, modelDir });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('unet-studio train -> segment -> evaluate', () => {
+  it('train wrote a model folder and recorded the run in the workspace', () => {
+    for (const file of ['model.json', 'weights.bin', 'unet.json', 'model.onnx', 'run.json']) expect(existsSync(path.join(modelDir, file)), file).toBe(true);
+    const ws = Workspace.open(workspace, { create: false });
+    try {
+      const run = ws.runs.get(runId);
+      expect(run.status).toBe('succeeded');
+      expect(run.images).toHaveLength(4);
+      expect(ws.runs.curves(runId)).toHaveLength(4);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('segment writes one mask per input with the input\'s name, 0/255, and records the predictions', async () => {
+    const out = path.join(dir, 'pred');
+    const run = await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--probabilities', '--workspace', workspace, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.outputs).toHaveLength(4);
+    expect(result.recordedRunId).toBe(runId);
+    expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual(data.names);
+    const mask = await readImage(path.join(out, data.names[0]));
+    expect([mask.width, mask.height, mask.channels]).toEqual([72, 64, 1]);
+    expect(mask.data.every((v) => v === 0 || v === 255)).toBe(true);
+    expect(existsSync(path.join(out, 'probabilities', data.names[0].replace('.png', '.tif')))).toBe(true);
+
+    const evaluation = await cli('evaluate', '--pred', out, '--masks', data.masks, '--json');
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    const scores = JSON.parse(evaluation.stdout);
+    expect(scores.images).toHaveLength(4);
+    for (const metric of ['iou', 'seg', 'vRand', 'vInfo', 'randError', 'pixelError', 'ap50']) {
+      expect(scores.mean[metric], metric).toBeGreaterThanOrEqual(0);
+      expect(scores.mean[metric], metric).toBeLessThanOrEqual(1);
+    }
+    const table = await cli('evaluate', '--pred', out, '--masks', data.masks);
+    expect(table.stdout).toMatch(/^image\s+IoU\s+SEG\s+V_rand\s+V_info\s+Rand err\s+pixel err/m);
+    expect(table.stdout).toMatch(/^mean\s/m);
+  });
+
+  it('segment --instances writes object labels; --shard splits the sorted inputs into disjoint slices', async () => {
+    const parts = [];
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const run = await cli('segment', '--model', modelDir, '--images', data.images, '--out', path.join(dir, 'shards'), '--shard', shard, '--instances', '--json', '--workspace', path.join(dir, 'no-such-workspace'));
+      expect(run.code, run.stderr).toBe(0);
+      parts.push(JSON.parse(run.stdout).outputs.map((o: { input: string }) => path.basename(o.input)));
+    }
+    expect(parts.flat()).toEqual(data.names);
+    expect(parts.map((p) => p.length)).toEqual([1, 1, 2]);
+    expect(existsSync(path.join(dir, 'no-such-workspace'))).toBe(false);
+  });
+
+  it('merge-workspaces folds the records of shard workspaces without duplicates', async () => {
+    const shards = [path.join(dir, 'shard-1'), path.join(dir, 'shard-2')];
+    for (const [i, shard] of shards.entries()) {
+      cpSync(workspace, shard, { recursive: true });
+      const run = await cli('segment', '--model', modelDir, '--images', data.images, '--out', path.join(dir, `shard-out-${i + 1}`), '--shard', `${i + 1}/2`, '--workspace', shard);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const merged = path.join(dir, 'merged');
+    const first = await cli('merge-workspaces', '--into', merged, ...shards, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).total).toMatchObject({ datasets: 1, images: 4, runs: 1, curvePoints: 4 });
+    const again = await cli('merge-workspaces', '--into', merged, ...shards, '--json');
+    expect(JSON.parse(again.stdout).total).toMatchObject({ datasets: 0, images: 0, annotationVersions: 0, runs: 0, curvePoints: 0, checkpoints: 0, predictions: 0 });
+    const ws = Workspace.open(merged, { create: false });
+    try {
+      const runs = ws.runs.list();
+      expect(runs).toHaveLength(1);
+      const inputs = ws.results.predictions(runs[0].id).map((p) => p.inputPath);
+      // The training workspace's own records of the first segment call, plus each shard's half.
+      expect(new Set(inputs.map((p) => path.basename(p)))).toEqual(new Set(data.names));
+      expect(path.basename(path.dirname(ws.results.predictions(runs[0].id).find((p) => p.labelsPath?.includes('shard-out-2'))?.labelsPath ?? ''))).toBe('shard-out-2');
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('export --format bioimageio and import-model round-trip the trained model', async () => {
+    const zip = path.join(dir, 'model.zip');
+    const exported = await cli('export', '--model', modelDir, '--out', zip, '--sample', path.join(data.images, data.names[0]), '--json');
+    expect(exported.code, exported.stderr).toBe(0);
+    const imported = await cli('import-model', zip, '--out', path.join(dir, 'imported'), '--json');
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = JSON.parse(imported.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.check.maxAbsDifference).toBeLessThanOrEqual(result.tolerance);
+  });
+});
