@@ -1,0 +1,164 @@
+import type { UnetApi } from '../../../../src-shared/contract/index';
+import type { AnnotationData, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
+import type { ContrastWindow } from '../viewer/contrast';
+import { defaultChannel, displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
+import { AnnotationSession } from './annotation-session.svelte';
+import { Autosave } from './autosave.svelte';
+
+export type LoadStatus = 'empty' | 'loading' | 'ready' | 'error';
+
+/**
+ * The image open in the Annotate view: its record, the shown frame's raw pixels with the contrast
+ * window, the data set's class palette, the label maps being painted and their autosave. Loading
+ * another image first saves what was painted on this one.
+ */
+export class AnnotateController {
+  status = $state<LoadStatus>('empty');
+  error = $state<string | undefined>();
+  /** Something the user should know that is not an error of the last call (e.g. a reload). */
+  notice = $state<string | undefined>();
+  record = $state.raw<ImageRecord | null>(null);
+  pixels = $state.raw<ImagePixels | null>(null);
+  frame = $state(0);
+  channel = $state<ChannelChoice>(0);
+  stats = $state.raw<DisplayStats | null>(null);
+  window = $state<ContrastWindow>({ min: 0, max: 255, gamma: 1 });
+  classes = $state<ClassDef[]>([]);
+  readonly session = new AnnotationSession();
+  readonly autosave: Autosave;
+
+  private loadSeq = 0;
+
+  constructor(private readonly api: () => UnetApi) {
+    this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
+    this.session.onEdit = () => this.autosave.markDirty();
+  }
+
+  /** Opens an image (undefined: none), after saving the current one. */
+  async open(imageId: number | undefined): Promise<void> {
+    const seq = ++this.loadSeq;
+    await this.autosave.flush();
+    if (seq !== this.loadSeq) return;
+    if (imageId === undefined) {
+      this.status = 'empty';
+      return;
+    }
+    this.status = 'loading';
+    this.error = undefined;
+    this.notice = undefined;
+    try {
+      const api = this.api();
+      const record = await api.images.get({ id: imageId });
+      const [dataset, pixels, annotation] = await Promise.all([
+        api.datasets.get({ id: record.datasetId }),
+        api.images.read({ id: imageId, frame: 0 }),
+        api.annotations.get({ imageId }),
+      ]);
+      if (seq !== this.loadSeq) return;
+      this.record = record;
+      this.classes = dataset.classes;
+      this.frame = 0;
+      this.showPixels(pixels, defaultChannel(pixels));
+      this.loadAnnotation(annotation);
+      this.status = 'ready';
+    } catch (error) {
+      if (seq !== this.loadSeq) return;
+      this.status = 'error';
+      this.error = message(error);
+    }
+  }
+
+  /** Shows another frame of a stack (the annotation is one per image, shared by its frames). */
+  async setFrame(frame: number): Promise<void> {
+    const record = this.record;
+    if (!record || frame < 0 || frame >= record.frames || frame === this.frame) return;
+    const seq = this.loadSeq;
+    this.frame = frame;
+    try {
+      const pixels = await this.api().images.read({ id: record.id, frame });
+      if (seq === this.loadSeq && this.frame === frame) this.showPixels(pixels, this.channel, true);
+    } catch (error) {
+      this.error = message(error);
+    }
+  }
+
+  setChannel(channel: ChannelChoice): void {
+    if (this.pixels) this.showPixels(this.pixels, channel);
+  }
+
+  resetContrast(): void {
+    if (this.stats) this.window = { ...this.stats.auto };
+  }
+
+  /** Replaces the data set's palette (add, rename or recolour classes). */
+  async saveClasses(classes: ClassDef[]): Promise<boolean> {
+    const record = this.record;
+    if (!record) return false;
+    try {
+      this.classes = await this.api().datasets.setClasses({ id: record.datasetId, classes });
+      return true;
+    } catch (error) {
+      this.error = message(error);
+      return false;
+    }
+  }
+
+  /**
+   * Another window (or the import of a mask) saved this image's annotation: with nothing unsaved here,
+   * show that version; with unsaved strokes, the next save gets CONFLICT and reloads then.
+   */
+  async onSavedElsewhere(imageId: number, version: number): Promise<void> {
+    const record = this.record;
+    const save = this.autosave;
+    if (!record || record.id !== imageId || version <= save.version || save.dirty || save.status === 'saving' || this.session.strokeActive) return;
+    try {
+      const latest = await this.reloadAnnotation(false);
+      save.reset(latest);
+    } catch (error) {
+      this.error = message(error);
+    }
+  }
+
+  /** Saves pending strokes now (leaving the view, closing the window). */
+  flush(): Promise<void> {
+    return this.autosave.flush();
+  }
+
+  private showPixels(pixels: ImagePixels, channel: ChannelChoice, keepWindow = false): void {
+    this.channel = channel === 'rgb' && pixels.channels < 3 ? 0 : typeof channel === 'number' ? Math.min(channel, pixels.channels - 1) : channel;
+    this.stats = displayStats(pixels, this.channel);
+    if (!keepWindow) this.window = { ...this.stats.auto };
+    this.pixels = pixels;
+  }
+
+  private loadAnnotation(annotation: AnnotationData): void {
+    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+    this.autosave.reset(annotation.version);
+  }
+
+  private async saveMaps(baseVersion: number) {
+    const record = this.record;
+    const maps = this.session.maps;
+    if (!record || !maps) throw new Error('no annotation is open');
+    // No copies (80 MB at 4096x4096): both transports serialise the arguments before another input event
+    // can paint (IPC clones at the call, the WebSocket client encodes in a microtask). Strokes painted
+    // while a call waits for a reconnection are simply included, and saved again by the next save.
+    return this.api().annotations.save({ imageId: record.id, baseVersion, classMap: maps.classMap as Uint8Array<ArrayBuffer>, instanceMap: maps.instanceMap as Uint32Array<ArrayBuffer> });
+  }
+
+  /** Shows the latest saved version; `discarded` says unsaved strokes were lost to a conflict. */
+  private async reloadAnnotation(discarded: boolean): Promise<number> {
+    const record = this.record;
+    if (!record) return 0;
+    const annotation = await this.api().annotations.get({ imageId: record.id });
+    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+    this.notice = discarded
+      ? `This annotation was saved elsewhere meanwhile: version ${annotation.version} was reloaded and your unsaved strokes were discarded.`
+      : `This annotation was saved elsewhere: version ${annotation.version} is shown now.`;
+    return annotation.version;
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+import type { ImagePixels } from '../../../../src-shared/contract/records';
+import type { ContrastWindow } from '../viewer/contrast';
+import { renderDisplay, type ChannelChoice } from '../viewer/display-image';
+import { LayerCanvases } from '../viewer/layer-canvases';
+import type { LabelMaps, PixelRect } from './label-maps';
+import { renderLabelOverlay } from './overlay-render';
+
+/**
+ * The annotation canvas's layers and its frame scheduling: layer updates push only what changed, and
+ * any number of requests within one frame produce one redraw on the next animation frame.
+ */
+export class CanvasFrame {
+  layers: LayerCanvases | null = null;
+  private raf = 0;
+  private heatPending = false;
+
+  constructor(
+    private readonly paint: (layers: LayerCanvases | null) => void,
+    /** Called after the frame that first shows a new heat map. */
+    private readonly onHeatShown: () => void,
+  ) {}
+
+  /** Layers of the image size (new ones when the size changed); true when they were replaced. */
+  ensureSize(width: number, height: number): boolean {
+    if (this.layers && this.layers.width === width && this.layers.height === height) return false;
+    this.layers = new LayerCanvases(width, height);
+    return true;
+  }
+
+  showImage(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow): void {
+    const layers = this.layers;
+    if (!layers || pixels.width !== layers.width || pixels.height !== layers.height) return;
+    renderDisplay(pixels, channel, window, layers.pixels('image'));
+    layers.commit('image');
+    this.requestDraw();
+  }
+
+  /** Redraws the label overlay in `rect` (the whole image when omitted). */
+  showLabels(maps: LabelMaps, colors: Uint8Array, outlines: boolean, rect?: PixelRect): void {
+    const layers = this.layers;
+    if (!layers || maps.width !== layers.width || maps.height !== layers.height) return;
+    renderLabelOverlay(maps, colors, rect ?? { x: 0, y: 0, width: maps.width, height: maps.height }, layers.pixels('labels'), outlines);
+    layers.commit('labels', rect);
+    this.requestDraw();
+  }
+
+  showHeat(rgba: Uint8ClampedArray, width: number, height: number): void {
+    const layers = this.layers;
+    if (!layers || width !== layers.width || height !== layers.height) return;
+    layers.replace('heat', rgba);
+    this.heatPending = true;
+    this.requestDraw();
+  }
+
+  requestDraw(): void {
+    if (this.raf === 0) this.raf = requestAnimationFrame(() => this.draw());
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
+  }
+
+  private draw(): void {
+    this.raf = 0;
+    this.paint(this.layers);
+    if (this.heatPending) {
+      this.heatPending = false;
+      this.onHeatShown();
+    }
+  }
+}

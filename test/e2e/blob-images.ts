@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { createRng } from '../../src-shared/imaging/rng';
+
+/** A synthetic fluorescence-like 16-bit image of round, partly touching cells and its instance labels. */
+export interface BlobImage {
+  width: number;
+  height: number;
+  image: Uint16Array;
+  labels: Uint16Array;
+  count: number;
+}
+
+export function blobImage(width: number, height: number, count: number, seed: number): BlobImage {
+  const rng = createRng(seed);
+  const image = new Uint16Array(width * height);
+  const labels = new Uint16Array(width * height);
+  const scale = Math.min(width, height) / 256;
+  for (let i = 0; i < image.length; i++) image[i] = 900 + Math.round(rng.next() * 200);
+  for (let k = 1; k <= count; k++) {
+    const r = (8 + rng.next() * 10) * Math.max(1, scale / 2);
+    const cx = r + rng.next() * (width - 2 * r);
+    const cy = r + rng.next() * (height - 2 * r);
+    const brightness = 2500 + rng.next() * 2500;
+    for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(height - 1, Math.ceil(cy + r)); y++) {
+      for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(width - 1, Math.ceil(cx + r)); x++) {
+        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy) / r;
+        if (d > 1) continue;
+        const i = y * width + x;
+        labels[i] = k;
+        image[i] = Math.min(65535, 1000 + Math.round(brightness * (1 - d * d * 0.6)));
+      }
+    }
+  }
+  return { width, height, image, labels, count };
+}
+
+/** Writes single-channel 16-bit data as a grey PNG. */
+export function writePng16(file: string, width: number, height: number, data: Uint16Array): void {
+  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false });
+  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false }));
+}

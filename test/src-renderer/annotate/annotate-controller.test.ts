@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UnetApi } from '../../../src-shared/contract/index';
+import { UnetError } from '../../../src-shared/contract/errors';
+import type { AnnotationData } from '../../../src-shared/contract/records';
+import { AnnotateController } from '../../../src-renderer/src/lib/annotate/annotate-controller.svelte';
+
+const W = 4;
+const H = 3;
+
+function annotation(version: number, fill = 0): AnnotationData {
+  return { imageId: 7, version, width: W, height: H, classMap: new Uint8Array(W * H).fill(fill), instanceMap: new Uint32Array(W * H), createdAt: null, author: null, source: null };
+}
+
+function fakeApi() {
+  let stored = annotation(2);
+  const api = {
+    images: {
+      get: vi.fn(async () => ({ id: 7, datasetId: 3, name: 'a.tif', width: W, height: H, frames: 2, channels: 1, dtype: 'uint16' })),
+      read: vi.fn(async ({ frame }: { frame: number }) => ({ width: W, height: H, channels: 1, dtype: 'uint16', data: Uint16Array.from({ length: W * H }, (_, i) => 1000 * (frame + 1) + i), frame, frames: 2, region: { x: 0, y: 0, width: W, height: H } })),
+    },
+    datasets: { get: vi.fn(async () => ({ id: 3, classes: [{ value: 1, name: 'background', color: '#0000ff' }, { value: 2, name: 'cell', color: '#ff0000' }] })) },
+    annotations: {
+      get: vi.fn(async () => stored),
+      save: vi.fn(async ({ baseVersion, classMap, instanceMap }: { baseVersion: number; classMap: Uint8Array; instanceMap: Uint32Array }) => {
+        if (baseVersion !== stored.version) throw new UnetError('CONFLICT', `version ${stored.version} was saved since`);
+        stored = { ...annotation(stored.version + 1), classMap: classMap.slice(), instanceMap: instanceMap.slice() };
+        return { imageId: 7, version: stored.version, createdAt: '', unchanged: false };
+      }),
+    },
+  };
+  return { api: api as unknown as UnetApi, raw: api, setStored: (a: AnnotationData) => (stored = a), stored: () => stored };
+}
+
+describe('annotate controller', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('loads an image with its palette, auto contrast and annotation', async () => {
+    const { api } = fakeApi();
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    expect(c.status).toBe('ready');
+    expect(c.classes.map((k) => k.name)).toEqual(['background', 'cell']);
+    expect(c.window.min).toBeGreaterThanOrEqual(1000);
+    expect(c.window.max).toBeLessThanOrEqual(1011);
+    expect(c.autosave.version).toBe(2);
+    expect(c.autosave.status).toBe('saved');
+    await c.setFrame(1);
+    expect(c.pixels!.frame).toBe(1);
+    // The window stays as the user set it across frames.
+    expect(c.window.max).toBeLessThanOrEqual(1011);
+  });
+
+  it('autosaves a stroke on top of the loaded version', async () => {
+    const { api, stored } = fakeApi();
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    c.session.beginStroke({ x: 1.5, y: 1.5 }, 1, { cls: 2, newObject: true });
+    c.session.endStroke();
+    expect(c.autosave.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(c.autosave.status).toBe('saved');
+    expect(stored().version).toBe(3);
+    expect(stored().classMap[1 * W + 1]).toBe(2);
+  });
+
+  it('on a conflict reloads the newer version and tells the user', async () => {
+    const { api, setStored } = fakeApi();
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    c.session.beginStroke({ x: 0.5, y: 0.5 }, 1, { cls: 2, newObject: true });
+    c.session.endStroke();
+    setStored(annotation(5, 1));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(c.autosave.status).toBe('conflict');
+    expect(c.autosave.version).toBe(5);
+    expect(c.session.maps!.classMap.every((v) => v === 1)).toBe(true);
+    expect(c.notice).toContain('version 5 was reloaded');
+  });
+
+  it('shows a version saved elsewhere when nothing is unsaved here', async () => {
+    const { api, setStored } = fakeApi();
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    setStored(annotation(4, 1));
+    await c.onSavedElsewhere(7, 4);
+    expect(c.autosave.version).toBe(4);
+    expect(c.session.maps!.classMap[0]).toBe(1);
+    await c.onSavedElsewhere(8, 9);
+    expect(c.autosave.version).toBe(4);
+  });
+
+  it('saves pending strokes before opening another image, and reports load failures', async () => {
+    const { api, raw, stored } = fakeApi();
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    c.session.beginStroke({ x: 2.5, y: 2.5 }, 1, { cls: 2, newObject: true });
+    c.session.endStroke();
+    raw.images.get.mockRejectedValueOnce(new UnetError('NOT_FOUND', 'no image with id 99'));
+    await c.open(99);
+    expect(stored().version).toBe(3);
+    expect(c.status).toBe('error');
+    expect(c.error).toBe('no image with id 99');
+  });
+});

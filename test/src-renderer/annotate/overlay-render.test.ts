@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createLabelMaps } from '../../../src-renderer/src/lib/annotate/label-maps';
+import { renderLabelOverlay } from '../../../src-renderer/src/lib/annotate/overlay-render';
+import { addClass, classColorTable, nextClassValue, paintableClasses, updateClass } from '../../../src-renderer/src/lib/annotate/palette';
+
+const classes = [
+  { value: 1, name: 'background', color: '#0000ff' },
+  { value: 2, name: 'cell', color: '#ff0000' },
+];
+
+describe('palette', () => {
+  it('offers unlabeled, background and the classes, and adds classes with the next free value', () => {
+    expect(paintableClasses(classes).map((c) => c.value)).toEqual([0, 1, 2]);
+    expect(nextClassValue(classes)).toBe(3);
+    const more = addClass(classes, '  nucleus ');
+    expect(more[2]).toMatchObject({ value: 3, name: 'nucleus' });
+    expect(more[2].color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(() => addClass(classes, '   ')).toThrow();
+    expect(updateClass(more, 3, { name: 'nuclei' })[2].name).toBe('nuclei');
+    expect(updateClass(more, 3, { name: '' })[2].name).toBe('nucleus');
+  });
+
+  it('builds an RGBA table with class 0 transparent', () => {
+    const table = classColorTable(classes);
+    expect([...table.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect([...table.subarray(4, 8)]).toEqual([0, 0, 255, 255]);
+    expect([...table.subarray(8, 12)]).toEqual([255, 0, 0, 255]);
+    expect([...table.subarray(36, 40)]).toEqual([160, 160, 160, 255]);
+  });
+});
+
+describe('label overlay', () => {
+  it('colours classes and lightens the border between touching objects', () => {
+    const maps = createLabelMaps(4, 1);
+    maps.classMap.set([1, 2, 2, 2]);
+    maps.instanceMap.set([0, 1, 2, 2]);
+    const out = new Uint8ClampedArray(16).fill(9);
+    renderLabelOverlay(maps, classColorTable(classes), { x: 0, y: 0, width: 4, height: 1 }, out, true);
+    expect([...out.subarray(0, 4)]).toEqual([0, 0, 255, 255]);
+    // Objects 1 and 2 touch: both border pixels are lightened; the last pixel of object 2 is inside.
+    expect([...out.subarray(4, 8)]).toEqual([255, 170, 170, 255]);
+    expect([...out.subarray(8, 12)]).toEqual([255, 170, 170, 255]);
+    expect([...out.subarray(12, 16)]).toEqual([255, 0, 0, 255]);
+    const plain = new Uint8ClampedArray(16);
+    renderLabelOverlay(maps, classColorTable(classes), { x: 0, y: 0, width: 4, height: 1 }, plain, false);
+    expect([...plain.subarray(4, 8)]).toEqual([255, 0, 0, 255]);
+  });
+
+  it('writes only inside the rect and clears unlabeled pixels', () => {
+    const maps = createLabelMaps(3, 3);
+    const out = new Uint8ClampedArray(36).fill(7);
+    renderLabelOverlay(maps, classColorTable(classes), { x: 1, y: 1, width: 1, height: 1 }, out, true);
+    expect(out[4 * 4 + 3]).toBe(0);
+    expect(out[0]).toBe(7);
+    expect(out[8 * 4 + 3]).toBe(7);
+  });
+});
