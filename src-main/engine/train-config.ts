@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { UnetError } from '../../src-shared/contract/errors';
+import { BACKEND_CHOICES, PRESET_NAMES } from '../../src-shared/contract/training';
+import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
+import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
+import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
+import { PRESETS } from './presets';
+import type { UNetArchitecture } from './unet-architecture';
+
+const augmentationSchema = z.object({
+  elastic: z.boolean().default(DEFAULT_AUGMENT_OPTIONS.elastic),
+  elasticSigma: z.number().min(0).max(100).default(DEFAULT_AUGMENT_OPTIONS.elasticSigma),
+  elasticGrid: z.number().int().min(2).max(32).default(DEFAULT_AUGMENT_OPTIONS.elasticGrid),
+  flipsRotations: z.boolean().default(DEFAULT_AUGMENT_OPTIONS.flipsRotations),
+  rotation: z.boolean().default(DEFAULT_AUGMENT_OPTIONS.rotation),
+  intensity: z.boolean().default(DEFAULT_AUGMENT_OPTIONS.intensity),
+});
+
+/**
+ * Everything a training run needs, as a user may give it: fields left out come from the preset or the
+ * defaults. `resolveTrainConfig` turns it into a complete, checked `TrainConfig` (what a run records).
+ */
+export const trainConfigInputSchema = z.object({
+  preset: z.enum(PRESET_NAMES).default('fast'),
+  depth: z.number().int().min(1).max(6).optional(),
+  baseChannels: z.number().int().min(1).max(256).optional(),
+  /** Square input tile; must be legal for the depth (see tile-geometry). */
+  tile: z.number().int().min(16).max(2048).optional(),
+  steps: z.number().int().min(1).max(10_000_000).optional(),
+  /** Wall-clock budget: training stops when it is spent (the best validated checkpoint is kept). */
+  minutes: z.number().positive().max(100_000).optional(),
+  learningRate: z.number().positive().max(1).optional(),
+  optimizer: z.enum(['sgd', 'adam']).optional(),
+  momentum: z.number().min(0).max(0.9999).optional(),
+  /** Linear learning-rate ramp from 0 over this many steps (momentum 0.99 is touchy at the start). */
+  warmupSteps: z.number().int().min(0).max(100_000).default(50),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  w0: z.number().min(0).max(1000).default(DEFAULT_W0),
+  sigma: z.number().positive().max(1000).default(DEFAULT_SIGMA),
+  /** Background gap forced between touching objects (pixels); 0 keeps the painted labels as they are. */
+  separationGap: z.number().int().min(0).max(16).default(2),
+  augmentation: augmentationSchema.default(augmentationSchema.parse({})),
+  validateEvery: z.number().int().min(1).max(1_000_000).optional(),
+  /** Steps between `latest` checkpoints (default: validateEvery). */
+  checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
+  /** Number of classes K including class 0 (unlabeled); default: 1 + the largest class in the data. */
+  numClasses: z.number().int().min(2).max(255).optional(),
+  inChannels: z.number().int().min(1).max(16).optional(),
+  dropout: z.number().min(0).max(0.95).default(0.5),
+  /** Names of classes 0..K-1, stored with the model. */
+  classNames: z.array(z.string().max(200)).max(255).optional(),
+  /** On wasm, shrink a tile that would not fit the 32-bit heap instead of refusing to start. */
+  autoShrinkTile: z.boolean().default(true),
+});
+
+export type TrainConfigInput = z.input<typeof trainConfigInputSchema>;
+export type AugmentationConfig = z.output<typeof augmentationSchema>;
+
+export interface TrainConfig {
+  preset: (typeof PRESET_NAMES)[number];
+  depth: number;
+  baseChannels: number;
+  tile: number;
+  outputTile: number;
+  halo: number;
+  steps: number;
+  minutes?: number;
+  learningRate: number;
+  optimizer: 'sgd' | 'adam';
+  momentum: number;
+  warmupSteps: number;
+  seed: number;
+  w0: number;
+  sigma: number;
+  separationGap: number;
+  augmentation: AugmentationConfig;
+  validateEvery: number;
+  checkpointEvery: number;
+  backend: (typeof BACKEND_CHOICES)[number];
+  numClasses: number;
+  inChannels: number;
+  dropout: number;
+  classNames: string[];
+  autoShrinkTile: boolean;
+}
+
+/** What the data says when the config leaves it open. */
+export interface DataFacts {
+  numClasses: number;
+  inChannels: number;
+}
+
+export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): TrainConfig {
+  const parsed = trainConfigInputSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    throw new UnetError('INVALID_ARGUMENT', `invalid training config: ${issues}`, { issues: parsed.error.issues });
+  }
+  const c = parsed.data;
+  const preset = PRESETS[c.preset];
+  const depth = c.depth ?? preset.depth;
+  const tile = c.tile ?? (c.depth === undefined ? preset.tile : nearestLegalInputSize(preset.tile, depth));
+  if (!isLegalInputSize(tile, depth)) {
+    throw new UnetError(
+      'INVALID_ARGUMENT',
+      `tile ${tile} is not a legal input size for depth ${depth}; nearest legal size: ${nearestLegalInputSize(tile, depth)}`,
+      { tile, depth },
+    );
+  }
+  const numClasses = c.numClasses ?? facts.numClasses;
+  if (numClasses < facts.numClasses) {
+    throw new UnetError('INVALID_ARGUMENT', `numClasses ${numClasses} is smaller than the classes in the data (${facts.numClasses})`);
+  }
+  const inChannels = c.inChannels ?? facts.inChannels;
+  if (inChannels !== facts.inChannels) {
+    throw new UnetError('INVALID_ARGUMENT', `inChannels ${inChannels} does not match the images (${facts.inChannels} channels)`);
+  }
+  const classNames = c.classNames ?? defaultClassNames(numClasses);
+  if (classNames.length !== numClasses) {
+    throw new UnetError('INVALID_ARGUMENT', `classNames has ${classNames.length} entries, expected ${numClasses}`);
+  }
+  const validateEvery = c.validateEvery ?? preset.validateEvery;
+  return {
+    preset: c.preset,
+    depth,
+    baseChannels: c.baseChannels ?? preset.baseChannels,
+    tile,
+    outputTile: outputSizeFor(tile, depth),
+    halo: haloFor(depth),
+    steps: c.steps ?? preset.steps,
+    ...(c.minutes !== undefined ? { minutes: c.minutes } : {}),
+    learningRate: c.learningRate ?? preset.learningRate,
+    optimizer: c.optimizer ?? preset.optimizer,
+    momentum: c.momentum ?? preset.momentum,
+    warmupSteps: c.warmupSteps,
+    seed: c.seed,
+    w0: c.w0,
+    sigma: c.sigma,
+    separationGap: c.separationGap,
+    augmentation: c.augmentation,
+    validateEvery,
+    checkpointEvery: c.checkpointEvery ?? validateEvery,
+    backend: c.backend,
+    numClasses,
+    inChannels,
+    dropout: c.dropout,
+    classNames,
+    autoShrinkTile: c.autoShrinkTile,
+  };
+}
+
+export function defaultClassNames(numClasses: number): string[] {
+  return Array.from({ length: numClasses }, (_, i) => (i === 0 ? 'unlabeled' : i === 1 ? 'background' : `class ${i - 1}`));
+}
+
+export function architectureOf(config: TrainConfig): UNetArchitecture {
+  return {
+    depth: config.depth,
+    baseChannels: config.baseChannels,
+    inChannels: config.inChannels,
+    numClasses: config.numClasses,
+    dropout: config.dropout,
+  };
+}
+
+/** Learning rate at a 1-based step: a linear warm-up, then constant. */
+export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'warmupSteps'>, step: number): number {
+  if (config.warmupSteps <= 0 || step >= config.warmupSteps) return config.learningRate;
+  return (config.learningRate * step) / config.warmupSteps;
+}

@@ -1,0 +1,215 @@
+import { UnetError } from '../../src-shared/contract/errors';
+import { augmentSample, type AugmentOptions } from '../../src-shared/imaging/augmentation';
+import { extractMirroredTile } from '../../src-shared/imaging/mirror';
+import type { Rng } from '../../src-shared/imaging/rng';
+import { separationBorders } from '../../src-shared/imaging/separation-borders';
+import { weightMap } from '../../src-shared/imaging/weight-map';
+import type { AugmentationConfig } from './train-config';
+
+/** One annotated image as the trainer receives it. */
+export interface TrainingSample {
+  id: string;
+  /** Normalised image, HWC. */
+  image: Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+  /** 0 = unlabeled (ignored), 1 = background, 2.. = classes. */
+  classMap: Uint8Array;
+  /** 0 = none, 1.. = object id. */
+  instanceMap: Uint16Array | Uint32Array;
+}
+
+/** A sample ready for training: separation gaps applied, weight map computed once. */
+export interface PreparedSample {
+  id: string;
+  image: Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+  /** Training target: the painted classes with separation gaps between touching objects. */
+  classMap: Uint8Array;
+  /** The classes as painted, what validation scores against. */
+  paintedClassMap: Uint8Array;
+  weights: Float32Array;
+  labelled: number;
+}
+
+export function checkSample(s: TrainingSample, numClasses?: number): void {
+  const n = s.width * s.height;
+  if (!Number.isInteger(s.width) || !Number.isInteger(s.height) || s.width <= 0 || s.height <= 0) {
+    throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: bad size ${s.width}x${s.height}`);
+  }
+  if (!(s.image instanceof Float32Array) || s.image.length !== n * s.channels) {
+    throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: image must be a Float32Array of ${n * s.channels} values`);
+  }
+  if (!(s.classMap instanceof Uint8Array) || s.classMap.length !== n) {
+    throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: classMap must be a Uint8Array of ${n} values`);
+  }
+  if (!(s.instanceMap instanceof Uint16Array || s.instanceMap instanceof Uint32Array) || s.instanceMap.length !== n) {
+    throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: instanceMap must be a Uint16Array or Uint32Array of ${n} values`);
+  }
+  if (numClasses !== undefined) {
+    const max = maxClass(s.classMap);
+    if (max >= numClasses) throw new UnetError('INVALID_ARGUMENT', `sample ${s.id} uses class ${max}, but the model has ${numClasses} classes`);
+  }
+  for (let i = 0; i < s.image.length; i++) {
+    if (!Number.isFinite(s.image[i])) throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: image value ${i} is not finite`);
+  }
+}
+
+export function maxClass(classMap: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < classMap.length; i++) if (classMap[i] > m) m = classMap[i];
+  return m;
+}
+
+export function prepareSample(s: TrainingSample, options: { w0: number; sigma: number; separationGap: number }): PreparedSample {
+  const separated =
+    options.separationGap > 0
+      ? separationBorders(s.classMap, s.instanceMap, s.width, s.height, options.separationGap)
+      : { classMap: s.classMap, instanceMap: s.instanceMap };
+  const weights = weightMap(separated.classMap, separated.instanceMap, s.width, s.height, { w0: options.w0, sigma: options.sigma });
+  let labelled = 0;
+  for (let i = 0; i < separated.classMap.length; i++) if (separated.classMap[i] !== 0) labelled++;
+  return {
+    id: s.id,
+    image: s.image,
+    width: s.width,
+    height: s.height,
+    channels: s.channels,
+    classMap: separated.classMap,
+    paintedClassMap: s.classMap,
+    weights,
+    labelled,
+  };
+}
+
+/** One training tile: the network input and the one-hot target and weights of the centre crop it predicts. */
+export interface TrainingTile {
+  input: Float32Array;
+  target: Float32Array;
+  weights: Float32Array;
+  sampleIndex: number;
+}
+
+export interface TileGeometry {
+  input: number;
+  output: number;
+}
+
+/**
+ * Draws random training tiles: a random labelled pixel of a random image becomes the centre (so every
+ * tile carries some loss), a mirrored region around it is augmented (flips/quarter turns, rotation,
+ * elastic deformation, grey values), and the centre is cropped out. The region is larger than the tile
+ * so that rotated and deformed tiles are filled with real neighbourhood. Output buffers are reused.
+ */
+export class TileSampler {
+  private readonly margin: number;
+  private readonly tile: TrainingTile;
+  private readonly options: AugmentOptions;
+  private readonly augmenting: boolean;
+
+  constructor(
+    private readonly samples: PreparedSample[],
+    private readonly geometry: TileGeometry,
+    private readonly numClasses: number,
+    augmentation: AugmentationConfig,
+  ) {
+    if (samples.length === 0) throw new UnetError('INVALID_ARGUMENT', 'no training images');
+    if (samples.every((s) => s.labelled === 0)) throw new UnetError('INVALID_ARGUMENT', 'the training images have no labelled pixels');
+    this.options = { ...augmentation };
+    this.augmenting = augmentation.elastic || augmentation.rotation || augmentation.flipsRotations || augmentation.intensity;
+    const deforming = augmentation.rotation || augmentation.elastic;
+    // sqrt(2)/2 - 1/2 of the tile covers any rotation; 3 sigma covers the elastic displacements.
+    this.margin = deforming ? Math.ceil(0.21 * geometry.input + (augmentation.elastic ? 3 * augmentation.elasticSigma : 0)) : 0;
+    const channels = samples[0].channels;
+    this.tile = {
+      input: new Float32Array(geometry.input * geometry.input * channels),
+      target: new Float32Array(geometry.output * geometry.output * numClasses),
+      weights: new Float32Array(geometry.output * geometry.output),
+      sampleIndex: 0,
+    };
+  }
+
+  private buffers: RegionBuffers | null = null;
+
+  // Fresh pages are slow on some VMs: reuse the region buffers from step to step.
+  private regionBuffers(region: number, channels: number): RegionBuffers {
+    const n = region * region;
+    if (!this.buffers || this.buffers.classMap.length !== n || this.buffers.image.length !== n * channels) {
+      this.buffers = {
+        image: new Float32Array(n * channels),
+        classFloat: new Float32Array(n),
+        weights: new Float32Array(n),
+        classMap: new Uint8Array(n),
+      };
+    }
+    return this.buffers;
+  }
+
+  /** The next tile; its arrays are overwritten by the following call. */
+  next(rng: Rng): TrainingTile {
+    const candidates = this.samples.filter((s) => s.labelled > 0);
+    const sample = candidates[rng.int(candidates.length)];
+    const [cx, cy] = pickLabelledPixel(sample, rng);
+    const region = this.geometry.input + 2 * this.margin;
+    const x0 = cx - Math.floor(region / 2);
+    const y0 = cy - Math.floor(region / 2);
+    const { width, height, channels } = sample;
+    const buffers = this.regionBuffers(region, channels);
+    let image = extractMirroredTile(sample.image, width, height, channels, x0, y0, region, region, buffers.image);
+    const classFloat = extractMirroredTile(sample.classMap, width, height, 1, x0, y0, region, region, buffers.classFloat);
+    let weights = extractMirroredTile(sample.weights, width, height, 1, x0, y0, region, region, buffers.weights);
+    let classMap = buffers.classMap;
+    for (let i = 0; i < classFloat.length; i++) classMap[i] = classFloat[i];
+    if (this.augmenting) {
+      const out = augmentSample({ image, classMap, weights, width: region, height: region, channels }, rng, this.options);
+      image = out.image;
+      classMap = out.classMap;
+      weights = out.weights;
+    }
+    const { input, output } = this.geometry;
+    const inOff = this.margin;
+    const outOff = this.margin + (input - output) / 2;
+    const t = this.tile;
+    for (let y = 0; y < input; y++) {
+      const src = ((y + inOff) * region + inOff) * channels;
+      t.input.set(image.subarray(src, src + input * channels), y * input * channels);
+    }
+    t.target.fill(0);
+    const K = this.numClasses;
+    for (let y = 0; y < output; y++) {
+      for (let x = 0; x < output; x++) {
+        const s = (y + outOff) * region + (x + outOff);
+        const o = y * output + x;
+        const c = classMap[s];
+        t.weights[o] = c === 0 ? 0 : weights[s];
+        if (c !== 0) t.target[o * K + c] = 1;
+      }
+    }
+    t.sampleIndex = this.samples.indexOf(sample);
+    return t;
+  }
+}
+
+interface RegionBuffers {
+  image: Float32Array;
+  classFloat: Float32Array;
+  weights: Float32Array;
+  classMap: Uint8Array;
+}
+
+function pickLabelledPixel(sample: PreparedSample, rng: Rng): [number, number] {
+  const n = sample.width * sample.height;
+  // Rejection sampling is cheap when much is painted; fall back to a scan for sparse annotation.
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const i = rng.int(n);
+    if (sample.classMap[i] !== 0) return [i % sample.width, Math.floor(i / sample.width)];
+  }
+  let k = rng.int(sample.labelled);
+  for (let i = 0; i < n; i++) {
+    if (sample.classMap[i] !== 0 && k-- === 0) return [i % sample.width, Math.floor(i / sample.width)];
+  }
+  return [0, 0];
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../../src-main/engine/backend';
+import { loadModelFolder, saveModelFolder, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
+import { buildUNet } from '../../../src-main/engine/unet-model';
+import type { UNetArchitecture } from '../../../src-main/engine/unet-architecture';
+
+const ARCH: UNetArchitecture = { depth: 2, baseChannels: 4, inChannels: 1, numClasses: 3, dropout: 0.5 };
+
+function metadata(step: number): UNetMetadata {
+  return {
+    format: METADATA_FORMAT,
+    formatVersion: 1,
+    architecture: ARCH,
+    tile: { input: 92, output: 52, halo: 20 },
+    classNames: ['unlabeled', 'background', 'cell'],
+    normalization: { kind: 'percentile', lowPct: 1, highPct: 99.8, low: 3, high: 250 },
+    training: { step, dataHash: 'd', configHash: 'c', backend: 'cpu' },
+    versions: { 'tfjs-core': tf.version_core },
+    createdAt: '2025-01-01T00:00:00.000Z',
+  };
+}
+
+describe('model folders', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'unet-model-files-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('round-trips weights, topology and metadata in the tfjs layers format', async () => {
+    const model = buildUNet(ARCH, { seed: 3, inputSize: 92 });
+    const target = path.join(dir, 'model');
+    await saveModelFolder(target, model, metadata(12));
+    expect((await readdir(target)).sort()).toEqual(['model.json', 'unet.json', 'weights.bin']);
+    const json = JSON.parse(await readFile(path.join(target, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toContain('dec1_up/kernel');
+
+    const loaded = await loadModelFolder(target);
+    expect(loaded.metadata).toEqual(metadata(12));
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const after = loaded.model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(after).toEqual(before);
+    const x = tf.randomNormal([1, 92, 92, 1], 0, 1, 'float32', 5);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, loaded.model.predict(x) as tf.Tensor))).dataSync()[0]);
+    expect(diff).toBe(0);
+    tf.dispose(x);
+    model.dispose();
+    loaded.model.dispose();
+  });
+
+  it('replaces an existing folder atomically and leaves no temporary folders', async () => {
+    const model = buildUNet(ARCH, { seed: 4, inputSize: 92 });
+    const target = path.join(dir, 'replace');
+    await saveModelFolder(target, model, metadata(1));
+    await writeFile(path.join(target, 'stale.txt'), 'from the old checkpoint');
+    await saveModelFolder(target, model, metadata(2));
+    expect(await readdir(target)).not.toContain('stale.txt');
+    expect((await loadModelFolder(target)).metadata.training.step).toBe(2);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    model.dispose();
+  });
+
+  it('reports a truncated weights file as CORRUPT and a missing folder as NOT_FOUND', async () => {
+    const model = buildUNet(ARCH, { seed: 5, inputSize: 92 });
+    const target = path.join(dir, 'broken');
+    await saveModelFolder(target, model, metadata(1));
+    const bytes = await readFile(path.join(target, 'weights.bin'));
+    await writeFile(path.join(target, 'weights.bin'), bytes.subarray(0, bytes.length - 8));
+    await expect(loadModelFolder(target)).rejects.toMatchObject({ code: 'CORRUPT' });
+    await expect(loadModelFolder(path.join(dir, 'nothing-here'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    model.dispose();
+  });
+});

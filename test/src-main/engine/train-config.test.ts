@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { learningRateAt, resolveTrainConfig } from '../../../src-main/engine/train-config';
+import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
+
+const FACTS = { numClasses: 3, inChannels: 1 };
+
+describe('resolveTrainConfig', () => {
+  it('fills everything from the preset and the data', () => {
+    const c = resolveTrainConfig({ preset: 'paper' }, FACTS);
+    expect(c).toMatchObject({ depth: 4, baseChannels: 64, tile: 572, outputTile: 388, halo: 92, optimizer: 'sgd', momentum: 0.99 });
+    expect(c.learningRate).toBe(1e-3);
+    expect(c.numClasses).toBe(3);
+    expect(c.classNames).toEqual(['unlabeled', 'background', 'class 1']);
+    expect(c.checkpointEvery).toBe(c.validateEvery);
+  });
+
+  it('lets explicit fields override the preset', () => {
+    const c = resolveTrainConfig({ preset: 'fast', tile: 412, steps: 10, optimizer: 'adam', learningRate: 5e-4 }, FACTS);
+    expect(c).toMatchObject({ baseChannels: 16, tile: 412, outputTile: 228, steps: 10, optimizer: 'adam', learningRate: 5e-4 });
+  });
+
+  it('rejects an illegal tile and names the nearest legal one', () => {
+    expect(() => resolveTrainConfig({ preset: 'paper', tile: 570 }, FACTS)).toThrow(/nearest legal size: 556/);
+  });
+
+  it('rejects unknown values as INVALID_ARGUMENT', () => {
+    expect(() => resolveTrainConfig({ preset: 'paper', learningRate: -1 }, FACTS)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => resolveTrainConfig({ preset: 'paper', numClasses: 2 }, FACTS)).toThrow(/smaller than the classes/);
+  });
+
+  it('warms the learning rate up linearly', () => {
+    const c = { learningRate: 1e-3, warmupSteps: 10 };
+    expect(learningRateAt(c, 1)).toBeCloseTo(1e-4);
+    expect(learningRateAt(c, 5)).toBeCloseTo(5e-4);
+    expect(learningRateAt(c, 10)).toBe(1e-3);
+    expect(learningRateAt({ learningRate: 1e-3, warmupSteps: 0 }, 1)).toBe(1e-3);
+  });
+
+  it('describes presets for the UI', () => {
+    expect(presetInfo('paper', 2)).toMatchObject({ tile: 572, outputTile: 388, parameters: 31_030_658 });
+    expect(Object.keys(PRESETS).sort()).toEqual(['fast', 'paper', 'tiny']);
+  });
+});
