@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ErrorInfo } from '../../src-shared/contract/errors';
 import type { BackendReport } from './backend';
@@ -208,11 +210,20 @@ function moduleUrl(): URL {
   return pathToFileURL(typeof __filename === 'string' ? __filename : process.argv[1]);
 }
 
+/**
+ * tsx's loader as an absolute URL: a bare `--import tsx` would be resolved from the child's working
+ * directory, which fails when the CLI is started from outside the checkout.
+ */
+function tsxLoaderUrl(): string {
+  const require = createRequire(moduleUrl());
+  return pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+}
+
 function spawnNodeChild(env: NodeJS.ProcessEnv): EngineChild {
   const entry = engineEntry();
   const proc: ChildProcess = fork(entry.file, [], {
     serialization: 'advanced',
-    execArgv: entry.typescript ? ['--import', 'tsx'] : [],
+    execArgv: entry.typescript ? ['--import', tsxLoaderUrl()] : [],
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

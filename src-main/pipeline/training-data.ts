@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { AnnotationVersionInfo, ClassDef, Split } from '../../src-shared/contract/records';
+import { BACKGROUND_CLASS, type AnnotationVersionInfo, type ClassDef, type Split } from '../../src-shared/contract/records';
 import { applyNormalization, computeDatasetNormalization, computePercentileNormalization, type NormalizationParams } from '../../src-shared/imaging/normalization';
 import { createRng } from '../../src-shared/imaging/rng';
 import { toFloat32, toGray } from '../io/image-convert';
@@ -52,8 +52,8 @@ export function planTraining(ws: Workspace, datasetId: number, seed: number): Tr
     automaticSplit = true;
   }
   const all = [...train, ...validation];
-  checkItems(ws, dataset.name, all);
   const classes = ws.datasets.classes(datasetId);
+  checkItems(ws, dataset.name, all, classes);
   const numClasses = Math.max(2, ...classes.map((c) => c.value)) + 1;
   const classNames = Array.from({ length: numClasses }, (_, v) => (v === 0 ? 'unlabeled' : (classes.find((c) => c.value === v)?.name ?? `class ${v}`)));
   return { datasetId, train, validation, automaticSplit, classes, numClasses, classNames };
@@ -78,7 +78,7 @@ function automaticTrainingSplit(ws: Workspace, datasetId: number, seed: number):
   return { train: items.slice(holdOut).sort(byName), validation };
 }
 
-function checkItems(ws: Workspace, datasetName: string, items: PlannedItem[]): void {
+function checkItems(ws: Workspace, datasetName: string, items: PlannedItem[], classes: ClassDef[]): void {
   const labelled = new Set<number>();
   let labelledPixels = 0;
   for (const item of items) {
@@ -97,7 +97,10 @@ function checkItems(ws: Workspace, datasetName: string, items: PlannedItem[]): v
   }
   if (labelledPixels === 0) throw usage(`the training images of "${datasetName}" have no annotated pixels`);
   if (labelled.size < 2) {
-    throw usage(`the training images of "${datasetName}" show only one class (${[...labelled].join(', ')}): paint background and at least one object class`);
+    const only = [...labelled].map((v) => `"${classes.find((c) => c.value === v)?.name ?? `class ${v}`}"`).join(', ');
+    // An all-zero mask imports as background everywhere: say so, since nothing was painted by hand.
+    const hint = labelled.has(BACKGROUND_CLASS) ? ' (a mask of zeros imports as background everywhere)' : '';
+    throw usage(`the training images of "${datasetName}" show only one class, ${only}${hint}: annotate background and at least one object class`, { classes: [...labelled] });
   }
 }
 

@@ -1,18 +1,22 @@
 import os from 'node:os';
+import path from 'node:path';
 import { toErrorInfo, UnetError } from '../../src-shared/contract/errors';
 import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { RunStatus, Split } from '../../src-shared/contract/records';
 import type { RunsChanged } from '../../src-shared/contract/runs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
 import type { BackendChoice, TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
+import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
 import type { TrainResult, TrainingSample as EngineSample } from '../engine/trainer';
 import type { JobContext } from '../jobs/job-manager';
 import type { StoreContext } from '../store/store-context';
 import type { Workspace } from '../store/workspace';
+import { latestCheckpointOnDisk } from './checkpoint-on-disk';
 import type { ComputeReporter } from './compute-report';
 import type { StartEngineTraining } from './engine-training';
+import { outOfMemoryAdvice } from './memory-advice';
 import { runCheckpointsDir, runModelDir } from './run-model';
 import { writeFinalModel } from './run-model-files';
 import { runVersions } from './software-versions';
@@ -64,8 +68,11 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   const seed = request.options.seed ?? 1;
   const plan = planTraining(ws, request.datasetId, seed);
   const input = configInput({ ...request.options, seed }, plan.classNames);
-  const config = resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 });
-  const device = await expectedBackend(deps.compute, config.backend);
+  const resolved = resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 });
+  const device = await expectedBackend(deps.compute, resolved.backend);
+  // A tile too large for the wasm heap is shrunk now (a network that fits no tile is refused), so the
+  // run records the tile it really trains with and nothing is loaded for a run that cannot start.
+  const config = fitTileToBackend(resolved, device.backend, (message) => deps.store.logger.warn(message, 'training'));
   const data = await loadTrainingData(ws, plan, undefined, request.options.normalization ?? 'dataset');
   const recorded: RecordedConfig = { ...config, normalization: data.normalization, split: { automatic: plan.automaticSplit, train: plan.train.length, validation: plan.validation.length } };
   return launch(deps, ws, {
@@ -88,8 +95,7 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
   if (previous.status !== 'interrupted' && previous.status !== 'cancelled' && previous.status !== 'failed') {
     throw new UnetError('CONFLICT', `run ${runId} is ${previous.status}; only interrupted, cancelled or failed runs can be resumed`, { runId });
   }
-  const checkpoint = ws.runs.lastCheckpoint(runId);
-  if (!checkpoint) throw new UnetError('NOT_FOUND', `run ${runId} saved no checkpoint to resume from`, { runId });
+  const from = await checkpointToResume(ws, runId);
   const recorded = previous.config as unknown as RecordedConfig;
   if (!recorded.normalization) throw new UnetError('UNSUPPORTED', `run ${runId} has no recorded normalisation; start a new run instead`, { runId });
   const members: PlannedItem[] = previous.images
@@ -108,8 +114,38 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
     members,
     samples: data,
     device,
-    resume: { runId, checkpointDir: runCheckpointsDir(ws, runId) },
+    resume: { runId, checkpointDir: runCheckpointsDir(ws, from) },
   });
+}
+
+/**
+ * The run whose checkpoint a resume continues from: the run itself, or, when it was itself a resume
+ * that ended before its first checkpoint (killed while starting), the nearest run it continued.
+ */
+async function checkpointToResume(ws: Workspace, runId: number): Promise<number> {
+  const found = await resumableCheckpoint(ws, runId);
+  if (!found) throw new UnetError('NOT_FOUND', `run ${runId} saved no checkpoint to resume from; start it again`, { runId });
+  return found.runId;
+}
+
+/** What the engine will load: the checkpoint on disk, which after a kill may be ahead of the record. */
+async function resumableCheckpoint(ws: Workspace, runId: number): Promise<{ runId: number; step: number } | null> {
+  const seen = new Set<number>();
+  for (let id: number | null = runId; id !== null && !seen.has(id); id = ws.runs.get(id).resumedFrom ?? null) {
+    seen.add(id);
+    const onDisk = await latestCheckpointOnDisk(runCheckpointsDir(ws, id));
+    if (onDisk) return { runId: id, step: onDisk.step };
+  }
+  return null;
+}
+
+/** Records a checkpoint the engine wrote but did not live to report, so the record matches the disk. */
+async function recordUnreportedCheckpoint(ws: Workspace, runId: number): Promise<string | null> {
+  const onDisk = await latestCheckpointOnDisk(runCheckpointsDir(ws, runId));
+  if (!onDisk) return null;
+  const recorded = ws.runs.checkpoints(runId).filter((c) => path.resolve(c.path) === path.resolve(onDisk.dir));
+  if (onDisk.step > Math.max(0, ...recorded.map((c) => c.step))) ws.runs.addCheckpoint(runId, { step: onDisk.step, path: onDisk.dir, metricName: null, metricValue: null });
+  return onDisk.dir;
 }
 
 interface LaunchSpec {
@@ -167,6 +203,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
   onRunning();
   job.progress(0, spec.resume ? `resuming run ${spec.resume.runId}` : 'starting the training engine');
   let backend: TrainingBackend | undefined;
+  let engineConfig: TrainConfig = recorded;
   const engineSamples = (list: TrainingSample[]): EngineSample[] =>
     list.map((s) => ({ id: String(s.imageId), image: s.image, width: s.width, height: s.height, channels: 1, classMap: s.classMap, instanceMap: s.instanceMap }));
   const session = deps.startEngine(
@@ -180,6 +217,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
     {
       onStart: ({ backend: report, config, startStep }) => {
         backend = report.active;
+        engineConfig = config;
         compute.noteActiveTraining(report.active, report.device);
         if (report.active !== spec.device.backend) store.logger.warn(`run ${runId} trains on ${report.active} (${report.device}), not ${spec.device.backend} as recorded at its start`, 'training');
         if (config.tile !== recorded.tile) store.logger.warn(`run ${runId}: the engine uses tile ${config.tile} instead of ${recorded.tile} to fit the backend's memory`, 'training');
@@ -220,9 +258,20 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
   } finally {
     job.signal.removeEventListener('abort', cancel);
   }
+  // The engine may have died between writing a checkpoint and reporting it.
+  if (result.status === 'interrupted' && ws.isOpen) {
+    const latest = await recordUnreportedCheckpoint(ws, runId);
+    if (latest && !result.latestCheckpoint) result = { ...result, latestCheckpoint: latest };
+  }
   if (result.status === 'failed') {
     const error = result.error ?? toErrorInfo(new Error('training failed'));
-    throw new UnetError(error.code, error.message, error.details);
+    if (error.code !== 'OUT_OF_MEMORY') throw new UnetError(error.code, error.message, error.details);
+    const advice = outOfMemoryAdvice(engineConfig, backend ?? spec.device.backend);
+    throw new UnetError(
+      'OUT_OF_MEMORY',
+      `training ran out of memory at step ${result.steps + 1} with tile ${engineConfig.tile} on the ${backend ?? spec.device.backend} backend: ${error.message}. ${advice.text}`,
+      { ...error.details, runId, tile: engineConfig.tile, suggestedTile: advice.tile },
+    );
   }
   // Cancelled and finished runs both keep a usable model: the best checkpoint, else the latest.
   const checkpoint = result.bestCheckpoint ?? result.latestCheckpoint;
@@ -234,7 +283,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
     modelDir = (await writeFinalModel(checkpoint, runModelDir(ws, runId), fixed)).modelDir;
   }
   if (result.status === 'cancelled') throw new UnetError('CANCELLED', `training stopped at step ${result.steps}`, { runId, step: result.steps });
-  if (result.status === 'interrupted') throw new UnetError('INTERNAL', `training was interrupted at step ${result.steps}`, { runId, interrupted: true });
+  if (result.status === 'interrupted') throw await interruption(ws, runId, result, engineConfig, backend ?? spec.device.backend);
   return {
     runId,
     steps: result.steps,
@@ -244,6 +293,24 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
     elapsedSeconds: result.elapsedSeconds,
     ...(backend ? { backend } : {}),
   };
+}
+
+/**
+ * The engine process died without reporting (killed, crashed, out of memory): the job ends
+ * 'interrupted' with why, and where a resume would continue from.
+ */
+async function interruption(ws: Workspace, runId: number, result: TrainResult, config: TrainConfig, backend: TrainingBackend): Promise<UnetError> {
+  const cause = result.error ?? { code: 'INTERNAL' as const, message: 'the engine process ended without reporting' };
+  const checkpoint = ws.isOpen ? await resumableCheckpoint(ws, runId) : null;
+  const resume = checkpoint ? `Resume the run to continue from the checkpoint at step ${checkpoint.step}.` : 'It saved no checkpoint: start it again.';
+  const memory = cause.code === 'OUT_OF_MEMORY' ? ` If memory ran out: ${outOfMemoryAdvice(config, backend).text}` : '';
+  return new UnetError(cause.code, `training was interrupted at step ${result.steps}: ${cause.message}. ${resume}${memory}`, {
+    ...cause.details,
+    runId,
+    interrupted: true,
+    step: result.steps,
+    checkpointStep: checkpoint?.step ?? null,
+  });
 }
 
 /**
