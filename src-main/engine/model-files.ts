@@ -134,12 +134,43 @@ export async function readBytes(file: string): Promise<Uint8Array> {
 }
 
 /** Writes files into `dir` via a temp sibling and a rename; an existing `dir` is replaced. */
+/**
+ * A process killed while writing leaves its `.NAME.tmp-PID-*` folder behind (as large as a
+ * checkpoint). Remove those whose writer is no longer alive; never touch a live writer's folder.
+ */
+export async function removeAbandonedTemporaries(parent: string, base: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-\\d+$`);
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    await rm(path.join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function writeFolderAtomically(dir: string, files: Array<[string, Uint8Array | string]>): Promise<void> {
   const parent = path.dirname(path.resolve(dir));
   const base = path.basename(dir);
   const tmp = path.join(parent, `.${base}.tmp-${process.pid}-${Date.now()}`);
   const old = path.join(parent, `.${base}.old-${process.pid}-${Date.now()}`);
   try {
+    await removeAbandonedTemporaries(parent, base);
     await mkdir(tmp, { recursive: true });
     for (const [name, content] of files) await writeFile(path.join(tmp, name), content);
     // rename() cannot replace a non-empty directory: move the old one aside first, then drop it.

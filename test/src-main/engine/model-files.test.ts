@@ -1,10 +1,11 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src-main/engine/backend';
-import { loadModelFolder, saveModelFolder, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
+import { loadModelFolder, saveModelFolder, writeFolderAtomically, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
 import { buildUNet } from '../../../src-main/engine/unet-model';
 import type { UNetArchitecture } from '../../../src-main/engine/unet-architecture';
 
@@ -78,5 +79,23 @@ describe('model folders', () => {
     await expect(loadModelFolder(target)).rejects.toMatchObject({ code: 'CORRUPT' });
     await expect(loadModelFolder(path.join(dir, 'nothing-here'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     model.dispose();
+  });
+});
+
+describe('abandoned temporary folders', () => {
+  it('removes a dead writer\'s .NAME.tmp-PID-* folder and keeps a live one\'s', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
+    const dead = path.join(parent, '.latest.tmp-2147483646-1');
+    const live = path.join(parent, `.latest.tmp-${process.pid}-1`);
+    const other = path.join(parent, '.best.tmp-2147483646-1');
+    for (const dir of [dead, live, other]) {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'weights.bin'), 'x');
+    }
+    await writeFolderAtomically(path.join(parent, 'latest'), [['a.txt', 'hello']]);
+    expect(existsSync(path.join(parent, 'latest', 'a.txt'))).toBe(true);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(other)).toBe(true);
   });
 });
