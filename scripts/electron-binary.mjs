@@ -12,10 +12,10 @@ export function findElectronBinary(root) {
   try {
     pkgDir = path.dirname(require.resolve('electron/package.json'));
   } catch {
-    return { ok: false, reason: 'the "electron" package is not installed' };
+    return { ok: false, reason: 'the optional "electron" package is not installed (its install downloads the Electron binary from outside the npm registry, which failed or was skipped)' };
   }
   const pathFile = path.join(pkgDir, 'path.txt');
-  if (!existsSync(pathFile)) return { ok: false, reason: 'the Electron binary was not downloaded (no network access to its download host during npm install)' };
+  if (!existsSync(pathFile)) return { ok: false, reason: 'the Electron binary was not downloaded during npm install (it comes from outside the npm registry; offline machines cannot fetch it)' };
   const binary = path.join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(binary)) return { ok: false, reason: `the Electron binary is missing (${binary})` };
   return { ok: true, path: binary };

@@ -13,7 +13,7 @@ if (!electron.ok) {
   console.error(
     `U-Net Studio cannot start the desktop app: ${electron.reason}.\n` +
       `Run "npm run serve" instead: it starts the same app in your browser (the URL it prints includes the access token).\n` +
-      `To get the desktop app, run "npm install" again on a machine that can download Electron, or "npx electron-builder" there.`,
+      `For the desktop app, run "npm install" where Electron can be downloaded, or build installers there with "npm run dist".`,
   );
   process.exit(1);
 }
