@@ -3,7 +3,7 @@ import { applyNormalization, computePercentileNormalization } from '../../src-sh
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
 import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
-import { segmentImage, type OutputTile, type ProgressCallback } from '../engine/inference/tiled-inference';
+import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-inference';
 import type { UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
@@ -69,13 +69,10 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
   const { metadata, runner } = opened;
   const data = modelInput(image, metadata);
   const tile = inferenceTile(metadata, image.width, image.height, options.tile);
-  // Class 0 ("unlabeled") is never a training target, so it is never a prediction: the class map is
-  // the argmax over classes 1.. , taken from each output tile as it streams past.
-  const classMap = new Uint8Array(image.width * image.height);
   const result = await segmentImage(
     runner,
     { width: image.width, height: image.height, channels: metadata.architecture.inChannels, data },
-    { tile, tta: options.tta === true, outputs: { foreground: true, instances: options.instances || undefined }, sink: (t) => argmaxLabelled(t, image.width, classMap) },
+    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: options.instances || undefined } },
     options.onProgress,
     options.signal,
   );
@@ -83,7 +80,7 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     width: result.width,
     height: result.height,
     numClasses: result.numClasses,
-    classMap,
+    classMap: result.classMap as Uint8Array,
     foreground: result.foreground as Float32Array,
     instances: result.instances,
     instanceCount: result.instanceCount,
@@ -91,25 +88,6 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     inputTile: result.inputTile,
     runner: result.runner,
   };
-}
-
-function argmaxLabelled(t: OutputTile, width: number, classMap: Uint8Array): void {
-  const plane = t.width * t.height;
-  for (let y = 0; y < t.height; y++) {
-    for (let x = 0; x < t.width; x++) {
-      const p = y * t.width + x;
-      let best = 1;
-      let bestP = t.probabilities[plane + p];
-      for (let k = 2; k < t.numClasses; k++) {
-        const v = t.probabilities[k * plane + p];
-        if (v > bestP) {
-          bestP = v;
-          best = k;
-        }
-      }
-      classMap[(t.y + y) * width + t.x + x] = best;
-    }
-  }
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {

@@ -21,7 +21,10 @@ export interface TileTargets {
   isForeground: Uint8Array;
 }
 
-/** Writes one output tile's argmax, foreground sum and probabilities into the whole-image outputs that exist. */
+/**
+ * Writes one output tile's argmax, foreground sum and probabilities into the whole-image outputs that
+ * exist. Class 0 ("unlabeled") is never a training target, so the argmax runs over classes 1.. .
+ */
 export function writeTile(view: Float32Array, tile: Tile, width: number, K: number, t: TileTargets): void {
   const { outX, outY, outW, outH } = tile;
   const plane = outW * outH;
@@ -30,12 +33,13 @@ export function writeTile(view: Float32Array, tile: Tile, width: number, K: numb
     const row = (outY + y) * width + outX;
     for (let x = 0; x < outW; x++) {
       const p = y * outW + x;
-      let best = 0;
-      let bestP = view[p];
+      const first = K > 1 ? 1 : 0;
+      let best = first;
+      let bestP = view[first * plane + p];
       let fg = 0;
       for (let k = 0; k < K; k++) {
         const v = view[k * plane + p];
-        if (v > bestP) {
+        if (k > first && v > bestP) {
           bestP = v;
           best = k;
         }
