@@ -7,9 +7,10 @@ import { mainIouMetric } from './metric-names';
 import type { RunCurve } from './run-comparison';
 import { fetchRunExtras, type RunExtras } from './run-extras';
 import { resolveTargetImages, type SegmentTarget } from './segment-target';
+import { GuardedSession } from '../state/guarded-session.svelte';
 
 /** The Results view's state and actions, without the view; lives as long as the app. */
-export class ResultsSession {
+export class ResultsSession extends GuardedSession {
   runs = $state<RunSummary[]>([]);
   extras = $state.raw<Map<number, RunExtras>>(new Map());
   selectedId = $state<number | undefined>();
@@ -27,10 +28,7 @@ export class ResultsSession {
   segmentJob = $state<JobInfo | undefined>();
   overlayImageId = $state<number | undefined>();
   exported = $state<CsvExport | undefined>();
-  pending = $state(0);
-  error = $state<string | undefined>();
 
-  readonly busy = $derived(this.pending > 0);
   readonly table = $derived(this.evaluations ? buildMetricsTable(this.evaluations, this.split, this.sort) : undefined);
   readonly meanIou = $derived.by(() => {
     const metric = this.table && mainIouMetric(this.table.metrics);
@@ -38,7 +36,9 @@ export class ResultsSession {
   });
   readonly segmenting = $derived(!!this.segmentJob && !isFinished(this.segmentJob.status));
 
-  constructor(private readonly api: UnetApi) {}
+  constructor(private readonly api: UnetApi) {
+    super();
+  }
 
   attach(): () => void {
     const offJobs = this.api.jobs.onUpdate((job) => this.onJob(job));
@@ -177,18 +177,6 @@ export class ResultsSession {
     await this.guard(async () => {
       this.exported = await this.api.results.exportCsv({ runIds: ids, split: this.split === 'all' ? undefined : this.split });
     });
-  }
-
-  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
-    this.pending++;
-    try {
-      return await work();
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-      return undefined;
-    } finally {
-      this.pending--;
-    }
   }
 }
 

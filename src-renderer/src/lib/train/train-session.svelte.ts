@@ -8,6 +8,7 @@ import { fetchGpuReport, type GpuDoctorReport } from '../settings/gpu-report';
 import { formFromPreset, hasErrors, toTrainOptions, validateTrainForm, type LossDefaults, type TrainForm } from './config-form';
 import { fetchSplitCounts } from './split-counts';
 import { summarizeSplits, type SplitCounts } from './split-summary';
+import { GuardedSession } from '../state/guarded-session.svelte';
 
 /** Reads the training numbers a job carries in `JobInfo.data`, when it carries them. */
 export function progressFromJob(job: JobInfo): TrainProgressInfo | undefined {
@@ -25,7 +26,7 @@ export function isTrainingJob(job: JobInfo): boolean {
  * configuration form, the compute backend, and the live state of the current training job. It lives
  * as long as the app so that training keeps its charts when the user looks at another view.
  */
-export class TrainSession {
+export class TrainSession extends GuardedSession {
   datasets = $state<DatasetSummary[]>([]);
   datasetId = $state<number | undefined>();
   splits = $state<SplitCounts | undefined>();
@@ -38,13 +39,9 @@ export class TrainSession {
   progress = $state<TrainProgressInfo | undefined>();
   points = $state.raw<CurvePoint[]>([]);
   interrupted = $state<InterruptedRun[]>([]);
-  /** Calls in flight; the view disables its buttons while any is. */
-  pending = $state(0);
-  error = $state<string | undefined>();
 
   readonly issues = $derived(this.form ? validateTrainForm(this.form) : []);
   readonly splitSummary = $derived(this.splits ? summarizeSplits(this.splits) : undefined);
-  readonly busy = $derived(this.pending > 0);
   readonly running = $derived(!!this.job && !isFinished(this.job.status));
   readonly preset = $derived(this.presets.find((p) => p.name === this.form?.preset));
   readonly canStart = $derived(
@@ -53,7 +50,9 @@ export class TrainSession {
 
   private unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly api: UnetApi) {}
+  constructor(private readonly api: UnetApi) {
+    super();
+  }
 
   /** Subscribes to job and progress events; returns the unsubscribe. */
   attach(): () => void {
@@ -178,18 +177,6 @@ export class TrainSession {
       await this.refreshInterrupted();
       this.datasets = await this.api.datasets.list();
     });
-  }
-
-  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
-    this.pending++;
-    try {
-      return await work();
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-      return undefined;
-    } finally {
-      this.pending--;
-    }
   }
 }
 
