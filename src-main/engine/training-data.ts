@@ -21,12 +21,7 @@ export interface TrainingSample {
 }
 
 /** A sample ready for training: separation gaps applied, weight map computed once. */
-export interface PreparedSample {
-  id: string;
-  image: Float32Array;
-  width: number;
-  height: number;
-  channels: number;
+export interface PreparedSample extends Omit<TrainingSample, 'classMap' | 'instanceMap'> {
   /** Training target: the painted classes with separation gaps between touching objects. */
   classMap: Uint8Array;
   /** The classes as painted, what validation scores against. */
