@@ -358,9 +358,23 @@ export class RunsRepository {
   /** Runs that stopped with the process that ran them, newest first, with where they could resume. */
   interrupted(): InterruptedRun[] {
     return this.list({ status: 'interrupted', limit: 1000 }).map((run) => {
-      const lastCheckpoint = this.lastCheckpoint(run.id);
-      return { run, lastCheckpoint, resumable: lastCheckpoint !== null && existsSync(lastCheckpoint.path) };
+      const resumeFrom = this.resumeCheckpoint(run.id);
+      return { run, lastCheckpoint: resumeFrom ?? this.lastCheckpoint(run.id), resumable: resumeFrom !== null };
     });
+  }
+
+  /**
+   * The checkpoint a resume of this run continues from: its own last one, or, for a resume killed
+   * before its first checkpoint, that of the nearest run it continued (following resumedFrom).
+   */
+  private resumeCheckpoint(runId: number): CheckpointRecord | null {
+    const seen = new Set<number>();
+    for (let id: number | null = runId; id !== null && !seen.has(id); id = this.get(id).resumedFrom ?? null) {
+      seen.add(id);
+      const checkpoint = this.lastCheckpoint(id);
+      if (checkpoint !== null && existsSync(checkpoint.path)) return checkpoint;
+    }
+    return null;
   }
 
   /**

@@ -120,6 +120,21 @@ describe('RunsRepository', () => {
     expect(interrupted.find((i) => i.run.id === queued.id)).toMatchObject({ resumable: false, lastCheckpoint: null });
   });
 
+  it('offers a resumed run killed before its first checkpoint for resume from the run it continued', () => {
+    const first = ws.runs.create(newRun);
+    const checkpointFile = path.join(ws.modelsDir, 'ckpt-50.bin');
+    writeFileSync(checkpointFile, 'weights');
+    ws.runs.addCheckpoint(first.id, { step: 50, path: checkpointFile });
+    ws.runs.setStatus(first.id, 'interrupted');
+    const resumed = ws.runs.create({ ...newRun, resumedFrom: first.id });
+    ws.runs.setStatus(resumed.id, 'interrupted');
+    const orphan = ws.runs.create(newRun);
+    ws.runs.setStatus(orphan.id, 'interrupted');
+    const entries = ws.runs.interrupted();
+    expect(entries.find((i) => i.run.id === resumed.id)).toMatchObject({ resumable: true, lastCheckpoint: { step: 50, path: checkpointFile } });
+    expect(entries.find((i) => i.run.id === orphan.id)).toMatchObject({ resumable: false, lastCheckpoint: null });
+  });
+
   it('leaves a run alone while the process that owns it is alive', () => {
     const run = ws.runs.create({ ...newRun, status: 'running' });
     // The parent of this process is alive and on this host: it stands for another app instance.
