@@ -1,8 +1,25 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import { listImageFiles } from '../io/list-image-files';
+import { formatFromExtension } from '../io/image-format';
 import { readImage, readImageMetadata, readImageRegion } from '../io/read-image';
 import { writeLabelImage } from '../io/write-image';
 import type { ImageIo, LabelPixels } from './image-io';
+
+/** Image files directly in `dir` (by extension), sorted by name; hidden files are skipped. */
+async function listImageFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UnetError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot list ${dir}: ${(error as Error).message}`, { path: dir });
+  }
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && formatFromExtension(e.name) !== undefined)
+    .map((e) => path.join(dir, e.name))
+    .sort((a, b) => a.localeCompare(b));
+}
 
 /** Label images hold 8- or 16-bit values; more than 65535 instance ids are renumbered 1..N first. */
 function writeLabels(file: string, data: LabelPixels, width: number, height: number): Promise<void> {
