@@ -6,7 +6,11 @@ import { readImage, readImageMetadata, readImageRegion } from '../io/read-image'
 import { writeLabelImage } from '../io/write-image';
 import type { ImageIo, LabelPixels } from './image-io';
 
-/** Image files directly in `dir` (by extension), sorted by name; hidden files are skipped. */
+/**
+ * Image files directly in `dir` (by extension), sorted by name; hidden files are skipped. Unlike the
+ * image I/O's listImageFiles this leaves out symbolic links, so an import never follows a link out of
+ * the folders browser mode allows (test/reliability/browser-security.test.ts).
+ */
 async function listImageFiles(dir: string): Promise<string[]> {
   let entries;
   try {
