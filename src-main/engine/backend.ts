@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { BackendChoice } from '../../src-shared/contract/training';
-import type { TrainingBackend } from '../../src-shared/contract/system';
+import { backendCandidates, type BackendChoice } from '../../src-shared/contract/training';
+import { isOnnxRuntimeBackend, type TrainingBackend } from '../../src-shared/contract/system';
+import { ortProviderOf, startOrtProvider } from './ort-train/ort-backend';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 
 export interface BackendAttempt {
@@ -23,17 +24,14 @@ export interface BackendReport {
   active: TrainingBackend;
   device: string;
   attempts: BackendAttempt[];
+  /** Intra-op threads of ONNX Runtime on the CPU. */
+  threads?: number;
 }
 
-/** Order of preference for 'auto'. */
-const AUTO_ORDER: TrainingBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-const FORCED: Record<Exclude<BackendChoice, 'auto'>, TrainingBackend> = {
-  gpu: 'tensorflow-gpu',
-  node: 'tensorflow',
-  wasm: 'wasm',
-  cpu: 'cpu',
-};
+export interface BackendOptions {
+  /** ONNX Runtime's intra-op threads on the CPU (default: all cores). */
+  threads?: number;
+}
 
 // Package names in variables: the native packages are optional and may be absent at build time.
 const NODE_GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
@@ -43,22 +41,24 @@ let current: BackendReport | null = null;
 let wasmPathsSet = false;
 
 /**
- * Initialises the tfjs backend for training. 'auto' tries tfjs-node-gpu, tfjs-node, wasm and cpu in that
- * order and records why each better one failed; a forced choice that fails throws BACKEND_UNAVAILABLE
- * with the reason instead of quietly falling back. Idempotent for the same choice.
+ * Initialises the training backend. Each candidate of the choice (see backendCandidates) is started in
+ * turn and the reason of every failure is kept; a forced choice that fails throws BACKEND_UNAVAILABLE
+ * with the reason instead of quietly falling back. For ONNX Runtime the provider is proven by starting a
+ * one-node session on it, and tfjs runs on its JavaScript backend (it only holds the model for
+ * checkpoints there). Idempotent for the same choice.
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
-  if (current && current.requested === choice && tf.getBackend() === tfjsName(current.active)) return current;
-  const order = choice === 'auto' ? AUTO_ORDER : [FORCED[choice]];
-  if (!order[0]) throw new UnetError('INVALID_ARGUMENT', `unknown backend choice ${String(choice)}`);
+export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendReport> {
+  if (current && current.requested === choice && current.threads === options.threads && tf.getBackend() === tfjsName(current.active)) return current;
+  const order = backendCandidates(choice);
+  if (!order?.length) throw new UnetError('INVALID_ARGUMENT', `unknown backend choice ${String(choice)}`);
   // Quiet tfjs's console banners and warnings in the engine; failures still throw.
   tf.env().set('PROD', true);
   const attempts: BackendAttempt[] = [];
   for (const backend of order) {
     try {
-      const device = await activate(backend);
+      const started = await activate(backend, options);
       attempts.push({ backend, ok: true });
-      current = { requested: choice, active: backend, device, attempts };
+      current = { requested: choice, active: backend, device: started.device, attempts, ...(started.threads ? { threads: started.threads } : {}) };
       return current;
     } catch (error) {
       attempts.push({ backend, ok: false, reason: describe(error) });
@@ -68,21 +68,30 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
   throw new UnetError('BACKEND_UNAVAILABLE', `no training backend could be started (${reasons})`, { requested: choice, attempts });
 }
 
-/** The report of the last successful initBackend, if any. */
-export function currentBackend(): BackendReport | null {
-  return current;
-}
-
 function tfjsName(backend: TrainingBackend): string {
+  if (isOnnxRuntimeBackend(backend)) return 'cpu';
   return backend === 'tensorflow-gpu' ? 'tensorflow' : backend;
 }
 
-async function activate(backend: TrainingBackend): Promise<string> {
+async function activate(backend: TrainingBackend, options: BackendOptions): Promise<{ device: string; threads?: number }> {
+  if (isOnnxRuntimeBackend(backend)) {
+    const started = await startOrtProvider(ortProviderOf(backend), options.threads);
+    await setBackendOrThrow('cpu');
+    return started;
+  }
+  return { device: await activateTfjs(backend) };
+}
+
+async function activateTfjs(backend: TrainingBackend): Promise<string> {
   switch (backend) {
-    case 'tensorflow-gpu':
+    case 'tensorflow-gpu': {
       await importNative(NODE_GPU_PACKAGE);
       await setBackendOrThrow('tensorflow');
+      // Without a usable CUDA, libtensorflow quietly runs on the CPU: that is not the GPU backend.
+      const onGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+      if (onGpu === false) throw new Error(`${NODE_GPU_PACKAGE} loaded but TensorFlow found no usable GPU and would run on the CPU`);
       return `CUDA GPU via libtensorflow (${NODE_GPU_PACKAGE})`;
+    }
     case 'tensorflow':
       await importNative(NODE_CPU_PACKAGE);
       await setBackendOrThrow('tensorflow');
@@ -99,6 +108,8 @@ async function activate(backend: TrainingBackend): Promise<string> {
     case 'cpu':
       await setBackendOrThrow('cpu');
       return `JavaScript: ${cpuDescription()}`;
+    default:
+      throw new Error(`${backend} is not a tfjs backend`);
   }
 }
 

@@ -73,7 +73,7 @@ export async function gpuDoctor(options: GpuDoctorOptions = {}): Promise<GpuRepo
     const active = options.activeTraining?.backend ?? chosen;
     const device =
       options.activeTraining?.device ??
-      (active === 'tensorflow-gpu' ? (driver.gpus[0]?.name ?? 'NVIDIA GPU') : cpuDevice());
+      (active === 'tensorflow-gpu' || active === 'onnxruntime-cuda' ? (driver.gpus[0]?.name ?? 'NVIDIA GPU') : cpuDevice());
     return { training: { active, device, attempts }, inference, findings, gpus: driver.gpus };
   } catch (error) {
     findings.push({
@@ -158,7 +158,46 @@ function tfjsBinding(dir: string): string | undefined {
   return undefined;
 }
 
+/** ONNX Runtime's training providers, by files only (the engine proves a provider by running it). */
+async function ortTrainingAttempts(hasDriver: boolean): Promise<Record<'cuda' | 'dml' | 'cpu' | 'webgpu' | 'coreml', TrainingAttempt>> {
+  const installed = !!packageDir('onnxruntime-node');
+  const missingPackage = 'onnxruntime-node is not installed';
+  let cuda: TrainingAttempt;
+  if (!installed) cuda = { backend: 'onnxruntime-cuda', available: false, reason: missingPackage };
+  else if (process.platform !== 'linux' && process.platform !== 'win32') cuda = { backend: 'onnxruntime-cuda', available: false, reason: `no CUDA provider on ${process.platform}` };
+  else if (!hasDriver) cuda = { backend: 'onnxruntime-cuda', available: false, reason: 'no usable NVIDIA GPU driver' };
+  else if (!ortCudaProviderPath()) cuda = { backend: 'onnxruntime-cuda', available: false, reason: 'the ONNX Runtime CUDA provider library is not installed' };
+  else {
+    const missing = process.platform === 'linux' ? await missingLibraries(ORT_CUDA_LIBS) : [];
+    cuda = missing.length ? { backend: 'onnxruntime-cuda', available: false, reason: `missing ${missing.join(', ')}` } : { backend: 'onnxruntime-cuda', available: true };
+  }
+  const onlyOn = (backend: TrainingBackend, platform: NodeJS.Platform, name: string): TrainingAttempt =>
+    !installed ? { backend, available: false, reason: missingPackage } : process.platform === platform ? { backend, available: true } : { backend, available: false, reason: `${name} runs on ${platform} only` };
+  return {
+    cuda,
+    dml: onlyOn('onnxruntime-dml', 'win32', 'DirectML'),
+    coreml: onlyOn('onnxruntime-coreml', 'darwin', 'Core ML'),
+    cpu: installed ? { backend: 'onnxruntime-cpu', available: true } : { backend: 'onnxruntime-cpu', available: false, reason: missingPackage },
+    // WebGPU ships in the package; whether a GPU adapter exists is only known by starting it.
+    webgpu: !installed
+      ? { backend: 'onnxruntime-webgpu', available: false, reason: missingPackage }
+      : hasDriver
+        ? { backend: 'onnxruntime-webgpu', available: true }
+        : { backend: 'onnxruntime-webgpu', available: false, reason: 'no GPU driver found for WebGPU' },
+  };
+}
+
+/** Every backend in the order 'auto' tries them (see backendCandidates), then those it never picks. */
 async function trainingAttempts(hasDriver: boolean, findings: GpuFinding[]): Promise<TrainingAttempt[]> {
+  const ort = await ortTrainingAttempts(hasDriver);
+  const tfjs = await tfjsTrainingAttempts(hasDriver, findings);
+  const attempts = [ort.cuda, tfjs.gpu, ort.dml, ort.cpu, tfjs.node, tfjs.wasm, tfjs.cpu, ort.webgpu, ort.coreml];
+  const active = attempts.find((a) => a.available);
+  if (active) findings.push({ level: 'ok', title: 'Training backend', detail: `Training will use ${describeBackend(active.backend)}.` });
+  return attempts;
+}
+
+async function tfjsTrainingAttempts(hasDriver: boolean, findings: GpuFinding[]): Promise<Record<'gpu' | 'node' | 'wasm' | 'cpu', TrainingAttempt>> {
   const attempts: TrainingAttempt[] = [];
   const supportedGpuPlatform = (process.platform === 'linux' || process.platform === 'win32') && process.arch === 'x64';
 
@@ -204,10 +243,9 @@ async function trainingAttempts(hasDriver: boolean, findings: GpuFinding[]): Pro
   if (!cpuDir) {
     attempts.push({ backend: 'tensorflow', available: false, reason: '@tensorflow/tfjs-node is not installed' });
     findings.push({
-      level: 'warn',
-      title: 'Native CPU training package not installed',
-      detail: '@tensorflow/tfjs-node (optional dependency) is not installed; training uses the WebAssembly backend, which is several times slower.',
-      fix: `\`npm install @tensorflow/tfjs-node@${TFJS_VERSION}\` (downloads libtensorflow during install).`,
+      level: 'ok',
+      title: 'TensorFlow CPU package not installed',
+      detail: '@tensorflow/tfjs-node (optional dependency) is not installed; CPU training uses ONNX Runtime, which needs nothing more.',
     });
   } else if (!tfjsBinding(cpuDir)) {
     attempts.push({ backend: 'tensorflow', available: false, reason: 'tfjs-node is installed but its native addon is missing' });
@@ -234,13 +272,22 @@ async function trainingAttempts(hasDriver: boolean, findings: GpuFinding[]): Pro
   }
   const cpuJs = !!packageDir('@tensorflow/tfjs-backend-cpu');
   attempts.push(cpuJs ? { backend: 'cpu', available: true } : { backend: 'cpu', available: false, reason: '@tensorflow/tfjs-backend-cpu is missing' });
-  const active = attempts.find((a) => a.available);
-  if (active) findings.push({ level: 'ok', title: 'Training backend', detail: `Training will use ${describeBackend(active.backend)}.` });
-  return attempts;
+  const [gpu, node, wasm, cpu] = attempts;
+  return { gpu, node, wasm, cpu };
 }
 
 function describeBackend(backend: TrainingBackend): string {
   switch (backend) {
+    case 'onnxruntime-cuda':
+      return 'ONNX Runtime on the GPU (CUDA)';
+    case 'onnxruntime-dml':
+      return 'ONNX Runtime on the GPU (DirectML)';
+    case 'onnxruntime-webgpu':
+      return 'ONNX Runtime on the GPU (WebGPU)';
+    case 'onnxruntime-coreml':
+      return 'ONNX Runtime with Core ML';
+    case 'onnxruntime-cpu':
+      return 'ONNX Runtime on all CPU cores';
     case 'tensorflow-gpu':
       return 'TensorFlow (tfjs-node-gpu) on the GPU';
     case 'tensorflow':

@@ -44,6 +44,10 @@ export const trainConfigInputSchema = z.object({
   /** Steps between `latest` checkpoints (default: validateEvery). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
+  /** Tiles per optimizer step (the paper: 1 large tile). */
+  batchSize: z.number().int().min(1).max(64).default(1),
+  /** Intra-op threads of ONNX Runtime on the CPU (default: all cores). */
+  threads: z.number().int().min(1).max(1024).optional(),
   /** Number of classes K including class 0 (unlabeled); default: 1 + the largest class in the data. */
   numClasses: z.number().int().min(2).max(255).optional(),
   inChannels: z.number().int().min(1).max(16).optional(),
@@ -78,6 +82,8 @@ export interface TrainConfig {
   validateEvery: number;
   checkpointEvery: number;
   backend: (typeof BACKEND_CHOICES)[number];
+  batchSize: number;
+  threads?: number;
   numClasses: number;
   inChannels: number;
   dropout: number;
@@ -142,6 +148,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     validateEvery,
     checkpointEvery: c.checkpointEvery ?? validateEvery,
     backend: c.backend,
+    batchSize: c.batchSize,
+    ...(c.threads !== undefined ? { threads: c.threads } : {}),
     numClasses,
     inChannels,
     dropout: c.dropout,

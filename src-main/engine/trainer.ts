@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { toErrorInfo, UnetError, type ErrorInfo } from '../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
 import { createRng, type Rng } from '../../src-shared/imaging/rng';
 import { initBackend, type BackendReport } from './backend';
 import { BEST, LATEST, readCheckpoint, writeCheckpoint, type CurveEntry, type SavedCheckpoint, type TrainingState, type ValidationEntry } from './checkpoint';
-import { checkFiniteLoss, weightedCrossEntropy } from './loss';
+import { checkFiniteLoss } from './loss';
 import { fitTileToBackend } from './memory-fit';
 import { METADATA_FORMAT, METADATA_VERSION, type UNetMetadata } from './model-files';
-import { TrainOptimizer } from './optimizer';
+import { createStepEngine } from './create-step-engine';
+import { isOutOfMemoryMessage } from './ort-train/ort-providers';
+import type { StepBatch, StepEngine } from './step-engine';
 import { architectureOf, learningRateAt, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
-import { checkSample, maxClass, prepareSample, TileSampler, type TrainingSample } from './training-data';
-import { buildUNet, DROPOUT_LAYER_NAME } from './unet-model';
+import { checkSample, maxClass, prepareSample, TileSampler, type TrainingSample, type TrainingTile } from './training-data';
+import { buildUNet } from './unet-model';
 import { evaluate } from './validation';
 import { softwareVersions } from './versions';
 
@@ -84,7 +85,7 @@ export async function train(request: TrainRequest, hooks: TrainHooks = {}): Prom
   } catch (error) {
     return run.failed(error);
   } finally {
-    run.dispose();
+    await run.dispose();
   }
 }
 
@@ -92,7 +93,7 @@ class TrainingRun {
   private config?: TrainConfig;
   private backend?: BackendReport;
   private model: tfl.LayersModel | null = null;
-  private optimizer: TrainOptimizer | null = null;
+  private engine: StepEngine | null = null;
   private state: TrainingState | null = null;
   private latestDir: string | null = null;
   private bestDir: string | null = null;
@@ -116,7 +117,7 @@ class TrainingRun {
     if (all.some((s) => s.channels !== channels)) throw new UnetError('INVALID_ARGUMENT', 'all images must have the same number of channels');
     const facts = { numClasses: Math.max(2, ...all.map((s) => maxClass(s.classMap) + 1)), inChannels: channels };
     let config = resolveTrainConfig(request.config, facts);
-    const backend = await initBackend(config.backend);
+    const backend = await initBackend(config.backend, { threads: config.threads });
     this.backend = backend;
     config = fitTileToBackend(config, backend.active, (m) => hooks.onLog?.('warn', m));
     this.config = config;
@@ -125,7 +126,8 @@ class TrainingRun {
     const trainSet = request.train.map((s) => prepareSample(s, prep));
     const valSet = (request.validation ?? []).map((s) => prepareSample(s, prep));
     const sampler = new TileSampler(trainSet, { input: config.tile, output: config.outputTile }, config.numClasses, config.augmentation);
-    const configHash = hashJson({ ...config, backend: undefined });
+    // How a run is computed (backend, threads) does not change what it learns.
+    const configHash = hashJson({ ...config, backend: undefined, threads: undefined });
     const dataHash = hashData(all);
     const arch = architectureOf(config);
 
@@ -144,8 +146,8 @@ class TrainingRun {
       this.state = { ...ckpt.state, configHash, dataHash };
       startStep = ckpt.state.step;
       this.elapsedBefore = ckpt.state.elapsedSeconds;
-      this.optimizer = new TrainOptimizer(config.optimizer, this.variables(), config.momentum);
-      if (ckpt.optimizer) this.optimizer.setState(ckpt.optimizer);
+      this.engine = await createStepEngine(backend, ckpt.model, config);
+      if (ckpt.optimizer) this.engine.setOptimizerState(ckpt.optimizer);
       else hooks.onLog?.('warn', `checkpoint ${ckpt.dir} has no optimizer state; momentum restarts from zero`);
       if (path.resolve(ckpt.dir) === path.resolve(request.outDir, LATEST)) {
         this.latestDir = ckpt.dir;
@@ -154,16 +156,14 @@ class TrainingRun {
       }
     } else {
       this.model = buildUNet(arch, { seed: config.seed, inputSize: config.tile });
-      this.optimizer = new TrainOptimizer(config.optimizer, this.variables(), config.momentum);
+      this.engine = await createStepEngine(backend, this.model, config);
       this.state = { step: 0, seed: config.seed, configHash, dataHash, elapsedSeconds: 0, curve: [], validation: [], best: null };
     }
     hooks.onStart?.({ backend, config, startStep });
     this.sessionStart = performance.now();
     const state = this.state;
-    const model = this.model;
-    const optimizer = this.optimizer;
-    const variables = this.variables();
-    const dropout = config.dropout > 0 ? (model.getLayer(DROPOUT_LAYER_NAME) as unknown as { seed?: number }) : null;
+    const engine = this.engine;
+    const batch = newBatch(config);
     const stepTimes: number[] = [];
     const deadline = config.minutes !== undefined ? config.minutes * 60 : Infinity;
     let lastValidated = state.validation.length > 0 ? state.validation[state.validation.length - 1].step : -1;
@@ -179,10 +179,10 @@ class TrainingRun {
       }
       const t0 = performance.now();
       const rng = stepRng(config.seed, step);
-      const tile = sampler.next(rng);
-      if (dropout) dropout.seed = rng.int(2 ** 31);
+      for (let i = 0; i < batch.size; i++) copyTile(sampler.next(rng), batch, i);
       const lr = learningRateAt(config, step);
-      const loss = this.trainStep(model, variables, optimizer, tile, config, lr, step);
+      const loss = await engine.step(batch, lr, rng);
+      checkFiniteLoss(loss, step, lr);
       state.step = step;
       state.curve.push({ step, loss });
       stepTimes.push(performance.now() - t0);
@@ -201,55 +201,18 @@ class TrainingRun {
     return await this.finish('succeeded', stopReason);
   }
 
-  private variables(): tf.Variable[] {
-    return (this.model as tfl.LayersModel).trainableWeights.map((w) => w.read() as tf.Variable);
-  }
-
-  private trainStep(
-    model: tfl.LayersModel,
-    variables: tf.Variable[],
-    optimizer: TrainOptimizer,
-    tile: { input: Float32Array; target: Float32Array; weights: Float32Array },
-    config: TrainConfig,
-    lr: number,
-    step: number,
-  ): number {
-    const { tile: inSize, outputTile: out, numClasses: K, inChannels: C } = config;
-    const x = tf.tensor4d(tile.input, [1, inSize, inSize, C]);
-    const target = tf.tensor4d(tile.target, [1, out, out, K]);
-    const weights = tf.tensor4d(tile.weights, [1, out, out, 1]);
-    let grads: tf.NamedTensorMap | null = null;
-    let value: tf.Scalar | null = null;
-    try {
-      ({ value, grads } = tf.variableGrads(
-        () => weightedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor4D, target, weights),
-        variables,
-      ));
-      const loss = value.dataSync()[0];
-      checkFiniteLoss(loss, step, lr);
-      const g = grads;
-      optimizer.apply(
-        variables.map((v) => g[v.name]),
-        lr,
-      );
-      return loss;
-    } finally {
-      tf.dispose([x, target, weights]);
-      if (value) value.dispose();
-      if (grads) tf.dispose(Object.values(grads));
-    }
-  }
-
   private async validate(valSet: ReturnType<typeof prepareSample>[], step: number): Promise<{ loss: number; iou: number }> {
     const config = this.config as TrainConfig;
     const state = this.state as TrainingState;
-    const score = await evaluate(this.model as tfl.LayersModel, valSet, config.tile, config.depth, config.numClasses);
+    const engine = this.engine as StepEngine;
+    const score = await evaluate(engine.predictor(), valSet, config.tile, config.depth, config.numClasses);
     const entry = { step, loss: score.loss, iou: score.iou };
     state.validation.push(entry);
     if (!state.best || entry.iou > state.best.iou) {
       state.best = entry;
       this.bestDir = path.join(this.request.outDir, BEST);
-      await writeCheckpoint(this.bestDir, this.model as tfl.LayersModel, this.metadata(entry), this.snapshot(), null);
+      await engine.syncModel();
+      await writeCheckpoint(this.bestDir, engine.model, this.metadata(entry), this.snapshot(), null);
       this.hooks.onCheckpoint?.({ kind: 'best', dir: this.bestDir, step, validation: score });
     }
     return score;
@@ -258,8 +221,10 @@ class TrainingRun {
   private async saveLatest(): Promise<void> {
     const state = this.state as TrainingState;
     this.latestDir = path.join(this.request.outDir, LATEST);
-    const optimizerState = await (this.optimizer as TrainOptimizer).getState();
-    await writeCheckpoint(this.latestDir, this.model as tfl.LayersModel, this.metadata(), this.snapshot(), optimizerState);
+    const engine = this.engine as StepEngine;
+    const optimizerState = await engine.optimizerState();
+    await engine.syncModel();
+    await writeCheckpoint(this.latestDir, engine.model, this.metadata(), this.snapshot(), optimizerState);
     this.savedStep = state.step;
     this.hooks.onCheckpoint?.({ kind: 'latest', dir: this.latestDir, step: state.step });
   }
@@ -346,16 +311,28 @@ class TrainingRun {
   failed(error: unknown): TrainResult {
     const info = toErrorInfo(error);
     const message = info.message ?? '';
-    if (info.code === 'INTERNAL' && /memory access out of bounds|out of memory|Cannot enlarge memory|allocation failed/i.test(message)) {
+    if (info.code === 'INTERNAL' && isOutOfMemoryMessage(message)) {
       info.code = 'OUT_OF_MEMORY';
     }
     return this.result('failed', undefined, info);
   }
 
-  dispose(): void {
-    this.optimizer?.dispose();
+  async dispose(): Promise<void> {
+    await this.engine?.dispose();
     this.model?.dispose();
   }
+}
+
+function newBatch(config: TrainConfig): StepBatch {
+  const { batchSize: n, tile, outputTile: out, numClasses: K, inChannels: C } = config;
+  return { size: n, input: new Float32Array(n * tile * tile * C), target: new Float32Array(n * out * out * K), weights: new Float32Array(n * out * out) };
+}
+
+/** The sampler reuses its buffers: copy tile i of the batch out of them. */
+function copyTile(tile: TrainingTile, batch: StepBatch, i: number): void {
+  batch.input.set(tile.input, i * tile.input.length);
+  batch.target.set(tile.target, i * tile.target.length);
+  batch.weights.set(tile.weights, i * tile.weights.length);
 }
 
 /** Every step draws from its own generator, so a resumed run samples exactly what an uninterrupted one would. */

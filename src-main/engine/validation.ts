@@ -12,12 +12,28 @@ export interface ValidationScore {
   iou: number;
 }
 
+/** Log-probabilities [out, out, K] (HWC) of one input tile [tile, tile, C] (HWC). */
+export type TilePredictor = (tile: Float32Array, channels: number) => Promise<Float32Array>;
+
+/** A tfjs layers model as a tile predictor. */
+export function tfjsPredictor(model: tfl.LayersModel): TilePredictor {
+  return async (tile, channels) => {
+    const size = Math.round(Math.sqrt(tile.length / channels));
+    const logProb = tf.tidy(() => tf.logSoftmax(model.apply(tf.tensor4d(tile, [1, size, size, channels]), { training: false }) as tf.Tensor4D, -1));
+    try {
+      return (await logProb.data()) as Float32Array;
+    } finally {
+      logProb.dispose();
+    }
+  };
+}
+
 /**
  * Segments every validation image with the overlap-tile strategy (mirrored borders, each pixel predicted
  * once) and scores it: the loss against the training target (with separation gaps and weights), the IoU
  * against the classes as painted. Predictions never pick class 0 ("unlabeled").
  */
-export async function evaluate(model: tfl.LayersModel, samples: PreparedSample[], inputTile: number, depth: number, numClasses: number): Promise<ValidationScore> {
+export async function evaluate(predict: TilePredictor, samples: PreparedSample[], inputTile: number, depth: number, numClasses: number): Promise<ValidationScore> {
   let lossSum = 0;
   let weightSum = 0;
   const total = samples.reduce((n, s) => n + s.width * s.height, 0);
@@ -31,13 +47,7 @@ export async function evaluate(model: tfl.LayersModel, samples: PreparedSample[]
     const buffer = new Float32Array(inputTile * inputTile * s.channels);
     for (const tile of plan.tiles) {
       extractMirroredTile(s.image, s.width, s.height, s.channels, tile.inX, tile.inY, inputTile, inputTile, buffer);
-      const logProb = tf.tidy(() => {
-        const x = tf.tensor4d(buffer, [1, inputTile, inputTile, s.channels]);
-        const logits = model.apply(x, { training: false }) as tf.Tensor4D;
-        return tf.logSoftmax(logits, -1);
-      });
-      const lp = (await logProb.data()) as Float32Array;
-      logProb.dispose();
+      const lp = await predict(buffer, s.channels);
       for (let y = 0; y < tile.outH; y++) {
         for (let x = 0; x < tile.outW; x++) {
           const i = (tile.outY + y) * s.width + (tile.outX + x);

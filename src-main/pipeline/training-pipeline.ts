@@ -5,7 +5,7 @@ import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { RunStatus, Split } from '../../src-shared/contract/records';
 import type { RunsChanged } from '../../src-shared/contract/runs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
-import type { BackendChoice, TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
+import { backendCandidates, type BackendChoice, type TrainOptions, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
@@ -49,8 +49,6 @@ export type RecordedConfig = TrainConfig & {
   normalization: RunNormalization;
   split: { automatic: boolean; train: number; validation: number };
 };
-
-const FORCED: Record<Exclude<BackendChoice, 'auto'>, TrainingBackend> = { gpu: 'tensorflow-gpu', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
@@ -320,10 +318,15 @@ async function interruption(ws: Workspace, runId: number, result: TrainResult, c
 async function expectedBackend(compute: ComputeReporter, choice: BackendChoice): Promise<{ backend: TrainingBackend; device: string }> {
   const report = await compute.report();
   if (choice === 'auto') return { backend: report.training.active, device: report.training.device };
-  const wanted = FORCED[choice];
-  const attempt = report.training.attempts.find((a) => a.backend === wanted);
-  if (attempt && !attempt.available) throw new UnetError('BACKEND_UNAVAILABLE', `the ${choice} backend is not available: ${attempt.reason ?? 'unknown reason'}`, { backend: wanted });
+  const candidates = backendCandidates(choice);
+  const usable = candidates.filter((b) => report.training.attempts.find((a) => a.backend === b)?.available !== false);
+  const wanted = usable[0];
+  if (!wanted) {
+    const reasons = candidates.map((b) => `${b}: ${report.training.attempts.find((a) => a.backend === b)?.reason ?? 'unknown reason'}`).join('; ');
+    throw new UnetError('BACKEND_UNAVAILABLE', `the ${choice} backend is not available: ${reasons}`, { backend: candidates[0] });
+  }
   const cpus = os.cpus();
-  const device = wanted === 'tensorflow-gpu' ? (report.gpus[0]?.name ?? 'NVIDIA GPU') : `CPU: ${cpus.length} cores (${cpus[0]?.model?.trim() || 'unknown model'})`;
+  const onGpu = wanted === 'tensorflow-gpu' || wanted === 'onnxruntime-cuda';
+  const device = onGpu ? (report.gpus[0]?.name ?? 'NVIDIA GPU') : `CPU: ${cpus.length} cores (${cpus[0]?.model?.trim() || 'unknown model'})`;
   return { backend: wanted, device };
 }

@@ -1,7 +1,31 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
 
-export type TrainingBackend = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * What a run trains on: ONNX Runtime with one execution provider (the training step as one ONNX graph),
+ * or a tfjs backend.
+ */
+export const TRAINING_BACKENDS = [
+  'onnxruntime-cuda',
+  'onnxruntime-dml',
+  'onnxruntime-webgpu',
+  'onnxruntime-coreml',
+  'onnxruntime-cpu',
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+] as const;
+export type TrainingBackend = (typeof TRAINING_BACKENDS)[number];
+
+export function isOnnxRuntimeBackend(backend: TrainingBackend): boolean {
+  return backend.startsWith('onnxruntime-');
+}
+
+/** Whether a backend computes on a GPU (or another accelerator) rather than the CPU. */
+export function onGpuBackend(backend: TrainingBackend | undefined): boolean {
+  return backend !== undefined && backend !== 'onnxruntime-cpu' && backend !== 'tensorflow' && backend !== 'wasm' && backend !== 'cpu';
+}
 
 export interface ComputeInfo {
   /** The training backend that will be used (or is in use). */

@@ -6,8 +6,58 @@ import type { TrainingBackend } from './system';
 export const PRESET_NAMES = ['paper', 'fast', 'tiny'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+/**
+ * Training backends a user can ask for. 'auto' takes the fastest that works here; 'ort' is ONNX Runtime
+ * with its best provider here (CUDA, DirectML, else the CPU); the others force one backend, and a forced
+ * backend that cannot start is an error, never a silent fallback. 'gpu' and 'node' are the earlier names
+ * of 'tfjs-node-gpu' and 'tfjs-node', kept so saved settings stay valid.
+ */
+export const BACKEND_CHOICES = [
+  'auto',
+  'ort',
+  'ort-cpu',
+  'ort-cuda',
+  'ort-dml',
+  'ort-webgpu',
+  'ort-coreml',
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'wasm',
+  'cpu',
+  'gpu',
+  'node',
+] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** The backends a choice may start, in the order they are tried. */
+export function backendCandidates(choice: BackendChoice): TrainingBackend[] {
+  switch (choice) {
+    case 'auto':
+      return ['onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime-dml', 'onnxruntime-cpu', 'tensorflow', 'wasm', 'cpu'];
+    case 'ort':
+      return ['onnxruntime-cuda', 'onnxruntime-dml', 'onnxruntime-cpu'];
+    case 'ort-cpu':
+      return ['onnxruntime-cpu'];
+    case 'ort-cuda':
+      return ['onnxruntime-cuda'];
+    case 'ort-dml':
+      return ['onnxruntime-dml'];
+    case 'ort-webgpu':
+      return ['onnxruntime-webgpu'];
+    case 'ort-coreml':
+      return ['onnxruntime-coreml'];
+    case 'tfjs-node-gpu':
+    case 'gpu':
+      return ['tensorflow-gpu'];
+    case 'tfjs-node':
+    case 'node':
+      return ['tensorflow'];
+    case 'wasm':
+      return ['wasm'];
+    case 'cpu':
+      return ['cpu'];
+  }
+}
 
 /**
  * What a user may set for a training run. Anything left out comes from the preset; the full,

@@ -39,3 +39,31 @@ function checkRank4(data: Float32Array, shape: number[], what: string): [number,
   }
   return [shape[0], shape[1], shape[2], shape[3]];
 }
+
+/** ONNX Conv weight [out, in, kH, kW] -> tfjs conv kernel [kH, kW, in, out]; the inverse of hwioToOihw. */
+export function oihwToHwio(data: Float32Array, dims: number[]): { shape: number[]; data: Float32Array } {
+  const [co, ci, kh, kw] = checkRank4(data, dims, 'ONNX conv weight');
+  const out = new Float32Array(data.length);
+  for (let o = 0; o < co; o++) {
+    for (let i = 0; i < ci; i++) {
+      for (let y = 0; y < kh; y++) {
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = data[((o * ci + i) * kh + y) * kw + x];
+      }
+    }
+  }
+  return { shape: [kh, kw, ci, co], data: out };
+}
+
+/** ONNX ConvTranspose weight [inC, outC, kH, kW] -> tfjs Conv2DTranspose kernel [kH, kW, outC, inC]. */
+export function onnxToTransposedKernel(data: Float32Array, dims: number[]): { shape: number[]; data: Float32Array } {
+  const [ci, co, kh, kw] = checkRank4(data, dims, 'ONNX transposed conv weight');
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < ci; i++) {
+    for (let o = 0; o < co; o++) {
+      for (let y = 0; y < kh; y++) {
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * co + o) * ci + i] = data[((i * co + o) * kh + y) * kw + x];
+      }
+    }
+  }
+  return { shape: [kh, kw, co, ci], data: out };
+}

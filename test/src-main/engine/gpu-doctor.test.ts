@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuDoctor } from '../../../src-main/engine/gpu-doctor';
+import { backendCandidates } from '../../../src-shared/contract/training';
 
 const hasNvidiaDriver = existsSync('/proc/driver/nvidia/version');
 
@@ -14,8 +15,9 @@ describe('GPU doctor', () => {
     const start = performance.now();
     const report = await gpuDoctor();
     expect(performance.now() - start).toBeLessThan(1000);
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(report.training.active);
-    expect(report.training.attempts.map((a) => a.backend)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    // The order 'auto' tries them in, then the providers it never picks by itself.
+    expect(report.training.attempts.map((a) => a.backend)).toEqual([...backendCandidates('auto'), 'onnxruntime-webgpu', 'onnxruntime-coreml']);
+    expect(backendCandidates('auto')).toContain(report.training.active);
     // Every backend better than the active one says why it is not used.
     const activeIndex = report.training.attempts.findIndex((a) => a.backend === report.training.active);
     for (const attempt of report.training.attempts.slice(0, activeIndex)) {
@@ -35,7 +37,8 @@ describe('GPU doctor', () => {
     expect(report.gpus).toEqual([]);
     expect(report.inference.provider).toBe('cpu');
     expect(report.inference.reason).toMatch(/driver/i);
-    expect(report.training.active).not.toBe('tensorflow-gpu');
+    expect(report.training.active).toBe('onnxruntime-cpu');
+    expect(report.training.attempts.find((a) => a.backend === 'onnxruntime-cuda')?.reason).toMatch(/driver/i);
     const driver = report.findings.find((f) => /driver/i.test(f.title));
     expect(driver?.level).toBe('warn');
     expect(driver?.detail).toMatch(/nvidia/i);
@@ -43,7 +46,7 @@ describe('GPU doctor', () => {
 
   it('says so when the native training packages are absent', async () => {
     const report = await gpuDoctor();
-    const gpu = report.training.attempts[0];
+    const gpu = report.training.attempts.find((a) => a.backend === 'tensorflow-gpu') as (typeof report.training.attempts)[number];
     if (!gpu.available && /not installed/.test(gpu.reason ?? '')) {
       expect(report.findings.some((f) => f.title.includes('GPU training package') && f.fix?.includes('@tensorflow/tfjs-node-gpu'))).toBe(true);
     }

@@ -1,14 +1,18 @@
 import type { TrainingBackend } from '../../../../src-shared/contract/system';
-import type { BackendChoice } from '../../../../src-shared/contract/training';
+import { backendCandidates, type BackendChoice } from '../../../../src-shared/contract/training';
 import type { GpuDoctorReport } from './gpu-report';
 
-const BACKEND_OF: Record<Exclude<BackendChoice, 'auto'>, TrainingBackend> = { gpu: 'tensorflow-gpu', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+/** The backend a forced choice will start here: its first candidate the doctor does not rule out. */
+function backendOf(choice: Exclude<BackendChoice, 'auto'>, report: GpuDoctorReport | undefined): TrainingBackend {
+  const candidates = backendCandidates(choice);
+  return candidates.find((b) => report?.training.attempts.find((a) => a.backend === b)?.available !== false) ?? candidates[candidates.length - 1];
+}
 
 /** Whether a backend choice can load here, from the GPU doctor's attempts (undefined: not known). */
 export function backendAvailability(choice: BackendChoice, report: GpuDoctorReport | undefined): { available?: boolean; reason?: string } {
   if (!report) return {};
   if (choice === 'auto') return { available: true, reason: `Would use ${report.training.active} on ${report.training.device}.` };
-  const attempt = report.training.attempts.find((a) => a.backend === BACKEND_OF[choice]);
+  const attempt = report.training.attempts.find((a) => a.backend === backendOf(choice, report));
   if (!attempt) return {};
   return { available: attempt.available, reason: attempt.available ? undefined : attempt.reason };
 }
@@ -25,5 +29,5 @@ export interface PlannedBackend {
 export function plannedBackend(choice: BackendChoice, detected: TrainingBackend | undefined, report: GpuDoctorReport | undefined): PlannedBackend {
   if (choice === 'auto') return { backend: detected, forced: false };
   const availability = backendAvailability(choice, report);
-  return { backend: BACKEND_OF[choice], forced: true, problem: availability.available === false ? availability.reason : undefined };
+  return { backend: backendOf(choice, report), forced: true, problem: availability.available === false ? availability.reason : undefined };
 }

@@ -53,9 +53,17 @@ export function savePreferences(storage: KeyValueStorage | undefined, prefs: Pre
 }
 
 export const BACKEND_LABELS: Record<BackendChoice, { label: string; detail: string }> = {
-  auto: { label: 'Automatic', detail: 'The best backend that loads: GPU, then native CPU, then WebAssembly, then JavaScript.' },
-  gpu: { label: 'GPU (tfjs-node-gpu)', detail: 'TensorFlow with CUDA 11.2 and cuDNN 8.1; fails with an explanation when they are missing.' },
-  node: { label: 'Native CPU (tfjs-node)', detail: 'TensorFlow on the CPU through libtensorflow.' },
-  wasm: { label: 'WebAssembly (XNNPACK)', detail: 'Ships with the app; about 17x faster than plain JavaScript for convolutions.' },
+  auto: { label: 'Automatic', detail: 'The fastest backend that starts: ONNX Runtime on a CUDA GPU, TensorFlow on the GPU, ONNX Runtime on DirectML, then ONNX Runtime on every CPU core.' },
+  ort: { label: 'ONNX Runtime', detail: 'The whole training step as one ONNX graph, on the best provider here: CUDA, DirectML, else all CPU cores.' },
+  'ort-cpu': { label: 'ONNX Runtime, CPU', detail: 'All CPU cores (MLAS kernels); ships with the app.' },
+  'ort-cuda': { label: 'ONNX Runtime, CUDA', detail: 'NVIDIA GPU with CUDA 12 and cuDNN 9; fails with an explanation when they are missing.' },
+  'ort-dml': { label: 'ONNX Runtime, DirectML', detail: 'Any DirectX 12 GPU on Windows.' },
+  'ort-webgpu': { label: 'ONNX Runtime, WebGPU', detail: 'GPU through WebGPU (Vulkan, Metal or DirectX); experimental.' },
+  'ort-coreml': { label: 'ONNX Runtime, Core ML', detail: 'Apple silicon on macOS; experimental.' },
+  'tfjs-node-gpu': { label: 'TensorFlow GPU (tfjs-node-gpu)', detail: 'TensorFlow with CUDA 11.2 and cuDNN 8.1; fails with an explanation when they are missing or TensorFlow would run on the CPU.' },
+  'tfjs-node': { label: 'TensorFlow CPU (tfjs-node)', detail: 'TensorFlow on the CPU through libtensorflow.' },
+  gpu: { label: 'TensorFlow GPU (earlier name)', detail: 'The same as TensorFlow GPU (tfjs-node-gpu).' },
+  node: { label: 'TensorFlow CPU (earlier name)', detail: 'The same as TensorFlow CPU (tfjs-node).' },
+  wasm: { label: 'WebAssembly (XNNPACK)', detail: 'Ships with the app; one thread; a fallback where ONNX Runtime cannot run.' },
   cpu: { label: 'JavaScript CPU', detail: 'Always available; the slowest, a last resort.' },
 };

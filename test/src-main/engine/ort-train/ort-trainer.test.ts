@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelWeights } from '../../../../src-main/engine/onnx/model-weights';
+import { train, type TrainingSample, type TrainRequest } from '../../../../src-main/engine/trainer';
+import { createRng } from '../../../../src-shared/imaging/rng';
+import { blobSample } from '../trainer-data';
+
+// Generated cells, plus a little noise: flat (clipped) regions give max-pool windows with equal maxima,
+// where tfjs and ONNX Runtime may route the gradient to different, equally valid inputs.
+const noise = createRng(1);
+const withNoise = (s: TrainingSample): TrainingSample => ({ ...s, image: s.image.map((v) => v + 1e-3 * noise.normal()) });
+const TRAIN = [1, 2, 3].map((s) => withNoise(blobSample(s, 112)));
+const VALIDATION = [100].map((s) => withNoise(blobSample(s, 112)));
+
+async function maxRelativeDifference(a: string, b: string): Promise<{ worst: number; compared: number }> {
+  const wa = await readModelWeights(a);
+  const wb = await readModelWeights(b);
+  let worst = 0;
+  let compared = 0;
+  for (const [name, x] of wa) {
+    const key = [...wb.keys()].find((k) => k.replace(/_\d+\//, '/') === name.replace(/_\d+\//, '/')) as string;
+    const y = wb.get(key);
+    if (!y) throw new Error(`no ${name} in ${b}`);
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < x.data.length; i++) {
+      diff = Math.max(diff, Math.abs(x.data[i] - y.data[i]));
+      scale = Math.max(scale, Math.abs(x.data[i]));
+    }
+    worst = Math.max(worst, diff / Math.max(scale, 1e-12));
+    compared++;
+  }
+  return { worst, compared };
+}
+
+describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'unet-ort-train-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const request = (name: string, config: TrainRequest['config'], extra: Partial<TrainRequest> = {}): TrainRequest => ({
+    config: { preset: 'tiny', backend: 'ort-cpu', seed: 5, threads: 1, ...config },
+    train: TRAIN,
+    validation: VALIDATION,
+    outDir: path.join(root, name),
+    ...extra,
+  });
+
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    it(`20 ${optimizer} steps give the tfjs trainer's parameters to 1e-4`, async () => {
+      // Dropout off: the two engines draw their masks differently. A narrow network keeps the tfjs cpu side short.
+      const config = { steps: 20, validateEvery: 1000, dropout: 0, baseChannels: 4, optimizer, learningRate: optimizer === 'adam' ? 1e-3 : 1e-2, warmupSteps: 5 };
+      const ort = await train(request(`ort-${optimizer}`, config, { validation: [] }));
+      const tfjs = await train(request(`tfjs-${optimizer}`, { ...config, backend: 'cpu' }, { validation: [] }));
+      expect(ort.status).toBe('succeeded');
+      expect(tfjs.status).toBe('succeeded');
+      expect(ort.backend?.active).toBe('onnxruntime-cpu');
+      expect(tfjs.backend?.active).toBe('cpu');
+      const losses = ort.metrics.curve.map((c, i) => Math.abs(c.loss - tfjs.metrics.curve[i].loss) / tfjs.metrics.curve[i].loss);
+      expect(Math.max(...losses)).toBeLessThan(1e-4);
+      // The weights moved, and both engines moved them alike.
+      expect(ort.metrics.curve[19].loss).not.toBeCloseTo(ort.metrics.curve[0].loss, 3);
+      const { worst, compared } = await maxRelativeDifference(ort.latestCheckpoint as string, tfjs.latestCheckpoint as string);
+      expect(compared).toBe(2 * 13);
+      expect(worst).toBeLessThan(1e-4);
+    });
+  }
+
+  it('cancels and resumes with the same losses and validation as an uninterrupted run', async () => {
+    const config = { steps: 12, validateEvery: 4 };
+    let last = 0;
+    const first = await train(request('resume', config), { onProgress: (p) => (last = p.step), shouldStop: () => last >= 5 });
+    expect(first.status).toBe('cancelled');
+    expect(first.steps).toBe(5);
+    const second = await train(request('resume', config, { resumeFrom: path.join(root, 'resume') }));
+    expect(second.status).toBe('succeeded');
+    expect(second.metrics.curve.map((c) => c.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const straight = await train(request('straight', config));
+    expect(second.metrics.curve).toEqual(straight.metrics.curve);
+    expect(second.metrics.validation).toEqual(straight.metrics.validation);
+  });
+
+  it('resumes a tfjs checkpoint on ONNX Runtime (one model format for both engines)', async () => {
+    const config = { steps: 6, validateEvery: 100, dropout: 0, baseChannels: 4 };
+    let last = 0;
+    const first = await train(request('cross', { ...config, backend: 'cpu' }, { validation: [] }), { onProgress: (p) => (last = p.step), shouldStop: () => last >= 3 });
+    expect(first.status).toBe('cancelled');
+    const resumed = await train(request('cross', config, { resumeFrom: path.join(root, 'cross'), validation: [] }));
+    const straight = await train(request('cross-straight', { ...config, backend: 'cpu' }, { validation: [] }));
+    expect(resumed.backend?.active).toBe('onnxruntime-cpu');
+    const diffs = resumed.metrics.curve.map((c, i) => Math.abs(c.loss - straight.metrics.curve[i].loss) / straight.metrics.curve[i].loss);
+    expect(Math.max(...diffs)).toBeLessThan(1e-4);
+  });
+
+  it('refuses a provider that cannot run here with a typed error, never falling back', async () => {
+    const result = await train(request('no-dml', { steps: 2, backend: process.platform === 'win32' ? 'ort-coreml' : 'ort-dml' }));
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('BACKEND_UNAVAILABLE');
+    expect(result.error?.message).toMatch(/runs on (Windows|macOS) only/);
+    expect(result.steps).toBe(0);
+  });
+});

@@ -1,0 +1,20 @@
+// The tfjs cpu backend's gradients of a U-Net, computed in a child process so that a long synchronous
+// computation does not stall the test runner. Usage: tfjs-gradient-oracle.ts CASE_JSON OUT_FILE
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { tfjsGradients, type GradientCase } from './gradient-case';
+
+const [caseJson, outFile] = process.argv.slice(2);
+tf.env().set('PROD', true);
+await tf.setBackend('cpu');
+const result = tfjsGradients(JSON.parse(caseJson) as GradientCase);
+const sizes = result.grads.map((g) => g.length);
+const floats = new Float32Array(sizes.reduce((a, b) => a + b, 0) * 2);
+let offset = 0;
+for (const list of [result.params, result.grads]) {
+  for (const a of list) {
+    floats.set(a, offset);
+    offset += a.length;
+  }
+}
+writeFileSync(outFile, JSON.stringify({ loss: result.loss, names: result.names, sizes, data: Buffer.from(floats.buffer).toString('base64') }));

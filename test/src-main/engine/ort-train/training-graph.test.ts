@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeOnnxModel } from '../../../../src-main/engine/onnx/onnx-writer';
+import { toOnnxLayout, toTfjsLayout } from '../../../../src-main/engine/ort-train/parameter-layout';
+import { buildTrainingGraph } from '../../../../src-main/engine/ort-train/training-graph';
+import type { WeightGradMethod } from '../../../../src-main/engine/ort-train/unet-backward';
+import { createRng } from '../../../../src-shared/imaging/rng';
+import { sampleBatch, type GradientCase } from './gradient-case';
+
+const ORACLE = path.join(import.meta.dirname, 'tfjs-gradient-oracle.ts');
+
+interface Oracle {
+  loss: number;
+  names: string[];
+  params: Float32Array[];
+  grads: Float32Array[];
+}
+
+/** tfjs cpu's parameters and gradients for a case, from a child process. */
+async function oracle(c: GradientCase, dir: string): Promise<Oracle> {
+  const file = path.join(dir, `oracle-${c.arch.depth}-${c.tile}-${c.batch}.json`);
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', ORACLE, JSON.stringify(c), file], { maxBuffer: 1 << 20 });
+  const raw = JSON.parse(await readFile(file, 'utf8')) as { loss: number; names: string[]; sizes: number[]; data: string };
+  const bytes = Buffer.from(raw.data, 'base64');
+  const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const take = (start: number) => {
+    let offset = start;
+    return raw.sizes.map((n) => floats.slice(offset, (offset += n)));
+  };
+  const total = raw.sizes.reduce((a, b) => a + b, 0);
+  return { loss: raw.loss, names: raw.names, params: take(0), grads: take(total) };
+}
+
+/** [N, S, S, K] -> [N, K, S, S]. */
+function toNchw(src: Float32Array, n: number, size: number, k: number): Float32Array {
+  const dst = new Float32Array(src.length);
+  for (let b = 0; b < n; b++) for (let i = 0; i < size * size; i++) for (let c = 0; c < k; c++) dst[(b * k + c) * size * size + i] = src[(b * size * size + i) * k + c];
+  return dst;
+}
+
+describe('the U-Net training step as an ONNX graph', { timeout: 300_000 }, () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'unet-grad-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const cases: Array<[string, GradientCase, WeightGradMethod]> = [
+    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7 }, 'per-tap'],
+    ['tiny architecture, a batch of 3 (im2col weight gradients)', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 76, batch: 3, seed: 8 }, 'im2col'],
+    ['three levels, 4 classes, a batch of 2 (flat-shift weight gradients)', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 4, dropout: 0 }, tile: 108, batch: 2, seed: 9 }, 'flat-shift'],
+    ['fast architecture (depth 4, 16 channels)', { arch: { depth: 4, baseChannels: 16, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 188, batch: 1, seed: 7 }, 'per-tap'],
+  ];
+  for (const [name, c, weightGrad] of cases) {
+    it(`gives the tfjs cpu backend's loss and gradients to 1e-4: ${name}`, async () => {
+      const reference = await oracle(c, dir);
+      const { input, target, weights, out } = sampleBatch(c);
+      const K = c.arch.numClasses;
+      const graph = buildTrainingGraph({ arch: c.arch, tile: c.tile, batch: c.batch, optimizer: 'sgd', momentum: 0.99, outputGradients: true, weightGrad });
+      const { io } = graph;
+      const session = await ort.InferenceSession.create(encodeOnnxModel(graph.model), { intraOpNumThreads: 1 });
+      const feeds: Record<string, ort.Tensor> = {
+        input: new ort.Tensor('float32', input, io.inputShape),
+        target: new ort.Tensor('float32', toNchw(target, c.batch, out, K), io.targetShape),
+        weights: new ort.Tensor('float32', weights, io.weightsShape),
+        learning_rate: new ort.Tensor('float32', new Float32Array([0.01]), []),
+      };
+      expect(reference.names).toHaveLength(io.parameters.length);
+      io.parameters.forEach((p, i) => {
+        expect(reference.names[i]).toBe(`${p.layer.name}/${p.role === 'weight' ? 'kernel' : 'bias'}`);
+        feeds[io.paramInput(p.name)] = new ort.Tensor('float32', toOnnxLayout(p, reference.params[i]), p.dims);
+        feeds[io.slotInput(p.name, 0)] = new ort.Tensor('float32', new Float32Array(p.size), p.dims);
+      });
+      const result = await session.run(feeds);
+      await session.release();
+
+      const loss = (result.loss.data as Float32Array)[0];
+      expect(Math.abs(loss - reference.loss)).toBeLessThan(1e-4 * Math.abs(reference.loss));
+      expect(io.parameters).toHaveLength(2 * (5 * c.arch.depth + 3));
+      io.parameters.forEach((p, i) => {
+        const expected = reference.grads[i];
+        const actual = toTfjsLayout(p, result[`grad:${p.name}`].data as Float32Array);
+        let diff = 0;
+        let scale = 0;
+        for (let j = 0; j < expected.length; j++) {
+          diff = Math.max(diff, Math.abs(expected[j] - actual[j]));
+          scale = Math.max(scale, Math.abs(expected[j]));
+        }
+        // Every layer receives a real gradient, and it matches.
+        expect(scale, p.name).toBeGreaterThan(0);
+        expect(diff / scale, p.name).toBeLessThan(1e-4);
+      });
+    });
+  }
+
+  it('applies the dropout mask it is given', async () => {
+    const c: GradientCase = { arch: { depth: 2, baseChannels: 4, inChannels: 1, numClasses: 3, dropout: 0.5 }, tile: 92, batch: 1, seed: 3 };
+    const graph = buildTrainingGraph({ arch: c.arch, tile: c.tile, batch: 1, optimizer: 'sgd', momentum: 0.9 });
+    const { io } = graph;
+    expect(io.dropoutShape).toEqual([1, 16, 16, 16]);
+    const session = await ort.InferenceSession.create(encodeOnnxModel(graph.model));
+    const { input, target, weights, out } = sampleBatch(c);
+    const run = async (maskValue: number) => {
+      const feeds: Record<string, ort.Tensor> = {
+        input: new ort.Tensor('float32', input, io.inputShape),
+        target: new ort.Tensor('float32', toNchw(target, 1, out, 3), io.targetShape),
+        weights: new ort.Tensor('float32', weights, io.weightsShape),
+        learning_rate: new ort.Tensor('float32', new Float32Array([0.01]), []),
+        dropout_mask: new ort.Tensor('float32', new Float32Array(16 * 16 * 16).fill(maskValue), io.dropoutShape as number[]),
+      };
+      const rng = createRng(2);
+      for (const p of io.parameters) {
+        feeds[io.paramInput(p.name)] = new ort.Tensor('float32', Float32Array.from({ length: p.size }, () => (p.role === 'bias' ? 0.01 : rng.normal() * 0.3)), p.dims);
+        feeds[io.slotInput(p.name, 0)] = new ort.Tensor('float32', new Float32Array(p.size), p.dims);
+      }
+      const r = await session.run(feeds);
+      return { loss: (r.loss.data as Float32Array)[0], bottomKernel: r[io.paramOutput('bottom_conv2.weight')].data as Float32Array, before: feeds[io.paramInput('bottom_conv2.weight')].data as Float32Array };
+    };
+    const kept = await run(2);
+    const dropped = await run(0);
+    expect(kept.loss).not.toBeCloseTo(dropped.loss, 4);
+    // Dropping every bottom activation cuts the gradient to the layers below it.
+    expect(Array.from(dropped.bottomKernel)).toEqual(Array.from(dropped.before));
+    expect(Array.from(kept.bottomKernel)).not.toEqual(Array.from(kept.before));
+    await session.release();
+  });
+});
