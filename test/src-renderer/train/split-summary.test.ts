@@ -21,7 +21,7 @@ describe('summarizePlan', () => {
       plan({ seed: 4, train: images('a', 'b', 'c', 'd', 'e'), validation: images('f.png'), counts: { none: { images: 7, annotated: 6 }, test: { images: 2, annotated: 2 } } }),
     );
     expect(s).toMatchObject({ canTrain: true, level: 'ok' });
-    expect(s.message).toContain('Automatic split (seed 4, about 20 % validation) of the 6 annotated image(s) in no split: 5 train, 1 validate (f.png).');
+    expect(s.message).toContain('Automatic split (seed 4, about 20 % validation) of the 6 annotated image(s) in no split: 5 train, 1 validate.');
     expect(s.message).toContain('2 test image(s) stay held out.');
     expect(s.message).toContain('1 unannotated image(s) are skipped.');
   });

@@ -46,6 +46,6 @@ function summarizeAutomatic(plan: TrainingSplitPlan): SplitSummary {
   const percent = Math.round(plan.validationFraction * 100);
   const head =
     `Automatic split (seed ${plan.seed}, about ${percent} % validation) of the ${plan.train.length + plan.validation.length} annotated image(s) in no split: ` +
-    `${plan.train.length} train, ${plan.validation.length} validate (${listNames(plan.validation.map((i) => i.name))}).`;
+    `${plan.train.length} train, ${plan.validation.length} validate.`;
   return { canTrain: true, level: 'ok', message: [head, ...notes].join(' ') };
 }
