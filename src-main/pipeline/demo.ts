@@ -1,14 +1,12 @@
-import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
-import { appRoot } from '../app/app-info';
-import { pairFolders } from './image-pairs';
+import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from './demo-dataset';
 import type { SegmentationOutcome } from './segmentation-pipeline';
 import { trainFromFolders, type TrainFromFoldersResult } from './train-from-folders';
 
-export const DEMO_DATASET_NAME = 'Demo: DSB 2018 nuclei';
+export { DEMO_DATASET_NAME, defaultDemoDataDir } from './demo-dataset';
 
 export interface DemoOptions {
   /** Folder with train/{images,masks} and test/{images,masks} (default: the bundled resources/demo). */
@@ -60,10 +58,6 @@ export interface DemoReport {
   seconds: number;
 }
 
-export function defaultDemoDataDir(): string {
-  return path.join(appRoot(), 'resources', 'demo');
-}
-
 /**
  * The main job end to end on the bundled demo data: import (train, validation and held-out test
  * images with their masks), train within a time budget, segment the held-out images with the run's
@@ -72,15 +66,13 @@ export function defaultDemoDataDir(): string {
 export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: DemoHooks = {}, signal?: AbortSignal): Promise<DemoReport> {
   const t0 = performance.now();
   const dataDir = options.dataDir ?? defaultDemoDataDir();
-  const train = await pairFolders(path.join(dataDir, 'train', 'images'), path.join(dataDir, 'train', 'masks'));
-  const test = await pairFolders(path.join(dataDir, 'test', 'images'), path.join(dataDir, 'test', 'masks'));
-  if (train.pairs.length === 0 || test.pairs.length === 0) throw new UnetError('NOT_FOUND', `${dataDir} lacks the demo's train/ and test/ image and mask folders`);
+  const { train, test } = await demoPairs(dataDir);
   const trained: TrainFromFoldersResult = await trainFromFolders(
     ctx,
     {
-      train: train.pairs,
-      validationFraction: 0.25,
-      test: test.pairs,
+      train,
+      validationFraction: DEMO_VALIDATION_FRACTION,
+      test,
       datasetName: DEMO_DATASET_NAME,
       runName: `demo (${options.preset}, ${options.minutes} min)`,
       options: {

@@ -15,19 +15,30 @@ export interface FolderDataset {
   import: ImportResult;
 }
 
-/** A data set name for a folder of images: the folder's name, or its parent's for an `images` folder. */
-export function datasetNameFor(imagesDir: string): string {
-  const resolved = path.resolve(imagesDir);
-  const base = path.basename(resolved);
-  const name = base.toLowerCase() === 'images' ? path.basename(path.dirname(resolved)) : base;
-  return (name || 'images').slice(0, 200);
+export { datasetNameFor } from '../store/dataset-names';
+
+/**
+ * The data set that receives these files: one named `preferredName` holding none but them is reused
+ * (files already in it are skipped on import); one holding other images is left alone and a new name
+ * ("NAME 2", ...) is taken.
+ */
+export function datasetForFiles(ctx: Pick<StoreContext, 'workspace' | 'bus'>, preferredName: string, files: ReadonlySet<string>, description: string): { datasetId: number; datasetName: string; created: boolean } {
+  const ws = ctx.workspace.store;
+  for (let n = 1; ; n++) {
+    const datasetName = n === 1 ? preferredName : `${preferredName} ${n}`;
+    const existing = ws.datasets.list().find((d) => d.name.toLowerCase() === datasetName.toLowerCase());
+    if (!existing) {
+      const datasetId = ws.datasets.create({ name: datasetName, description }).id;
+      ctx.bus.emit('datasets.changed', { id: datasetId, reason: 'created' });
+      return { datasetId, datasetName, created: true };
+    }
+    if (ws.images.all(existing.id).every((image) => files.has(image.path))) return { datasetId: existing.id, datasetName: existing.name, created: false };
+  }
 }
 
 /**
- * Puts image/mask pairs into a data set named after their folder, through the store's importer (masks
- * become annotations: {0,255}/{0,1} = foreground, other integers = instances). A data set of that name
- * holding only these files is reused (files already in it are skipped); one holding other images is
- * left alone and a new name ("NAME 2", ...) is taken.
+ * Puts image/mask pairs into the data set of `datasetForFiles`, through the store's importer (masks
+ * become annotations: {0,255}/{0,1} = foreground, other integers = instances), and waits for it.
  */
 export async function importPairsAsDataset(
   ctx: StoreContext,
@@ -37,20 +48,7 @@ export async function importPairsAsDataset(
 ): Promise<FolderDataset> {
   const ws = ctx.workspace.store;
   const paths = new Set(pairs.map((p) => path.resolve(p.image)));
-  let datasetId: number | null = null;
-  let datasetName = preferredName;
-  let created = false;
-  for (let n = 1; datasetId === null; n++) {
-    datasetName = n === 1 ? preferredName : `${preferredName} ${n}`;
-    const existing = ws.datasets.list().find((d) => d.name.toLowerCase() === datasetName.toLowerCase());
-    if (!existing) {
-      datasetId = ws.datasets.create({ name: datasetName, description: `Imported from ${path.dirname(pairs[0].image)}` }).id;
-      created = true;
-      ctx.bus.emit('datasets.changed', { id: datasetId, reason: 'created' });
-    } else if (ws.images.all(existing.id).every((image) => paths.has(image.path))) {
-      datasetId = existing.id;
-    }
-  }
+  const { datasetId, datasetName, created } = datasetForFiles(ctx, preferredName, paths, `Imported from ${path.dirname(pairs[0].image)}`);
   const id = datasetId;
   const candidates = pairs.map((p) => ({ imagePath: path.resolve(p.image), maskPath: path.resolve(p.mask) }));
   const job = ctx.jobs.start<ImportResult>({

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { isFinished, type JobInfo } from '../../src-shared/contract/jobs';
 import type { TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
-import { createRng } from '../../src-shared/imaging/rng';
 import type { AppContext } from '../app/app-context';
 import { readImageMetadata } from '../io/read-image';
 import { defaultImageIo } from '../store/default-image-io';
@@ -10,6 +9,7 @@ import type { StoreContext } from '../store/store-context';
 import { datasetNameFor, importPairsAsDataset } from './folder-dataset';
 import type { ImagePair } from './image-pairs';
 import { runModelDir } from './run-model';
+import { AUTO_VALIDATION_FRACTION, seededHoldOut } from './split-rule';
 import type { TrainingOutcome } from './training-pipeline';
 
 export interface TrainFromFoldersRequest {
@@ -64,21 +64,12 @@ export interface RunProvenance {
 
 export const PROVENANCE_FILE = 'run.json';
 
-/** Share of the training pairs that validate when no validation set is given. */
-export const DEFAULT_VALIDATION_FRACTION = 0.2;
+/** Share of the training pairs that validate when no validation set is given: the app's automatic split. */
+export const DEFAULT_VALIDATION_FRACTION = AUTO_VALIDATION_FRACTION;
 
-/** Deterministic hold-out: the pairs shuffled with the seed, the first round(f * n) validate (at least one of two). */
+/** Deterministic hold-out of pairs: the split rule of the app (`seededHoldOut`) with the given fraction. */
 export function splitPairs(pairs: ImagePair[], fraction: number, seed: number): { train: ImagePair[]; validation: ImagePair[] } {
-  if (pairs.length < 2 || fraction <= 0) return { train: pairs, validation: [] };
-  const order = pairs.map((_, i) => i);
-  const rng = createRng(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const count = Math.min(pairs.length - 1, Math.max(1, Math.round(fraction * pairs.length)));
-  const held = new Set(order.slice(0, count));
-  return { train: pairs.filter((_, i) => !held.has(i)), validation: pairs.filter((_, i) => held.has(i)) };
+  return seededHoldOut(pairs, fraction, seed);
 }
 
 /**

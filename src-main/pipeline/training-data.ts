@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKGROUND_CLASS, type AnnotationVersionInfo, type ClassDef, type Split } from '../../src-shared/contract/records';
+import { BACKGROUND_CLASS, type AnnotationVersionInfo, type ClassDef, type ImageRecord, type Split } from '../../src-shared/contract/records';
 import { applyNormalization, computeDatasetNormalization, computePercentileNormalization, type NormalizationParams } from '../../src-shared/imaging/normalization';
-import { createRng } from '../../src-shared/imaging/rng';
 import { toFloat32, toGray } from '../io/image-convert';
 import { readImage } from '../io/read-image';
 import type { TrainingItem } from '../store/images-repository';
 import type { Workspace } from '../store/workspace';
+import { decideSplit, type SplitCandidate } from './split-rule';
 
 /** An image of a run's membership with the exact annotation version it trains or validates on. */
 export interface PlannedItem extends TrainingItem {
@@ -17,7 +17,7 @@ export interface TrainingPlan {
   datasetId: number;
   train: PlannedItem[];
   validation: PlannedItem[];
-  /** True when the data set had no splits and the annotated images were split here (recorded with the run). */
+  /** True when the data set had no train or validation split and its annotated images were split here. */
   automaticSplit: boolean;
   classes: ClassDef[];
   /** K of the network: class values 0..max (0 = unlabelled, never a target). */
@@ -25,57 +25,46 @@ export interface TrainingPlan {
   classNames: string[];
 }
 
-/** Share of annotated images held out for validation when the data set has no splits. */
-export const AUTO_VALIDATION_FRACTION = 0.2;
-
 function usage(message: string, details: Record<string, unknown> = {}): UnetError {
   return new UnetError('INVALID_ARGUMENT', message, { ...details, usage: true });
 }
 
+/** An image as the split rule sees it. */
+export function splitCandidate(image: Pick<ImageRecord, 'id' | 'split' | 'annotationVersion'>): SplitCandidate {
+  return { imageId: image.id, split: image.split, annotated: image.annotationVersion > 0 };
+}
+
 /**
- * Decides what a run trains and validates on and checks it before anything starts: the train split
- * (or, when the data set has no splits at all, a seeded 80/20 split of its annotated images), each
- * image's latest annotation version, and the problems that would only surface later: no images, no
- * annotated pixels, a single class painted, annotations whose size differs from the image, missing files.
+ * Decides what a run trains and validates on and checks it before anything starts: the split of
+ * `decideSplit` (the user's train and validation splits, or a seeded 80/20 split of the annotated
+ * images in no split), each image's latest annotation version, and the problems that would only
+ * surface later: no images, no annotated pixels, a single class painted, annotations whose size
+ * differs from the image, missing files.
  */
 export function planTraining(ws: Workspace, datasetId: number, seed: number): TrainingPlan {
   const dataset = ws.datasets.get(datasetId);
   if (dataset.imageCount === 0) throw usage(`data set "${dataset.name}" has no images: import some first`, { datasetId });
   if (dataset.annotatedCount === 0) throw usage(`data set "${dataset.name}" has no annotated images: paint or import ground truth first`, { datasetId });
-  let train = ws.trainingSet(datasetId, 'train') as PlannedItem[];
-  let validation = ws.trainingSet(datasetId, 'validation') as PlannedItem[];
-  const assigned = dataset.splitCounts.train + dataset.splitCounts.validation + dataset.splitCounts.test;
-  let automaticSplit = false;
-  if (train.length === 0) {
-    if (assigned > 0) throw usage(`data set "${dataset.name}" has no annotated images in its train split`, { datasetId });
-    ({ train, validation } = automaticTrainingSplit(ws, datasetId, seed));
-    automaticSplit = true;
+  const decision = decideSplit(ws.images.all(datasetId).map(splitCandidate), seed);
+  if (decision.trainIds.length === 0) {
+    throw decision.mode === 'manual'
+      ? usage(`data set "${dataset.name}" has no annotated images in its train split: put some there in the Library, or clear the splits to split automatically`, { datasetId })
+      : usage(`every annotated image of data set "${dataset.name}" is in the test split: leave some in no split, or put some in train`, { datasetId });
   }
-  const all = [...train, ...validation];
+  const train = decision.trainIds.map((id) => plannedItem(ws, id, 'train'));
+  const validation = decision.validationIds.map((id) => plannedItem(ws, id, 'validation'));
   const classes = ws.datasets.classes(datasetId);
-  checkItems(ws, dataset.name, all, classes);
+  checkItems(ws, dataset.name, [...train, ...validation], classes);
   const numClasses = Math.max(2, ...classes.map((c) => c.value)) + 1;
   const classNames = Array.from({ length: numClasses }, (_, v) => (v === 0 ? 'unlabeled' : (classes.find((c) => c.value === v)?.name ?? `class ${v}`)));
-  return { datasetId, train, validation, automaticSplit, classes, numClasses, classNames };
+  return { datasetId, train, validation, automaticSplit: decision.mode === 'automatic', classes, numClasses, classNames };
 }
 
-/** Annotated images in no split, shuffled with the run's seed: a fifth (at least one of two) validates. */
-function automaticTrainingSplit(ws: Workspace, datasetId: number, seed: number): { train: PlannedItem[]; validation: PlannedItem[] } {
-  const items: PlannedItem[] = [];
-  for (const image of ws.images.all(datasetId)) {
-    if (image.annotationVersion === 0) continue;
-    const version = ws.annotations.history(image.id)[0];
-    items.push({ imageId: image.id, name: image.name, path: image.path, width: image.width, height: image.height, split: 'train', annotationVersionId: version.id, annotationVersion: version.version });
-  }
-  const rng = createRng(seed);
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  const holdOut = items.length >= 2 ? Math.max(1, Math.round(items.length * AUTO_VALIDATION_FRACTION)) : 0;
-  const byName = (a: PlannedItem, b: PlannedItem) => a.name.localeCompare(b.name) || a.imageId - b.imageId;
-  const validation = items.slice(0, holdOut).map((i) => ({ ...i, split: 'validation' as const })).sort(byName);
-  return { train: items.slice(holdOut).sort(byName), validation };
+/** An image of the plan with its latest annotation version. */
+function plannedItem(ws: Workspace, imageId: number, split: PlannedItem['split']): PlannedItem {
+  const image = ws.images.get(imageId);
+  const version = ws.annotations.history(imageId)[0];
+  return { imageId, name: image.name, path: image.path, width: image.width, height: image.height, split, annotationVersionId: version.id, annotationVersion: version.version };
 }
 
 function checkItems(ws: Workspace, datasetName: string, items: PlannedItem[], classes: ClassDef[]): void {

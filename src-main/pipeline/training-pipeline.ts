@@ -20,6 +20,7 @@ import { outOfMemoryAdvice } from './memory-advice';
 import { runCheckpointsDir, runModelDir } from './run-model';
 import { writeFinalModel } from './run-model-files';
 import { runVersions } from './software-versions';
+import { AUTO_VALIDATION_FRACTION } from './split-rule';
 import { loadTrainingData, planTraining, type PlannedItem, type RunNormalization, type TrainingSample } from './training-data';
 
 export interface TrainingPipelineDeps {
@@ -47,7 +48,8 @@ export interface TrainingOutcome {
 /** The configuration recorded with a run: the engine's resolved config plus what the pipeline decided. */
 export type RecordedConfig = TrainConfig & {
   normalization: RunNormalization;
-  split: { automatic: boolean; train: number; validation: number };
+  /** How the split was made; the images of each part are the run's membership. */
+  split: { automatic: boolean; train: number; validation: number; seed?: number; validationFraction?: number };
 };
 
 /** The user's options in the engine's terms; the data set decides the classes. */
@@ -72,7 +74,13 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   // run records the tile it really trains with and nothing is loaded for a run that cannot start.
   const config = fitTileToBackend(resolved, device.backend, (message) => deps.store.logger.warn(message, 'training'));
   const data = await loadTrainingData(ws, plan, undefined, request.options.normalization ?? 'dataset');
-  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split: { automatic: plan.automaticSplit, train: plan.train.length, validation: plan.validation.length } };
+  const split: RecordedConfig['split'] = {
+    automatic: plan.automaticSplit,
+    train: plan.train.length,
+    validation: plan.validation.length,
+    ...(plan.automaticSplit ? { seed, validationFraction: AUTO_VALIDATION_FRACTION } : {}),
+  };
+  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split };
   return launch(deps, ws, {
     datasetId: request.datasetId,
     name: request.name,

@@ -1,6 +1,7 @@
 import type { datasetsService, DatasetsChanged } from '../../src-shared/contract/datasets';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
+import { startDemoImport } from '../pipeline/demo-dataset';
 import { exportAnnotations, exportFolder } from '../store/export-annotations';
 import { allowedPath } from '../store/path-access';
 import type { StoreContext } from '../store/store-context';
@@ -47,6 +48,9 @@ export function createDatasetsService(ctx: StoreContext): ServiceImpl<typeof dat
       const result = ctx.workspace.store.datasets.setClasses(id, classes);
       changed(id, 'classes');
       return result;
+    },
+    openDemo() {
+      return startDemoImport(ctx);
     },
     exportAnnotations({ id, format, folder }) {
       const ws = ctx.workspace.store;

@@ -1,52 +1,26 @@
-import { checkImageFile } from '../store/image-file-check';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { ImagesChanged, ImagesImported, imagesService } from '../../src-shared/contract/images';
-import { isFinished } from '../../src-shared/contract/jobs';
-import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
+import type { ImagesChanged, imagesService } from '../../src-shared/contract/images';
+import type { ImagePixels } from '../../src-shared/contract/records';
+import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
+import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
-import { importImages } from '../store/import/import-images';
+import { startImportJob } from '../store/import/import-job';
 import { allowedPath } from '../store/path-access';
 import type { StoreContext } from '../store/store-context';
 import { loadThumbnail } from '../store/thumbnails';
 import { verifyImages } from '../store/verify-images';
 
-/** Thumbnails made ahead of time after an import, at the size the image grid asks for. */
-export const GRID_THUMBNAIL_SIZE = 256;
-
 export function createImagesService(ctx: StoreContext): ServiceImpl<typeof imagesService> {
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
 
-  /** Reads fail early and clearly when the file is gone, instead of with a decoder error. */
-  /** Background job: fills the thumbnail cache for freshly imported images, one at a time. */
-  function startThumbnails(datasetId: number, ids: number[]): void {
-    if (ids.length === 0) return;
-    const ws = ctx.workspace.store;
-    ctx.jobs.start({
-      kind: 'thumbnails',
-      title: `Thumbnails for ${ids.length} image(s)`,
-      run: async (job) => {
-        let made = 0;
-        for (let i = 0; i < ids.length; i++) {
-          await yieldToEventLoop();
-          job.throwIfCancelled();
-          if (!ws.isOpen) break;
-          const image = ws.images.find(ids[i]);
-          if (image) {
-            try {
-              await loadThumbnail(ctx.io, ws.cacheDir, image, GRID_THUMBNAIL_SIZE);
-              made++;
-            } catch (error) {
-              ctx.logger.warn(`thumbnail of ${image.path}: ${(error as Error).message}`, 'images');
-            }
-          }
-          job.progress((100 * (i + 1)) / ids.length, `${i + 1}/${ids.length}`);
-        }
-        changed({ datasetId, ids, reason: 'thumbnails' });
-        return { made };
-      },
-    });
+  /** The files an import of these paths would add; access is checked first, so a refused path fails the call. */
+  function candidatesOf(paths: string[], options: { masks: boolean; recursive: boolean }) {
+    const roots = paths.map((p) => allowedPath(ctx.isPathAllowed, p));
+    return findImportFiles(roots, { ...options, listImageFiles: (dir) => ctx.io.listImageFiles(dir), isPathAllowed: ctx.isPathAllowed });
   }
 
   return {
@@ -106,32 +80,19 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       return report;
     },
     async import({ datasetId, paths, masks, recursive }) {
+      ctx.workspace.store.datasets.get(datasetId);
+      const candidates = await candidatesOf(paths, { masks, recursive });
+      return startImportJob(ctx, { datasetId, candidates });
+    },
+    async importAsDataset({ paths, masks, recursive, name }) {
+      const candidates = await candidatesOf(paths, { masks, recursive });
+      if (candidates.length === 0) throw new UnetError('NOT_FOUND', `no TIFF, PNG or JPEG image in ${paths.join(', ')}`, { paths });
       const ws = ctx.workspace.store;
-      const dataset = ws.datasets.get(datasetId);
-      const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && (j.data as { datasetId?: number } | undefined)?.datasetId === datasetId);
-      if (busy) throw new UnetError('CONFLICT', `an import into ${dataset.name} is already running`, { jobId: busy.id });
-      // Access is checked before the job starts, so a refused path is an error of this call.
-      const roots = paths.map((p) => allowedPath(ctx.isPathAllowed, p));
-      const candidates = await findImportFiles(roots, { masks, recursive, listImageFiles: (dir) => ctx.io.listImageFiles(dir), isPathAllowed: ctx.isPathAllowed });
-      const importedIds: number[] = [];
-      const info = ctx.jobs.start({
-        kind: 'import',
-        title: `Import ${candidates.length} image(s) into ${dataset.name}`,
-        run: async (job) => {
-          const progress: typeof job.progress = (percent, message, data) => job.progress(percent, message, { ...data, datasetId });
-          try {
-            return await importImages({ ...job, progress }, { ws, io: ctx.io, isPathAllowed: ctx.isPathAllowed }, datasetId, candidates, (id) => importedIds.push(id));
-          } finally {
-            if (importedIds.length > 0 && ws.isOpen) {
-              const annotated = importedIds.filter((id) => (ws.images.find(id)?.annotationVersion ?? 0) > 0).length;
-              ctx.bus.emit('images.imported', { datasetId, jobId: job.id, imported: importedIds.length, annotated } satisfies ImagesImported);
-              ctx.bus.emit('datasets.changed', { id: datasetId, reason: 'images' });
-              startThumbnails(datasetId, importedIds);
-            }
-          }
-        },
-      });
-      return info;
+      const first = path.resolve(paths[0]);
+      const folder = (await isDirectory(first)) ? first : path.dirname(first);
+      const dataset = ws.datasets.create({ name: freeDatasetName(ws, name ?? datasetNameFor(folder)), description: `Imported from ${folder}` });
+      ctx.bus.emit('datasets.changed', { id: dataset.id, reason: 'created' });
+      return { dataset, job: startImportJob(ctx, { datasetId: dataset.id, candidates }) };
     },
     remove({ ids }) {
       const store = ctx.workspace.store;
@@ -153,4 +114,11 @@ function groupByDataset(ids: readonly number[], datasetOf: (id: number) => numbe
     groups.set(datasetId, list);
   }
   return groups;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }

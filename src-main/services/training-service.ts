@@ -1,6 +1,7 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { PRESET_NAMES, type trainingService } from '../../src-shared/contract/training';
 import { presetInfo } from '../engine/presets';
+import { previewTrainingSplit } from '../pipeline/split-preview';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../pipeline/training-pipeline';
 
 /** Training runs on a data set's splits, recorded in the workspace; the work runs in the engine as a job. */
@@ -8,6 +9,9 @@ export function createTrainingService(deps: TrainingPipelineDeps): ServiceImpl<t
   return {
     presets() {
       return PRESET_NAMES.map((name) => presetInfo(name));
+    },
+    planSplit({ datasetId, seed }) {
+      return previewTrainingSplit(deps.store.workspace.store, datasetId, seed);
     },
     start({ datasetId, name, options }) {
       return startTrainingRun(deps, { datasetId, name, options });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineService, event, method } from './define';
 import { fsPath, rowId, type ClassDef, type DatasetDetail, type DatasetSummary } from './records';
 import type { JobInfo } from './jobs';
+import type { DatasetImport } from './images';
 
 export const classDefSchema = z.object({
   value: z.number().int().min(1).max(255),
@@ -46,6 +47,12 @@ export const datasetsService = defineService({
     delete: method(z.object({ id: rowId, force: z.boolean().default(false) })).returns<DatasetDeleted>(),
     /** Replaces the palette; it must include background (1). */
     setClasses: method(z.object({ id: rowId, classes: z.array(classDefSchema).min(1).max(255) })).returns<ClassDef[]>(),
+    /**
+     * Imports the bundled demo (12 DSB 2018 nuclei images with their masks) as a job, into a data set
+     * of its own, then puts them in their splits: 6 train, 2 validation, 4 test (held out). Opening it
+     * again fills up the same data set.
+     */
+    openDemo: method().returns<DatasetImport>(),
     /**
      * Writes every image's latest annotation as label images (classes/ and instances/ subfolders)
      * into `folder` or a new folder under the workspace's exports/. A job; its result says where.

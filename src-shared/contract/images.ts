@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
-import { fsPath, rowId, SPLITS, type ImagePage, type ImagePixels, type ImageRecord, type Thumbnail, type VerifyReport } from './records';
+import { fsPath, rowId, SPLITS, type DatasetDetail, type ImagePage, type ImagePixels, type ImageRecord, type Thumbnail, type VerifyReport } from './records';
 import type { JobInfo } from './jobs';
 
 const split = z.enum(SPLITS);
@@ -17,6 +17,18 @@ export interface ImportResult {
   /** Files that could not be read, and masks that did not fit their image. */
   failures: { path: string; error: string }[];
 }
+
+/** A data set created for an import, and the import job filling it. */
+export interface DatasetImport {
+  dataset: DatasetDetail;
+  job: JobInfo;
+}
+
+const importSource = {
+  paths: z.array(fsPath).min(1).max(100_000),
+  masks: z.boolean().default(true),
+  recursive: z.boolean().default(false),
+};
 
 export interface ImagesImported {
   datasetId: number;
@@ -75,14 +87,13 @@ export const imagesService = defineService({
      * Adds image files and folders to a data set, as a job. A folder holding images/ (and masks/)
      * is read as pairs; masks matched by name (masks/NAME, NAME_mask.EXT) become annotations.
      */
-    import: method(
-      z.object({
-        datasetId: rowId,
-        paths: z.array(fsPath).min(1).max(100_000),
-        masks: z.boolean().default(true),
-        recursive: z.boolean().default(false),
-      }),
-    ).returns<JobInfo>(),
+    import: method(z.object({ datasetId: rowId, ...importSource })).returns<JobInfo>(),
+    /**
+     * The first import's single step: creates a data set named after the (first) folder, or `name`
+     * ("NAME 2" when taken), and imports into it as `import` does. Refused before anything is
+     * created when the paths hold no image.
+     */
+    importAsDataset: method(z.object({ ...importSource, name: z.string().trim().min(1).max(200).optional() })).returns<DatasetImport>(),
     /** Removes images (and their annotations) from their data set; images a run used are refused. */
     remove: method(z.object({ ids: idList })).returns<{ removed: number }>(),
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
 import type { JobInfo } from './jobs';
+import { rowId, type Split } from './records';
 import type { TrainingBackend } from './system';
 
 export const PRESET_NAMES = ['paper', 'fast', 'tiny'] as const;
@@ -59,6 +60,8 @@ export function backendCandidates(choice: BackendChoice): TrainingBackend[] {
   }
 }
 
+const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+
 /**
  * What a user may set for a training run. Anything left out comes from the preset; the full,
  * resolved configuration is recorded with the run.
@@ -73,7 +76,7 @@ export const trainOptionsSchema = z.object({
   learningRate: z.number().positive().max(1).optional(),
   optimizer: z.enum(['sgd', 'adam']).optional(),
   momentum: z.number().min(0).max(0.9999).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: seedSchema.optional(),
   w0: z.number().min(0).max(1000).optional(),
   sigma: z.number().positive().max(1000).optional(),
   elastic: z.boolean().optional(),
@@ -116,9 +119,36 @@ export interface TrainProgressInfo {
   backend?: TrainingBackend;
 }
 
+export interface SplitPlanImage {
+  imageId: number;
+  name: string;
+}
+
+/**
+ * What `training.start` would train and validate on, shown before the click. 'manual': the data
+ * set's own train and validation splits (any image in either makes the split manual); 'automatic':
+ * its annotated images in no split, shuffled with the seed, about 80 % train and 20 % validation (at
+ * least one of two or more validates; a single image trains).
+ */
+export interface TrainingSplitPlan {
+  datasetId: number;
+  seed: number;
+  mode: 'manual' | 'automatic';
+  /** Share held out for validation by the automatic split. */
+  validationFraction: number;
+  train: SplitPlanImage[];
+  validation: SplitPlanImage[];
+  /** Images, and annotated images, per split of the data set ('none': in no split). */
+  counts: Record<Split | 'none', { images: number; annotated: number }>;
+  /** Why `training.start` would refuse the data set as it is now (the same message), or null. */
+  blocker: string | null;
+}
+
 export const trainingService = defineService({
   methods: {
     presets: method().returns<PresetInfo[]>(),
+    /** The split a run with this seed would use on the data set, and whether it can start. */
+    planSplit: method(z.object({ datasetId: rowId, seed: seedSchema.default(1) })).returns<TrainingSplitPlan>(),
     /** Starts training on a data set's train split (validation split scored as it goes). */
     start: method(
       z.object({

@@ -135,7 +135,7 @@ describe('bad training input through training.start', () => {
     const { datasetId } = await importFolder('validation-only', path.join(dir, 'good'));
     const ids = (await api.images.list({ datasetId })).items.map((i) => i.id);
     await api.images.setSplit({ ids, split: 'validation' });
-    await expectRefused('only validation images', datasetId, /^data set "validation-only" has no annotated images in its train split$/);
+    await expectRefused('only validation images', datasetId, /^data set "validation-only" has no annotated images in its train split: put some there in the Library, or clear the splits to split automatically$/);
   });
 });
 

@@ -50,6 +50,23 @@ describe('planTraining', () => {
     expect(plan.train.map((i) => i.imageId)).toEqual(ids.slice(0, 2));
     expect(plan.validation.map((i) => i.imageId)).toEqual(ids.slice(2, 3));
   });
+
+  it('keeps test images out of the automatic split, and refuses a manual split with nothing to train', () => {
+    const ws = ctx.workspace.store;
+    const ids = ws.images.all(datasetId).map((i) => i.id);
+    ws.images.setSplit(ids, null);
+    ws.images.setSplit(ids.slice(0, 1), 'test');
+    const plan = planTraining(ws, datasetId, 11);
+    expect(plan.automaticSplit).toBe(true);
+    expect([...plan.train, ...plan.validation].map((i) => i.imageId).sort((a, b) => a - b)).toEqual(ids.slice(1));
+    expect([plan.train.length, plan.validation.length]).toEqual([3, 1]);
+
+    ws.images.setSplit(ids.slice(1, 2), 'validation');
+    expect(() => planTraining(ws, datasetId, 11)).toThrow(/no annotated images in its train split: put some there in the Library, or clear the splits/);
+    ws.images.setSplit(ids, 'test');
+    expect(() => planTraining(ws, datasetId, 11)).toThrow(/every annotated image of data set "blobs" is in the test split/);
+    ws.images.setSplit(ids, null);
+  });
 });
 
 describe('loadTrainingData', () => {

@@ -116,9 +116,9 @@ describe('training service', () => {
     await api.annotations.save({ imageId: image.id, baseVersion: 1, classMap: new Uint8Array(pixels).fill(1), instanceMap: new Uint32Array(pixels) });
     await expect(api.training.start({ datasetId: bare.id, options: { preset: 'tiny' } })).rejects.toMatchObject({ message: expect.stringMatching(/only one class/) });
 
-    // Splits assigned, but none of them train.
+    // The only annotated image is held out for testing: nothing to train, and test images are never split automatically.
     await api.images.setSplit({ ids: [image.id], split: 'test' });
-    await expect(api.training.start({ datasetId: bare.id, options: { preset: 'tiny' } })).rejects.toMatchObject({ message: expect.stringMatching(/no annotated images in its train split/) });
+    await expect(api.training.start({ datasetId: bare.id, options: { preset: 'tiny' } })).rejects.toMatchObject({ message: expect.stringMatching(/every annotated image of data set "bare" is in the test split/) });
     expect((await api.runs.list({ datasetId: bare.id })).length).toBe(0);
   });
 

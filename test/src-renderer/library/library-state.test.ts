@@ -89,6 +89,52 @@ describe('library state', () => {
     expect(await lib.assignSplit('train')).toBe(50);
     expect(setSplit.mock.calls[0][0].split).toBe('train');
   });
+
+  /** An empty workspace whose import calls create a data set and hand back its running import job. */
+  function emptyWorkspaceApi() {
+    const datasets: { id: number; name: string }[] = [];
+    const job = { id: 'job-7', kind: 'import', title: 'Import', status: 'running', progress: 0, message: '', createdAt: '' };
+    const created = (name: string) => {
+      const dataset = { id: datasets.length + 1, name };
+      datasets.push(dataset);
+      return { dataset, job };
+    };
+    const importAsDataset = vi.fn(async (input: { paths: string[] }) => created(input.paths[0].split('/').pop()!));
+    const openDemo = vi.fn(async () => created('Demo: DSB 2018 nuclei'));
+    const api = {
+      images: { list: pageOf(0), importAsDataset },
+      datasets: { list: async () => [...datasets], openDemo },
+    } as unknown as UnetApi;
+    return { api, importAsDataset, openDemo };
+  }
+
+  it('imports a folder into an empty workspace in one step and opens the new data set', async () => {
+    const { api, importAsDataset } = emptyWorkspaceApi();
+    const lib = new LibraryState(() => api);
+    await lib.refreshDatasets();
+    expect(lib.datasets).toEqual([]);
+    const dataset = await lib.importAsDataset(['/data/exp12'], { recursive: false, masks: true });
+    expect(importAsDataset).toHaveBeenCalledWith({ paths: ['/data/exp12'], recursive: false, masks: true });
+    expect(dataset?.name).toBe('exp12');
+    expect(lib.datasetId).toBe(dataset?.id);
+    expect(lib.current?.name).toBe('exp12');
+    expect(lib.importJob?.id).toBe('job-7');
+    expect(lib.onJobUpdate({ ...lib.importJob!, status: 'succeeded', progress: 100 })).toBe(true);
+  });
+
+  it('opens the demo data set through its import job, and keeps a refusal readable', async () => {
+    const { api, openDemo } = emptyWorkspaceApi();
+    const lib = new LibraryState(() => api);
+    const dataset = await lib.openDemo();
+    expect(openDemo).toHaveBeenCalledTimes(1);
+    expect(lib.current?.name).toBe('Demo: DSB 2018 nuclei');
+    expect(lib.importJob?.kind).toBe('import');
+
+    openDemo.mockRejectedValueOnce(new Error('an import into Demo: DSB 2018 nuclei is already running'));
+    expect(await lib.openDemo()).toBeUndefined();
+    expect(lib.error).toBe('an import into Demo: DSB 2018 nuclei is already running');
+    expect(lib.datasetId).toBe(dataset?.id);
+  });
 });
 
 describe('thumbnail cache', () => {

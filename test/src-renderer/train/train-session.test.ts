@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import type { JobInfo } from '../../../src-shared/contract/jobs';
 import type { CurvePoint } from '../../../src-shared/contract/records';
-import type { PresetInfo, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
+import type { PresetInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
 import { TrainSession } from '../../../src-renderer/src/lib/train/train-session.svelte';
 
 const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, parameters: 1000 };
@@ -12,10 +12,25 @@ function job(status: JobInfo['status'], data?: Record<string, unknown>): JobInfo
 }
 
 /** A stand-in for window.unet with just what the Train view calls, recording starts and firing events on demand. */
-function fakeApi(options: { trainAnnotated?: number } = {}) {
+function fakeApi(options: { blocker?: string } = {}) {
   const jobListeners: ((j: JobInfo) => void)[] = [];
   const progressListeners: ((p: TrainProgressInfo) => void)[] = [];
   const started: TrainOptions[] = [];
+  const planned: { datasetId: number; seed?: number }[] = [];
+  const planSplit = async (input: { datasetId: number; seed?: number }): Promise<TrainingSplitPlan> => {
+    planned.push(input);
+    const seed = input.seed ?? 1;
+    return {
+      datasetId: input.datasetId,
+      seed,
+      mode: 'automatic',
+      validationFraction: 0.2,
+      train: [{ imageId: 1, name: 'a.png' }, { imageId: 2, name: 'b.png' }],
+      validation: [{ imageId: 2 + seed, name: `v${seed}.png` }],
+      counts: { train: { images: 0, annotated: 0 }, validation: { images: 0, annotated: 0 }, test: { images: 0, annotated: 0 }, none: { images: 3, annotated: 3 } },
+      blocker: options.blocker ?? null,
+    };
+  };
   let current = job('running');
   const storedCurve: CurvePoint[] = [1, 2, 3].map((step) => ({ step, loss: 1 / step, metrics: step === 3 ? { iou: 0.5 } : {}, elapsedMs: 0, recordedAt: '' }));
   const api = {
@@ -23,14 +38,6 @@ function fakeApi(options: { trainAnnotated?: number } = {}) {
     system: {
       info: async () => ({ compute: { training: 'wasm', device: 'CPU', inference: 'ORT', notes: [] } }),
       gpu: async () => ({ training: { active: 'wasm', device: 'CPU', attempts: [] }, inference: { provider: 'cpu' }, findings: [], gpus: [] }),
-    },
-    images: {
-      list: async (q: { split?: string; annotated?: boolean }) => ({
-        total: q.split === 'train' ? (q.annotated ? (options.trainAnnotated ?? 2) : 2) : 1,
-        offset: 0,
-        limit: 1,
-        items: [],
-      }),
     },
     runs: { interrupted: async () => [], curves: async () => storedCurve },
     jobs: {
@@ -41,6 +48,7 @@ function fakeApi(options: { trainAnnotated?: number } = {}) {
     },
     training: {
       presets: async () => [tiny],
+      planSplit,
       start: async (input: { datasetId: number; options: TrainOptions }) => (started.push(input.options), { job: current, runId: 9 }),
       resume: async () => ({ job: current, runId: 9 }),
       onProgress: (cb: (p: TrainProgressInfo) => void) => (progressListeners.push(cb), () => undefined),
@@ -49,6 +57,7 @@ function fakeApi(options: { trainAnnotated?: number } = {}) {
   return {
     api,
     started,
+    planned,
     emitJob: (j: JobInfo) => ((current = j), jobListeners.forEach((cb) => cb(j))),
     emitProgress: (p: TrainProgressInfo) => progressListeners.forEach((cb) => cb(p)),
   };
@@ -58,22 +67,42 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 const progress = (step: number, validation?: { loss: number; iou: number }): TrainProgressInfo => ({ runId: 9, step, totalSteps: 30, loss: 0.5, validation, tilesPerSecond: 2, etaSeconds: 10, elapsedSeconds: step });
 
 describe('TrainSession', () => {
-  it('loads the data set, the split summary and the preset form', async () => {
+  it('loads the data set, the split a run would use and the preset form', async () => {
     const fake = fakeApi();
     const session = new TrainSession(fake.api);
     await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
     expect(session.datasetId).toBe(4);
-    expect(session.splits).toMatchObject({ train: 2, trainAnnotated: 2, validation: 1, validationAnnotated: 1 });
+    expect(fake.planned).toEqual([{ datasetId: 4, seed: 1 }]);
+    expect(session.plan).toMatchObject({ mode: 'automatic', seed: 1, validation: [{ name: 'v1.png' }] });
+    expect(session.splitSummary).toMatchObject({ canTrain: true, level: 'ok' });
     expect(session.form).toMatchObject({ preset: 'tiny', tile: 92, depth: 2 });
     expect(session.canStart).toBe(true);
     expect(session.error).toBeUndefined();
   });
 
-  it('refuses to start without annotated training images', async () => {
-    const session = new TrainSession(fakeApi({ trainAnnotated: 0 }).api);
+  it('refuses to start when the services would refuse the data set', async () => {
+    const session = new TrainSession(fakeApi({ blocker: 'data set "cells" has no annotated images: paint or import ground truth first' }).api);
     await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
-    expect(session.splitSummary?.canTrain).toBe(false);
+    expect(session.splitSummary).toMatchObject({ canTrain: false, level: 'error' });
     expect(session.canStart).toBe(false);
+  });
+
+  it('asks for the split again only when the seed changes, and starts with that seed', async () => {
+    const fake = fakeApi();
+    const session = new TrainSession(fake.api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    await session.refreshPlan();
+    expect(fake.planned).toHaveLength(1);
+    session.form!.seed = 7;
+    await session.refreshPlan();
+    expect(fake.planned.at(-1)).toEqual({ datasetId: 4, seed: 7 });
+    expect(session.plan?.validation[0].name).toBe('v7.png');
+    session.form!.seed = -3;
+    await session.refreshPlan();
+    expect(fake.planned).toHaveLength(2);
+    session.form!.seed = 7;
+    await session.start('auto');
+    expect(fake.started[0].seed).toBe(7);
   });
 
   it('refuses to start with an illegal tile', async () => {

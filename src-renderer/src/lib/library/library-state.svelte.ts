@@ -1,4 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity';
+import type { DatasetImport } from '../../../../src-shared/contract/images';
 import type { UnetApi } from '../../../../src-shared/contract/index';
 import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
 import type { DatasetSummary, Split } from '../../../../src-shared/contract/records';
@@ -96,6 +97,25 @@ export class LibraryState {
     await this.guard(async () => {
       this.importJob = await this.api().images.import({ datasetId, paths, recursive: options.recursive, masks: options.masks });
     });
+  }
+
+  /** The first import's one step: a new data set named after the folder, opened, with its import running. */
+  async importAsDataset(paths: string[], options: { recursive: boolean; masks: boolean }): Promise<DatasetSummary | undefined> {
+    if (paths.length === 0) return undefined;
+    return this.guard(() => this.openImport(this.api().images.importAsDataset({ paths, recursive: options.recursive, masks: options.masks })));
+  }
+
+  /** Imports the bundled demo data set (an ordinary import job) and opens it. */
+  async openDemo(): Promise<DatasetSummary | undefined> {
+    return this.guard(() => this.openImport(this.api().datasets.openDemo()));
+  }
+
+  private async openImport(started: Promise<DatasetImport>): Promise<DatasetSummary> {
+    const { dataset, job } = await started;
+    this.importJob = job;
+    await this.refreshDatasets();
+    await this.open(dataset.id);
+    return dataset;
   }
 
   /** A job update from `jobs.onUpdate`; true when it finished the tracked import. */

@@ -2,12 +2,11 @@ import type { UnetApi } from '../../../../src-shared/contract/index';
 import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
 import type { CurvePoint, DatasetSummary, InterruptedRun } from '../../../../src-shared/contract/records';
 import type { SystemInfo } from '../../../../src-shared/contract/system';
-import type { BackendChoice, PresetInfo, PresetName, TrainProgressInfo } from '../../../../src-shared/contract/training';
+import type { BackendChoice, PresetInfo, PresetName, TrainingSplitPlan, TrainProgressInfo } from '../../../../src-shared/contract/training';
 import { mergePoints, progressToPoint } from '../charts/curve-series';
 import { fetchGpuReport, type GpuDoctorReport } from '../settings/gpu-report';
 import { formFromPreset, hasErrors, toTrainOptions, validateTrainForm, type LossDefaults, type TrainForm } from './config-form';
-import { fetchSplitCounts } from './split-counts';
-import { summarizeSplits, type SplitCounts } from './split-summary';
+import { summarizePlan } from './split-summary';
 import { GuardedSession } from '../state/guarded-session.svelte';
 
 /** Reads the training numbers a job carries in `JobInfo.data`, when it carries them. */
@@ -22,14 +21,15 @@ export function isTrainingJob(job: JobInfo): boolean {
 }
 
 /**
- * Everything the Train view shows and does, without the view: data set and split summary, the
+ * Everything the Train view shows and does, without the view: data set and the split a run would use, the
  * configuration form, the compute backend, and the live state of the current training job. It lives
  * as long as the app so that training keeps its charts when the user looks at another view.
  */
 export class TrainSession extends GuardedSession {
   datasets = $state<DatasetSummary[]>([]);
   datasetId = $state<number | undefined>();
-  splits = $state<SplitCounts | undefined>();
+  /** The split `training.start` would use with the form's seed, as the services decide it. */
+  plan = $state<TrainingSplitPlan | undefined>();
   presets = $state<PresetInfo[]>([]);
   form = $state<TrainForm | undefined>();
   info = $state<SystemInfo | undefined>();
@@ -41,7 +41,7 @@ export class TrainSession extends GuardedSession {
   interrupted = $state<InterruptedRun[]>([]);
 
   readonly issues = $derived(this.form ? validateTrainForm(this.form) : []);
-  readonly splitSummary = $derived(this.splits ? summarizeSplits(this.splits) : undefined);
+  readonly splitSummary = $derived(this.plan ? summarizePlan(this.plan) : undefined);
   readonly running = $derived(!!this.job && !isFinished(this.job.status));
   readonly preset = $derived(this.presets.find((p) => p.name === this.form?.preset));
   readonly canStart = $derived(
@@ -84,12 +84,23 @@ export class TrainSession extends GuardedSession {
 
   async selectDataset(id: number): Promise<void> {
     this.datasetId = id;
-    const dataset = this.datasets.find((d) => d.id === id);
-    this.splits = undefined;
-    if (!dataset) return;
+    this.plan = undefined;
+    if (!this.datasets.some((d) => d.id === id)) return;
+    await this.refreshPlan(true);
+  }
+
+  /**
+   * Asks the services for the split a run would use now (the seed decides an automatic split); only
+   * when the data set or seed changed, unless forced (after the data set itself may have changed).
+   */
+  async refreshPlan(force = false): Promise<void> {
+    const datasetId = this.datasetId;
+    const seed = this.form?.seed ?? 1;
+    if (datasetId === undefined || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) return;
+    if (!force && this.plan?.datasetId === datasetId && this.plan.seed === seed) return;
     await this.guard(async () => {
-      const counts = await fetchSplitCounts(this.api, dataset);
-      if (this.datasetId === id) this.splits = counts;
+      const plan = await this.api.training.planSplit({ datasetId, seed });
+      if (this.datasetId === datasetId && (this.form?.seed ?? 1) === seed) this.plan = plan;
     });
   }
 
