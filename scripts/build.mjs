@@ -38,6 +38,7 @@ const MAIN_ENTRIES = [
   { in: 'src-main/electron/main.ts', out: 'electron-main.js', format: 'esm' },
   { in: 'src-main/electron/preload.ts', out: 'preload.cjs', format: 'cjs' },
   { in: 'src-main/engine/engine-process.ts', out: 'engine-process.js', format: 'esm' },
+  { in: 'src-main/engine/batch-worker.ts', out: 'batch-worker.js', format: 'esm' },
   { in: 'src-main/cli/cli-main.ts', out: 'cli.js', format: 'esm' },
 ];
 

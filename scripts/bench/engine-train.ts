@@ -1,13 +1,14 @@
 /**
- * Training-step benchmark: ms per step for each available tfjs backend and preset, peak RSS, and, when
- * Debian's python3-torch is installed, the same U-Net step in PyTorch (CPU) for comparison.
+ * Training-step benchmark (`npm run bench:train`): ms per step for each engine and preset, the share of
+ * the step spent waiting for data, peak RSS, and, when Debian's python3-torch is installed, the same
+ * U-Net step in PyTorch (CPU) at the same thread counts, measured in the same run.
  *
- *   npx tsx scripts/bench/engine-train.ts [--steps 4] [--skip-paper] [--backends wasm,cpu]
+ *   npm run bench:train -- [--steps 6] [--skip-paper] [--backends ort-cpu:1,ort-cpu:all,wasm] [--cases fast@316,paper@572]
  *
- * Every measurement runs in its own process (fresh heap, its own peak RSS; a crash cannot end the run).
- * Step times are medians after one warm-up step, through the real trainer (sampling and augmentation
- * included); CPU ms is the process CPU time per step, which is what a loaded machine distorts least.
- * Prints a table and writes .bench/engine-train.json.
+ * A backend is a training backend choice, optionally with ONNX Runtime's thread count (`:all` = every
+ * core). Every measurement runs in its own process (fresh heap, its own peak RSS; a crash cannot end the
+ * run). Step times are medians after one warm-up step, through the real trainer (sampling and
+ * augmentation included). Prints a table and writes .bench/engine-train.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ interface Case {
 
 interface Measurement {
   backend: string;
+  threads: number;
   case: string;
   baseChannels: number;
   requestedTile: number;
@@ -32,6 +34,8 @@ interface Measurement {
   steps?: number;
   msPerStep?: number;
   cpuMsPerStep?: number;
+  /** Median ms per step spent waiting for the step's tiles. */
+  dataMsPerStep?: number;
   peakRssMiB?: number;
   wasmHeapMiB?: number;
   note?: string;
@@ -53,7 +57,7 @@ function arg(name: string, fallback: string): string {
 }
 
 async function child(): Promise<void> {
-  const [, , , backend, baseChannels, tile, preset, steps] = process.argv;
+  const [, , , backend, baseChannels, tile, preset, steps, threads] = process.argv;
   const { train } = await import('../../src-main/engine/trainer');
   const { generateBlobImage } = await import('../../test/helpers/synthetic-blobs');
   const tf = await import('@tensorflow/tfjs-core');
@@ -63,6 +67,7 @@ async function child(): Promise<void> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'unet-bench-'));
   const wall: number[] = [];
   const cpu: number[] = [];
+  const data: number[] = [];
   let lastWall = performance.now();
   let lastCpu = process.cpuUsage();
   let tileUsed = Number(tile);
@@ -74,6 +79,7 @@ async function child(): Promise<void> {
         tile: Number(tile),
         steps: Number(steps),
         backend: backend as 'wasm',
+        threads: Number(threads),
         validateEvery: 1_000_000,
         checkpointEvery: 1_000_000,
         seed: 1,
@@ -88,8 +94,9 @@ async function child(): Promise<void> {
         lastWall = performance.now();
         lastCpu = process.cpuUsage();
       },
-      onProgress: () => {
+      onProgress: (p) => {
         const now = performance.now();
+        data.push(p.dataMs);
         const c = process.cpuUsage(lastCpu);
         wall.push(now - lastWall);
         cpu.push((c.user + c.system) / 1000);
@@ -111,17 +118,18 @@ async function child(): Promise<void> {
       steps: measured.length,
       msPerStep: measured.length ? median(measured) : undefined,
       cpuMsPerStep: measuredCpu.length ? median(measuredCpu) : undefined,
+      dataMsPerStep: data.length > 1 ? median(data.slice(1)) : undefined,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       wasmHeapMiB: heap / 2 ** 20,
     })}\n`,
   );
 }
 
-function runChild(backend: string, c: Case, steps: number): Measurement {
-  const base: Measurement = { backend, case: c.name, baseChannels: c.baseChannels, requestedTile: c.tile };
+function runChild(backend: string, threads: number, c: Case, steps: number): Measurement {
+  const base: Measurement = { backend, threads, case: c.name, baseChannels: c.baseChannels, requestedTile: c.tile };
   const res = spawnSync(
     process.execPath,
-    ['--import', 'tsx', here, '--child', backend, String(c.baseChannels), String(c.tile), c.preset, String(steps)],
+    ['--import', 'tsx', here, '--child', backend, String(c.baseChannels), String(c.tile), c.preset, String(steps), String(threads)],
     { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '68719476736' } },
   );
   const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
@@ -129,7 +137,7 @@ function runChild(backend: string, c: Case, steps: number): Measurement {
   const r = JSON.parse(line.slice(7)) as Measurement & { status: string; error?: string };
   if (r.status !== 'succeeded') return { ...base, note: `${r.status}: ${r.error ?? ''}` };
   const note = r.tile !== c.tile ? `tile ${c.tile} does not fit the wasm heap; shrunk to ${r.tile}` : undefined;
-  return { ...base, tile: r.tile, steps: r.steps, msPerStep: r.msPerStep, cpuMsPerStep: r.cpuMsPerStep, peakRssMiB: r.peakRssMiB, wasmHeapMiB: r.wasmHeapMiB, ...(note ? { note } : {}) };
+  return { ...base, tile: r.tile, steps: r.steps, msPerStep: r.msPerStep, cpuMsPerStep: r.cpuMsPerStep, dataMsPerStep: r.dataMsPerStep, peakRssMiB: r.peakRssMiB, wasmHeapMiB: r.wasmHeapMiB, ...(note ? { note } : {}) };
 }
 
 // The same network, loss and optimizer in PyTorch: valid 3x3 convs + ReLU, 2x2 max-pool, 2x2 stride-2
@@ -204,20 +212,26 @@ function fmt(v: number | undefined, digits = 0): string {
 }
 
 async function main(): Promise<void> {
-  const steps = Number(arg('steps', '4'));
-  const backends = arg('backends', 'gpu,node,wasm,cpu').split(',');
+  const steps = Number(arg('steps', '6'));
+  const cores = os.cpus().length;
+  const backends = arg('backends', 'ort-cpu:1,ort-cpu:all,wasm').split(',').map((b) => {
+    const [name, t] = b.split(':');
+    // tfjs backends run on one thread whatever is asked.
+    return { name, threads: name.startsWith('ort') ? (t === 'all' || !t ? cores : Number(t)) : 1 };
+  });
+  const wanted = arg('cases', 'fast@316,paper@572').split(',');
   const skipPaper = process.argv.includes('--skip-paper');
+  const cases = CASES.filter((c) => wanted.includes(c.name) && !(skipPaper && c.preset === 'paper'));
   const measurements: Measurement[] = [];
   for (const backend of backends) {
-    for (const c of CASES) {
-      if (skipPaper && c.preset === 'paper') continue;
+    for (const c of cases) {
       // The pure-JS backend's filter gradient is ~100x slower than its forward pass: the tiny case only.
-      if (backend === 'cpu' && c.preset !== 'tiny') continue;
-      const n = c.preset === 'paper' ? 2 : c.preset === 'tiny' ? 3 * steps : steps;
-      process.stderr.write(`measuring ${backend} ${c.name} (${n} steps)...\n`);
-      const m = runChild(backend, c, n);
+      if (backend.name === 'cpu' && c.preset !== 'tiny') continue;
+      const n = c.preset === 'paper' ? Math.max(3, Math.ceil(steps / 2)) : c.preset === 'tiny' ? 3 * steps : steps;
+      process.stderr.write(`measuring ${backend.name} (${backend.threads} thread${backend.threads > 1 ? 's' : ''}) ${c.name} (${n} steps)...\n`);
+      const m = runChild(backend.name, backend.threads, c, n);
       if (m.note?.startsWith('failed') && /BACKEND_UNAVAILABLE|no training backend|Cannot find/.test(m.note)) {
-        process.stderr.write(`  ${backend}: not available (${m.note.slice(0, 160)})\n`);
+        process.stderr.write(`  ${backend.name}: not available (${m.note.slice(0, 160)})\n`);
         break;
       }
       measurements.push(m);
@@ -226,45 +240,45 @@ async function main(): Promise<void> {
 
   const torch: Array<{ case: string; threads: number; msPerStep?: number; cpuMsPerStep?: number; note?: string }> = [];
   let torchVersion: string | undefined;
+  const torchThreads = [...new Set([1, cores, ...backends.map((b) => b.threads)])];
   if (torchAvailable()) {
-    for (const c of CASES) {
-      if (skipPaper && c.preset === 'paper') continue;
-      for (const threads of [1, 2]) {
+    for (const c of cases) {
+      for (const threads of torchThreads) {
         process.stderr.write(`measuring pytorch ${c.name} (${threads} thread${threads > 1 ? 's' : ''})...\n`);
-        const r = torchStep(c, threads, c.preset === 'paper' ? 2 : steps);
+        const r = torchStep(c, threads, c.preset === 'paper' ? Math.max(3, Math.ceil(steps / 2)) : steps);
         torchVersion = r.version ?? torchVersion;
         torch.push({ case: c.name, threads, msPerStep: r.msPerStep, cpuMsPerStep: r.cpuMsPerStep, ...(r.note ? { note: r.note } : {}) });
       }
     }
+  } else {
+    process.stderr.write('PyTorch is not installed (Debian: apt-get install python3-torch): no PyTorch rows\n');
   }
 
   const rows = measurements.map((m) => {
-    const t1 = torch.find((t) => t.case === m.case && t.threads === 1 && m.tile === m.requestedTile);
-    const t2 = torch.find((t) => t.case === m.case && t.threads === 2 && m.tile === m.requestedTile);
+    // PyTorch at the same thread count, on the same tile.
+    const t = torch.find((x) => x.case === m.case && x.threads === m.threads && m.tile === m.requestedTile);
     return {
       ...m,
-      vsTorch1: t1?.msPerStep && m.msPerStep ? m.msPerStep / t1.msPerStep : undefined,
-      vsTorch2: t2?.msPerStep && m.msPerStep ? m.msPerStep / t2.msPerStep : undefined,
-      // CPU time against CPU time at one thread each: the comparison a loaded machine distorts least.
-      cpuVsTorch1: t1?.cpuMsPerStep && m.cpuMsPerStep ? m.cpuMsPerStep / t1.cpuMsPerStep : undefined,
+      dataShare: m.dataMsPerStep !== undefined && m.msPerStep ? m.dataMsPerStep / m.msPerStep : undefined,
+      vsTorch: t?.msPerStep && m.msPerStep ? m.msPerStep / t.msPerStep : undefined,
     };
   });
-  const header = ['backend', 'case', 'tile', 'ms/step', 'cpu ms/step', 'peak RSS MiB', 'wasm heap MiB', 'x torch 1 thr', 'x torch 2 thr', 'cpu x torch 1 thr', 'note'];
+  const header = ['engine', 'threads', 'case', 'tile', 'ms/step', 'data ms', 'data share', 'cpu ms/step', 'peak RSS MiB', 'x PyTorch (same threads)', 'note'];
   const table = rows.map((r) => [
     r.backend,
+    String(r.threads),
     r.case,
     String(r.tile ?? '-'),
     fmt(r.msPerStep),
+    fmt(r.dataMsPerStep, 1),
+    r.dataShare === undefined ? '-' : `${(100 * r.dataShare).toFixed(0)} %`,
     fmt(r.cpuMsPerStep),
     fmt(r.peakRssMiB),
-    fmt(r.wasmHeapMiB),
-    fmt(r.vsTorch1, 2),
-    fmt(r.vsTorch2, 2),
-    fmt(r.cpuVsTorch1, 2),
+    fmt(r.vsTorch, 2),
     (r.note ?? '').slice(0, 90),
   ]);
   for (const t of torch) {
-    table.push([`pytorch ${t.threads} thr`, t.case, t.case.split('@')[1], fmt(t.msPerStep), fmt(t.cpuMsPerStep), '-', '-', '-', '-', '-', (t.note ?? '').slice(0, 90)]);
+    table.push([`pytorch ${torchVersion ?? ''}`, String(t.threads), t.case, t.case.split('@')[1], fmt(t.msPerStep), '-', '-', fmt(t.cpuMsPerStep), '-', '1.00', (t.note ?? '').slice(0, 90)]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
@@ -282,7 +296,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString(),
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
         stepsPerMeasurement: steps,
-        tfjs: rows,
+        engines: rows,
         pytorch: { version: torchVersion, results: torch },
       },
       null,

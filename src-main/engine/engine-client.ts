@@ -1,11 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ErrorInfo } from '../../src-shared/contract/errors';
 import type { BackendReport } from './backend';
 import type { CurveEntry, ValidationEntry } from './checkpoint';
+import { siblingEntry } from './entry-files';
 import { isEngineMessage, sequencer, type EngineMessage, type ParentMessage, type ParentMessageBody } from './engine-protocol';
 import type { TrainConfig } from './train-config';
 import type { CheckpointInfo, TrainProgress, TrainRequest, TrainResult } from './trainer';
@@ -194,36 +191,15 @@ function engineEnv(): NodeJS.ProcessEnv {
 }
 
 /** The engine entry next to this module: the bundled .js, or the .ts source under tsx (tests, dev). */
-export function engineEntry(): { file: string; typescript: boolean } {
-  const here = moduleUrl();
-  const js = new URL('./engine-process.js', here);
-  if (existsSync(fileURLToPath(js))) return { file: fileURLToPath(js), typescript: false };
-  const ts = new URL('./engine-process.ts', here);
-  if (existsSync(fileURLToPath(ts))) return { file: fileURLToPath(ts), typescript: true };
-  throw new Error(`engine-process.js not found next to ${fileURLToPath(here)}`);
-}
-
-function moduleUrl(): URL {
-  // A CommonJS bundle has no import.meta.url; fall back to its __filename.
-  const url = (import.meta as { url?: string }).url;
-  if (url) return new URL(url);
-  return pathToFileURL(typeof __filename === 'string' ? __filename : process.argv[1]);
-}
-
-/**
- * tsx's loader as an absolute URL: a bare `--import tsx` would be resolved from the child's working
- * directory, which fails when the CLI is started from outside the checkout.
- */
-function tsxLoaderUrl(): string {
-  const require = createRequire(moduleUrl());
-  return pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+export function engineEntry(): { file: string; typescript: boolean; execArgv: string[] } {
+  return siblingEntry('engine-process');
 }
 
 function spawnNodeChild(env: NodeJS.ProcessEnv): EngineChild {
   const entry = engineEntry();
   const proc: ChildProcess = fork(entry.file, [], {
     serialization: 'advanced',
-    execArgv: entry.typescript ? ['--import', tsxLoaderUrl()] : [],
+    execArgv: entry.execArgv,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -48,6 +48,8 @@ export const trainConfigInputSchema = z.object({
   batchSize: z.number().int().min(1).max(64).default(1),
   /** Intra-op threads of ONNX Runtime on the CPU (default: all cores). */
   threads: z.number().int().min(1).max(1024).optional(),
+  /** Prepare the next step's tiles on a worker thread while a step computes. */
+  prefetch: z.boolean().default(true),
   /** Number of classes K including class 0 (unlabeled); default: 1 + the largest class in the data. */
   numClasses: z.number().int().min(2).max(255).optional(),
   inChannels: z.number().int().min(1).max(16).optional(),
@@ -84,6 +86,7 @@ export interface TrainConfig {
   backend: (typeof BACKEND_CHOICES)[number];
   batchSize: number;
   threads?: number;
+  prefetch: boolean;
   numClasses: number;
   inChannels: number;
   dropout: number;
@@ -149,6 +152,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     checkpointEvery: c.checkpointEvery ?? validateEvery,
     backend: c.backend,
     batchSize: c.batchSize,
+    prefetch: c.prefetch,
     ...(c.threads !== undefined ? { threads: c.threads } : {}),
     numClasses,
     inChannels,

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { toErrorInfo, UnetError, type ErrorInfo } from '../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
-import { createRng, type Rng } from '../../src-shared/imaging/rng';
 import { initBackend, type BackendReport } from './backend';
 import { BEST, LATEST, readCheckpoint, writeCheckpoint, type CurveEntry, type SavedCheckpoint, type TrainingState, type ValidationEntry } from './checkpoint';
 import { checkFiniteLoss } from './loss';
@@ -11,9 +10,10 @@ import { fitTileToBackend } from './memory-fit';
 import { METADATA_FORMAT, METADATA_VERSION, type UNetMetadata } from './model-files';
 import { createStepEngine } from './create-step-engine';
 import { isOutOfMemoryMessage } from './ort-train/ort-providers';
-import type { StepBatch, StepEngine } from './step-engine';
+import type { StepEngine } from './step-engine';
 import { architectureOf, learningRateAt, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
-import { checkSample, maxClass, prepareSample, TileSampler, type TrainingSample, type TrainingTile } from './training-data';
+import { inlineBatchSource, stepRng, workerBatchSource, type BatchSource } from './batch-source';
+import { checkSample, maxClass, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
 import { buildUNet } from './unet-model';
 import { evaluate } from './validation';
 import { softwareVersions } from './versions';
@@ -42,6 +42,8 @@ export interface TrainProgress {
   etaSeconds: number;
   /** Seconds of training so far, including earlier sessions of a resumed run. */
   elapsed: number;
+  /** Milliseconds this step waited for its tiles (sampling, augmentation). */
+  dataMs: number;
 }
 
 export type CheckpointInfo = SavedCheckpoint & { validation?: { loss: number; iou: number } };
@@ -94,6 +96,7 @@ class TrainingRun {
   private backend?: BackendReport;
   private model: tfl.LayersModel | null = null;
   private engine: StepEngine | null = null;
+  private batches: BatchSource | null = null;
   private state: TrainingState | null = null;
   private latestDir: string | null = null;
   private bestDir: string | null = null;
@@ -125,9 +128,8 @@ class TrainingRun {
     const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap };
     const trainSet = request.train.map((s) => prepareSample(s, prep));
     const valSet = (request.validation ?? []).map((s) => prepareSample(s, prep));
-    const sampler = new TileSampler(trainSet, { input: config.tile, output: config.outputTile }, config.numClasses, config.augmentation);
-    // How a run is computed (backend, threads) does not change what it learns.
-    const configHash = hashJson({ ...config, backend: undefined, threads: undefined });
+    // How a run is computed (backend, threads, data thread) does not change what it learns.
+    const configHash = hashJson({ ...config, backend: undefined, threads: undefined, prefetch: undefined });
     const dataHash = hashData(all);
     const arch = architectureOf(config);
 
@@ -163,7 +165,8 @@ class TrainingRun {
     this.sessionStart = performance.now();
     const state = this.state;
     const engine = this.engine;
-    const batch = newBatch(config);
+    const batches = await this.openBatchSource(trainSet, config);
+    this.batches = batches;
     const stepTimes: number[] = [];
     const deadline = config.minutes !== undefined ? config.minutes * 60 : Infinity;
     let lastValidated = state.validation.length > 0 ? state.validation[state.validation.length - 1].step : -1;
@@ -178,10 +181,10 @@ class TrainingRun {
         break;
       }
       const t0 = performance.now();
-      const rng = stepRng(config.seed, step);
-      for (let i = 0; i < batch.size; i++) copyTile(sampler.next(rng), batch, i);
+      const batch = await batches.take(step);
+      const dataMs = performance.now() - t0;
       const lr = learningRateAt(config, step);
-      const loss = await engine.step(batch, lr, rng);
+      const loss = await engine.step(batch, lr, stepRng(config.seed ^ DROPOUT_SEED, step));
       checkFiniteLoss(loss, step, lr);
       state.step = step;
       state.curve.push({ step, loss });
@@ -193,7 +196,7 @@ class TrainingRun {
         validation = await this.validate(valSet, step);
         lastValidated = step;
       }
-      this.emitProgress(step, loss, lr, validation, stepTimes, deadline);
+      this.emitProgress(step, loss, lr, validation, stepTimes, deadline, dataMs);
       if (step % config.checkpointEvery === 0 || step === config.steps) await this.saveLatest();
     }
 
@@ -267,6 +270,7 @@ class TrainingRun {
     validation: { loss: number; iou: number } | undefined,
     stepTimes: number[],
     deadline: number,
+    dataMs: number,
   ): void {
     const config = this.config as TrainConfig;
     const mean = stepTimes.reduce((a, b) => a + b, 0) / stepTimes.length / 1000;
@@ -282,6 +286,7 @@ class TrainingRun {
       tilesPerSecond,
       etaSeconds: eta,
       elapsed,
+      dataMs,
     });
   }
 
@@ -317,28 +322,27 @@ class TrainingRun {
     return this.result('failed', undefined, info);
   }
 
+  /** Tiles come from a worker thread, prepared while the previous step computes; inline where a worker cannot start. */
+  private async openBatchSource(trainSet: PreparedSample[], config: TrainConfig): Promise<BatchSource> {
+    if (config.prefetch) {
+      try {
+        return await workerBatchSource(trainSet, config);
+      } catch (error) {
+        this.hooks.onLog?.('warn', `preparing tiles on the training thread: the tile worker could not start (${(error as Error).message})`);
+      }
+    }
+    return inlineBatchSource(trainSet, config);
+  }
+
   async dispose(): Promise<void> {
+    await this.batches?.dispose();
     await this.engine?.dispose();
     this.model?.dispose();
   }
 }
 
-function newBatch(config: TrainConfig): StepBatch {
-  const { batchSize: n, tile, outputTile: out, numClasses: K, inChannels: C } = config;
-  return { size: n, input: new Float32Array(n * tile * tile * C), target: new Float32Array(n * out * out * K), weights: new Float32Array(n * out * out) };
-}
-
-/** The sampler reuses its buffers: copy tile i of the batch out of them. */
-function copyTile(tile: TrainingTile, batch: StepBatch, i: number): void {
-  batch.input.set(tile.input, i * tile.input.length);
-  batch.target.set(tile.target, i * tile.target.length);
-  batch.weights.set(tile.weights, i * tile.weights.length);
-}
-
-/** Every step draws from its own generator, so a resumed run samples exactly what an uninterrupted one would. */
-function stepRng(seed: number, step: number): Rng {
-  return createRng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + step * 0x85ebca6b) | 0);
-}
+/** The dropout masks draw from their own stream, apart from the tiles (which may be drawn on another thread). */
+const DROPOUT_SEED = 0x6a09e667;
 
 function hashJson(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);

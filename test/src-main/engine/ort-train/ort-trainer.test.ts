@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFolder } from '../../../../src-main/engine/model-files';
 import { readModelWeights } from '../../../../src-main/engine/onnx/model-weights';
 import { train, type TrainingSample, type TrainRequest } from '../../../../src-main/engine/trainer';
 import { createRng } from '../../../../src-shared/imaging/rng';
@@ -105,4 +106,33 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
     expect(result.error?.message).toMatch(/runs on (Windows|macOS) only/);
     expect(result.steps).toBe(0);
   });
+});
+
+// The learning check of the wasm trainer (trainer-learning.test.ts), on ONNX Runtime: same data, preset and steps.
+describe('training on ONNX Runtime (tiny preset) learns', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'unet-ort-learn-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('segments held-out touching cells (foreground IoU >= 0.9)', async () => {
+    const result = await train({
+      config: { preset: 'tiny', backend: 'ort-cpu', steps: 400, validateEvery: 100, seed: 3 },
+      train: [1, 2, 3, 4].map((s) => blobSample(s)),
+      validation: [100, 101].map((s) => blobSample(s)),
+      outDir: path.join(root, 'learn'),
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.backend?.active).toBe('onnxruntime-cpu');
+    expect(result.metrics.validation.map((v) => v.step)).toEqual([100, 200, 300, 400]);
+    expect(result.metrics.best?.iou).toBeGreaterThanOrEqual(0.9);
+    // The checkpoint written from ONNX Runtime's parameters predicts what validation measured.
+    const best = await loadModelFolder(result.bestCheckpoint as string);
+    expect(best.metadata.training.backend).toBe('onnxruntime-cpu');
+    expect(best.metadata.training.validation?.iou).toBe(result.metrics.best?.iou);
+    best.model.dispose();
+  }, 150_000);
 });
