@@ -1,6 +1,6 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import type { JobInfo } from '../../src-shared/contract/jobs';
-import type { TrainProgressInfo } from '../../src-shared/contract/training';
+import type { BackendChoice, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
 import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from './demo-dataset';
 import type { SegmentationOutcome } from './segmentation-pipeline';
@@ -14,7 +14,9 @@ export interface DemoOptions {
   /** Training time budget in minutes. */
   minutes: number;
   preset: 'paper' | 'fast' | 'tiny';
-  backend?: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
+  /** CPU threads for ONNX Runtime (default: all cores). */
+  threads?: number;
   tile?: number;
   seed?: number;
   optimizer?: 'sgd' | 'adam';
@@ -78,6 +80,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
       options: {
         preset: options.preset,
         backend: options.backend ?? 'auto',
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
         minutes: options.minutes,
         // The budget, not the step count, ends the demo.
         steps: 1_000_000,

@@ -88,6 +88,10 @@ export const trainOptionsSchema = z.object({
   normalization: z.enum(['dataset', 'per-image']).optional(),
   validateEvery: z.number().int().min(1).max(100_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
+  /** CPU threads for ONNX Runtime (default: all cores). */
+  threads: z.number().int().min(1).max(1024).optional(),
+  /** Tiles per step (default 1, the paper). */
+  batchSize: z.number().int().min(1).max(64).optional(),
 });
 export type TrainOptions = z.input<typeof trainOptionsSchema>;
 

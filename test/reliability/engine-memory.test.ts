@@ -133,4 +133,27 @@ describe('training out of memory', () => {
     expect(nextEnded.status, JSON.stringify(nextEnded.error)).toBe('succeeded');
     figures.allocationFailure = { message, suggestedTile: suggested, engineVmSizeAtStart: memory?.vmSize, nextRun: nextEnded.status };
   }, 120_000);
+
+  it.skipIf(!hasPrlimit())('ONNX Runtime running out of memory on the paper preset fails the job with OUT_OF_MEMORY and advice; the app then trains again', async () => {
+    const { api, ctx, datasetId } = app;
+    // The paper network at 572 px: a step's activations are several GiB; the engine is capped 512 MiB
+    // above what it uses once ONNX Runtime has started, so the first step's allocation fails.
+    const { job, runId } = await api.training.start({ datasetId, options: { preset: 'paper', steps: 2, backend: 'ort-cpu', threads: 1 } });
+    expect(await engineStarted(app, job)).toBe(true);
+    const pid = theEnginePid();
+    const memory = processMemory(pid);
+    expect(memory).not.toBeNull();
+    execFileSync('prlimit', ['--pid', String(pid), `--as=${(memory?.vmSize ?? 0) + 512 * 1024 ** 2}:`]);
+    const ended = await waitForJob(ctx, job, 120_000);
+    expect(ended.status, JSON.stringify(ended.error)).toBe('failed');
+    expect(ended.error?.code).toBe('OUT_OF_MEMORY');
+    const message = ended.error?.message ?? '';
+    expect(message).toMatch(/^training ran out of memory at step 1 with tile 572 on the onnxruntime-cpu backend: .*(Try a smaller tile: tile \d+|use fewer base channels)/);
+    expect(enginePids()).toEqual([]);
+    expect((await api.runs.get({ id: runId })).error?.code).toBe('OUT_OF_MEMORY');
+    const next = await api.training.start({ datasetId, options: { preset: 'tiny', steps: 3, validateEvery: 3, backend: 'ort-cpu' } });
+    const nextEnded = await waitForJob(ctx, next.job, 60_000);
+    expect(nextEnded.status, JSON.stringify(nextEnded.error)).toBe('succeeded');
+    figures.ortAllocationFailure = { message, engineVmSizeAtStart: memory?.vmSize };
+  }, 180_000);
 });

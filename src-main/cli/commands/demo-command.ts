@@ -1,3 +1,4 @@
+import { BACKEND_CHOICES, type BackendChoice } from '../../../src-shared/contract/training';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, integer } from '../cli-args';
@@ -9,7 +10,9 @@ import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
 interface DemoCliOptions {
   minutes: number;
   preset: 'paper' | 'fast' | 'tiny';
-  backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  backend: BackendChoice;
+  threads?: number;
+  batch?: number;
   tile?: number;
   seed?: number;
   optimizer?: 'sgd' | 'adam';
@@ -24,7 +27,8 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .description('The whole loop on the bundled demo data (DSB 2018 nuclei): import, train within a time budget, segment held-out images, score them, report')
       .option('--minutes <m>', 'training time budget', decimal(0, 600, { exclusiveMin: true }), 4)
       .option('--preset <name>', 'paper, fast or tiny', choice(['paper', 'fast', 'tiny'] as const), 'fast')
-      .option('--backend <name>', 'auto, gpu, node, wasm or cpu', choice(['auto', 'gpu', 'node', 'wasm', 'cpu'] as const), 'auto')
+      .option('--backend <name>', `training backend: ${BACKEND_CHOICES.join(', ')} (auto: the fastest that starts here; ort: ONNX Runtime on CUDA, DirectML or all CPU cores)`, choice(BACKEND_CHOICES), 'auto')
+      .option('--threads <n>', 'CPU threads for ONNX Runtime (default: all cores)', integer(1, 1024))
       .option('--tile <n>', 'training tile edge (default: the preset\'s)', integer(16, 2048))
       .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
@@ -45,6 +49,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
             minutes: options.minutes,
             preset: options.preset,
             backend: options.backend,
+            threads: options.threads,
             tile: options.tile,
             seed: options.seed,
             optimizer: options.optimizer,

@@ -1,3 +1,4 @@
+import { BACKEND_CHOICES, type BackendChoice } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import type { TrainOptions } from '../../../src-shared/contract/training';
 import { choice, decimal, integer, outputFolder, requireFolder } from '../cli-args';
@@ -22,7 +23,9 @@ interface TrainCliOptions {
   valImages?: string;
   valMasks?: string;
   valFraction?: number;
-  backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  backend: BackendChoice;
+  threads?: number;
+  batch?: number;
   seed?: number;
   w0?: number;
   sigma?: number;
@@ -49,7 +52,8 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
       .option('--val-fraction <f>', 'share of the training images held out for validation (default 0.2)', decimal(0, 0.9))
-      .option('--backend <name>', 'auto, gpu (tfjs-node-gpu), node (tfjs-node), wasm or cpu', choice(['auto', 'gpu', 'node', 'wasm', 'cpu'] as const), 'auto')
+      .option('--backend <name>', `training backend: ${BACKEND_CHOICES.join(', ')} (auto: the fastest that starts here; ort: ONNX Runtime on CUDA, DirectML or all CPU cores)`, choice(BACKEND_CHOICES), 'auto')
+      .option('--threads <n>', 'CPU threads for ONNX Runtime (default: all cores)', integer(1, 1024))
       .option('--seed <n>', 'random seed (initialisation, augmentation, split)', integer(0, 2 ** 31 - 1))
       .option('--w0 <x>', 'weight of the border term of the loss weight map (paper: 10)', decimal(0, 1000))
       .option('--sigma <x>', 'width of the border term in pixels (paper: 5)', decimal(0, 1000, { exclusiveMin: true }))
@@ -75,6 +79,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       const trainOptions: TrainOptions = {
         preset: options.preset,
         backend: options.backend,
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
         ...(options.base !== undefined ? { baseChannels: options.base } : {}),
         ...(options.depth !== undefined ? { depth: options.depth } : {}),
         ...(options.tile !== undefined ? { tile: options.tile } : {}),
