@@ -59,7 +59,7 @@ export function instancesFromForeground(
   if ((threshold !== undefined || (growth === 'probability' && erosion > 0)) && (!foreground || foreground.length !== n)) {
     throw new UnetError('INVALID_ARGUMENT', 'a seed threshold or a watershed on the probability needs the foreground probability map');
   }
-  if (threshold === undefined && erosion === 0) return dropSmall(componentsOf(mask, width, height, connectivity), minSize);
+  if (threshold === undefined && erosion === 0) return dropSmallObjects(componentsOf(mask, width, height, connectivity), minSize);
 
   let seeds = new Uint8Array(n);
   for (let p = 0; p < n; p++) seeds[p] = mask[p] && (threshold === undefined || foreground![p] >= threshold) ? 1 : 0;
@@ -89,11 +89,11 @@ export function instancesFromForeground(
     for (let p = 0; p < n; p++) if (extra.labels[p] > 0) labels[p] = extra.labels[p] + count;
     count += extra.count;
   }
-  return dropSmall({ labels, count }, minSize);
+  return dropSmallObjects({ labels, count }, minSize);
 }
 
 /** Removes objects of fewer than `minSize` pixels and renumbers the rest 1..N in their order. */
-function dropSmall(result: InstanceResult, minSize: number): InstanceResult {
+export function dropSmallObjects(result: InstanceResult, minSize: number): InstanceResult {
   if (minSize <= 1 || result.count === 0) return result;
   const sizes = new Int32Array(result.count + 1);
   const { labels } = result;
