@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
-import { describeInstanceOptions } from '../../pipeline/instance-calibration';
-import { scoreOutputs } from '../score-outputs';
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
@@ -47,10 +45,12 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const modelDir = requireFolder(options.model, '--model');
       const outDir = outputFolder(options.out, '--out');
       if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
-      const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }] = await Promise.all([
+      const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }, { describeInstanceOptions }, { scoreOutputs }] = await Promise.all([
         import('../../pipeline/segment-files'),
         import('../../pipeline/record-predictions'),
         import('../../app/default-workspace'),
+        import('../../pipeline/instance-calibration'),
+        import('../score-outputs'),
       ]);
       const all = await resolveInputs(options.images);
       if (all.length === 0) throw new UsageError(`no TIFF, PNG or JPEG files in ${options.images.join(', ')}`);
