@@ -13,6 +13,11 @@
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta.
+ *
+ * Beside the model, every table shows an Otsu threshold (Gaussian sigma 1, polarity fit to the training
+ * annotations, objects = 4-connected components) on the same held-out images, and, when the run
+ * calibrated its instance post-processing on its validation images, the model with plain connected
+ * components too, so what the calibration adds is visible.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +32,8 @@ import { pairFolders, type ImagePair } from '../../src-main/pipeline/image-pairs
 import { ignoreUnannotatedCells } from '../../src-main/pipeline/partial-annotations';
 import { shardOf } from '../../src-main/pipeline/segment-files';
 import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
+import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
+import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,7 +100,11 @@ interface FoldResult {
   backend: string | null;
   bestValidationIou: number | null;
   ignoredPixels: number;
-  images: { name: string; values: Record<string, number | null> }[];
+  /** The post-processing the model's scores used (calibrated on the validation images, or plain components). */
+  instances: SegmentationOutcome['instances'];
+  /** How the Otsu baseline was computed. */
+  baseline: Record<string, unknown> | null;
+  images: { name: string; values: Record<string, number | null>; baseline: Record<string, number | null> | null; plain: Record<string, number | null> | null }[];
 }
 
 /** Held-out folds: the last test fraction by default, or K contiguous blocks. */
@@ -153,14 +164,28 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
       },
     );
     if (trained.job.status !== 'succeeded') throw new Error(`training ${trained.job.status}: ${trained.job.error?.message ?? ''}`);
-    process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s)\n`);
-    const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: values.tta === true, instances: true, evaluate: true } });
-    if (!started.ok) throw new Error(started.error.message);
-    const job = await ctx.jobs.wait((started.value as { job: JobInfo }).job.id);
-    if (job.status !== 'succeeded') throw new Error(`segmentation ${job.status}: ${job.error?.message ?? ''}`);
-    const outcome = job.result as SegmentationOutcome;
-    if (outcome.failures.length > 0) throw new Error(`segmentation failed on ${outcome.failures.length} image(s): ${outcome.failures[0].error}`);
+    const segment = async (plain: boolean): Promise<SegmentationOutcome> => {
+      // erosion 0 asks for plain connected components; no parameter means the model's calibrated ones.
+      const options = { tta: values.tta === true, instances: true, evaluate: true, ...(plain ? { erosion: 0 } : {}) };
+      const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options });
+      if (!started.ok) throw new Error(started.error.message);
+      const job = await ctx.jobs.wait((started.value as { job: JobInfo }).job.id);
+      if (job.status !== 'succeeded') throw new Error(`segmentation ${job.status}: ${job.error?.message ?? ''}`);
+      const outcome = job.result as SegmentationOutcome;
+      if (outcome.failures.length > 0) throw new Error(`segmentation failed on ${outcome.failures.length} image(s): ${outcome.failures[0].error}`);
+      return outcome;
+    };
     const held = new Set(trained.testImageIds);
+    const calibrated = trained.outcome?.calibration?.instances ?? null;
+    let plainRows: Map<string, Record<string, number | null>> | null = null;
+    if (calibrated) {
+      process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s) with plain connected components\n`);
+      await segment(true);
+      const plainTable = ctx.workspace.store.results.evaluations(trained.runId);
+      plainRows = new Map(plainTable.rows.filter((r) => held.has(r.imageId)).map((r) => [r.imageName, r.values]));
+    }
+    process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s)${calibrated ? ' with the calibrated post-processing' : ''}\n`);
+    const outcome = await segment(false);
     const table = ctx.workspace.store.results.evaluations(trained.runId);
     return {
       fold: index + 1,
@@ -175,7 +200,9 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
       backend: trained.outcome?.backend ?? null,
       bestValidationIou: trained.outcome?.best?.iou ?? null,
       ignoredPixels,
-      images: table.rows.filter((r) => held.has(r.imageId)).map((r) => ({ name: r.imageName, values: r.values })),
+      instances: outcome.instances,
+      baseline: table.baseline?.settings ?? null,
+      images: table.rows.filter((r) => held.has(r.imageId)).map((r) => ({ name: r.imageName, values: r.values, baseline: r.baseline ?? null, plain: plainRows?.get(r.imageName) ?? null })),
     };
   } finally {
     await ctx.close();
@@ -198,8 +225,8 @@ async function markUnannotatedCells(ctx: ReturnType<typeof createAppContext>, im
   return total;
 }
 
-function mean(rows: { values: Record<string, number | null> }[], metric: string): number | null {
-  const list = rows.map((r) => r.values[metric]).filter((v): v is number => typeof v === 'number');
+function mean(rows: { values: Record<string, number | null> | null }[], metric: string): number | null {
+  const list = rows.map((r) => r.values?.[metric]).filter((v): v is number => typeof v === 'number');
   return list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null;
 }
 
@@ -214,18 +241,27 @@ async function main(): Promise<void> {
   for (const [i, fold] of folds(pairs).entries()) results.push(await runFold(i, fold.train, fold.test, stamp));
   const images = results.flatMap((r) => r.images);
   const means = Object.fromEntries(METRICS.map((m) => [m, mean(images, m)]));
+  const otsuMeans = Object.fromEntries(METRICS.map((m) => [m, mean(images.map((r) => ({ values: r.baseline })), m)]));
+  const hasPlain = images.some((r) => r.plain);
+  const plainMeans = Object.fromEntries(METRICS.map((m) => [m, mean(images.map((r) => ({ values: r.plain })), m)]));
+  const verdict = baselineVerdict(means, otsuMeans, ['iou', 'seg', 'vRand', 'ap50']);
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
   lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s)`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
+  lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
+  const otsu = results.find((r) => r.baseline)?.baseline;
+  if (otsu) lines.push(`Otsu baseline: Gaussian sigma ${String(otsu.sigma)}, ${String(otsu.polarity)} foreground (${String(otsu.rule)}), objects = 4-connected components`);
   lines.push('');
-  lines.push('| metric | this run | u-net (2015) |');
-  lines.push('|---|---|---|');
-  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} | ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  lines.push(`| metric | this run |${hasPlain ? ' this run, plain components |' : ''} Otsu threshold | u-net (2015) |`);
+  lines.push(`|---|---|${hasPlain ? '---|' : ''}---|---|`);
+  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} |${hasPlain ? ` ${fmt(plainMeans[m])} |` : ''} ${fmt(otsuMeans[m])} | ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  if (verdict) lines.push('', verdict.text);
   lines.push('');
-  lines.push('| image | IoU | SEG | Rand error | pixel error | warping error |');
-  lines.push('|---|---|---|---|---|---|');
-  for (const r of images) lines.push(`| ${r.name} | ${fmt(r.values.iou)} | ${fmt(r.values.seg)} | ${fmt(r.values.randError)} | ${fmt(r.values.pixelError)} | ${fmt(r.values.warpingError, 6)} |`);
+  lines.push('| image | IoU | SEG | Rand error | pixel error | warping error | Otsu IoU | Otsu SEG |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const r of images) lines.push(`| ${r.name} | ${fmt(r.values.iou)} | ${fmt(r.values.seg)} | ${fmt(r.values.randError)} | ${fmt(r.values.pixelError)} | ${fmt(r.values.warpingError, 6)} | ${fmt(r.baseline?.iou)} | ${fmt(r.baseline?.seg)} |`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const out = path.join(root, '.bench', `paper-${name}.json`);
@@ -243,6 +279,9 @@ async function main(): Promise<void> {
         tta: values.tta === true,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },
         mean: means,
+        otsu: otsuMeans,
+        plainComponents: hasPlain ? plainMeans : null,
+        verdict: verdict?.text ?? null,
         folds: results,
         seconds: (Date.now() - t0) / 1000,
         date: new Date().toISOString(),

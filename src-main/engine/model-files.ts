@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
+import type { InstanceOptions } from './inference/instance-postprocess';
 import type { UNetArchitecture } from './unet-architecture';
 
 export const MODEL_JSON = 'model.json';
@@ -34,6 +35,24 @@ export interface UNetMetadata {
   };
   versions: Record<string, string>;
   createdAt: string;
+  /**
+   * The instance post-processing chosen after training on the run's validation images; what
+   * `segment --instances`, the Results view and the demo use unless told otherwise.
+   */
+  instancePostprocessing?: CalibratedInstances;
+  /** The Otsu baseline as fit to the training annotations: which side of the threshold is foreground. */
+  baseline?: { method: 'otsu'; sigma: number; polarity: 'bright' | 'dark'; rule: 'training annotations' | 'minority' };
+}
+
+/** Instance post-processing parameters with how they were chosen. */
+export interface CalibratedInstances {
+  options: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'minSize'>;
+  /** The score maximised, on how many validation images, the chosen value and that of plain components. */
+  metric: 'seg' | 'ap50';
+  images: number;
+  score: number;
+  defaultScore: number;
+  candidates: number;
 }
 
 export interface LoadedModel {

@@ -2,6 +2,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { BackendChoice, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
+import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from './demo-dataset';
 import type { SegmentationOutcome } from './segmentation-pipeline';
 import { trainFromFolders, type TrainFromFoldersResult } from './train-from-folders';
@@ -39,7 +40,11 @@ export interface DemoImageResult {
   iou: number | null;
   seg: number | null;
   ap50: number | null;
+  /** The Otsu baseline on the same image. */
+  otsu: { iou: number | null; seg: number | null; ap50: number | null } | null;
 }
+
+type DemoMeans = { iou: number | null; seg: number | null; ap50: number | null };
 
 export interface DemoReport {
   workspace: string;
@@ -56,6 +61,11 @@ export interface DemoReport {
   test: DemoImageResult[];
   meanIou: number | null;
   meanSeg: number | null;
+  meanAp50: number | null;
+  /** The Otsu baseline's means on the same images, how it was computed, and whether the model beats it. */
+  otsu: { mean: DemoMeans; settings: Record<string, unknown>; verdict: string | null } | null;
+  /** The instance post-processing used (calibrated on the validation images when the run could). */
+  instances: SegmentationOutcome['instances'];
   modelDir: string | null;
   seconds: number;
 }
@@ -121,11 +131,22 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
   const table = ctx.workspace.store.results.evaluations(trained.runId, { metrics: ['iou', 'seg', 'ap50'] });
   const testRows: DemoImageResult[] = table.rows
     .filter((r) => held.has(r.imageId))
-    .map((r) => ({ imageId: r.imageId, name: r.imageName, iou: r.values.iou ?? null, seg: r.values.seg ?? null, ap50: r.values.ap50 ?? null }));
-  const mean = (key: 'iou' | 'seg') => {
-    const values = testRows.map((r) => r[key]).filter((v): v is number => v !== null);
-    return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+    .map((r) => ({
+      imageId: r.imageId,
+      name: r.imageName,
+      iou: r.values.iou ?? null,
+      seg: r.values.seg ?? null,
+      ap50: r.values.ap50 ?? null,
+      otsu: r.baseline ? { iou: r.baseline.iou ?? null, seg: r.baseline.seg ?? null, ap50: r.baseline.ap50 ?? null } : null,
+    }));
+  const meanOf = (values: (number | null | undefined)[]) => {
+    const defined = values.filter((v): v is number => typeof v === 'number');
+    return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
   };
+  const mean = (key: 'iou' | 'seg' | 'ap50') => meanOf(testRows.map((r) => r[key]));
+  const withOtsu = testRows.filter((r) => r.otsu);
+  const otsuMean: DemoMeans = { iou: meanOf(withOtsu.map((r) => r.otsu?.iou)), seg: meanOf(withOtsu.map((r) => r.otsu?.seg)), ap50: meanOf(withOtsu.map((r) => r.otsu?.ap50)) };
+  const modelOnSame: DemoMeans = { iou: meanOf(withOtsu.map((r) => r.iou)), seg: meanOf(withOtsu.map((r) => r.seg)), ap50: meanOf(withOtsu.map((r) => r.ap50)) };
   return {
     workspace: trained.workspace,
     datasetId: trained.datasetId,
@@ -141,6 +162,9 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
     test: testRows,
     meanIou: mean('iou') ?? outcome.mean.iou,
     meanSeg: mean('seg') ?? outcome.mean.seg,
+    meanAp50: mean('ap50') ?? outcome.mean.ap50,
+    otsu: table.baseline && withOtsu.length > 0 ? { mean: otsuMean, settings: table.baseline.settings, verdict: baselineVerdict(modelOnSame, otsuMean)?.text ?? null } : null,
+    instances: outcome.instances,
     modelDir: trained.modelDir,
     seconds: (performance.now() - t0) / 1000,
   };

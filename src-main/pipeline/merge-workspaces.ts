@@ -168,10 +168,13 @@ function mergeOne(target: Workspace, shard: Workspace): MergeCounts {
       if (!knownPredictions.has(p.inputPath)) added.predictions++;
     }
     const knownEvaluations = new Set(target.results.evaluations(runId).rows.map((r) => r.imageId));
-    for (const row of shard.results.evaluations(run.id).rows) {
+    const shardTable = shard.results.evaluations(run.id);
+    for (const row of shardTable.rows) {
       const imageId = imageMap.get(row.imageId);
       if (imageId === undefined) continue;
       target.results.addEvaluations(runId, imageId, row.values);
+      // The Otsu baseline scored beside the run travels with its scores.
+      if (row.baseline && shardTable.baseline) target.results.addBaselineEvaluations(runId, imageId, 'otsu', row.baseline, shardTable.baseline.settings);
       if (!knownEvaluations.has(imageId)) added.evaluations++;
     }
   }

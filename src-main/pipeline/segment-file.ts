@@ -32,6 +32,9 @@ export interface SegmentedImage {
   foreground: Float32Array;
   instances?: Int32Array;
   instanceCount?: number;
+  /** The instance post-processing applied, and whether it is the one calibrated with the model. */
+  instanceOptions?: InstanceOptions;
+  calibratedInstances?: boolean;
   tiles: number;
   inputTile: number;
   runner: string;
@@ -64,15 +67,27 @@ export function inferenceTile(metadata: UNetMetadata, width: number, height: num
   return Math.max(tile, nearestLegalInputSize(training, depth));
 }
 
+/**
+ * The instance post-processing to apply: the parameters asked for when any is given, else those
+ * calibrated on the run's validation images and stored with the model, else plain connected components.
+ */
+export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOptions): { options: InstanceOptions; calibrated: boolean } {
+  const asked = requested.threshold !== undefined || requested.erosion !== undefined || requested.growth !== undefined || requested.minSize !== undefined;
+  const calibrated = metadata.instancePostprocessing?.options;
+  if (asked || !calibrated) return { options: requested, calibrated: false };
+  return { options: { ...calibrated, ...(requested.connectivity ? { connectivity: requested.connectivity } : {}) }, calibrated: true };
+}
+
 /** Segments one decoded image with an opened model (overlap-tile, optional TTA and instance splitting). */
 export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
   const { metadata, runner } = opened;
   const data = modelInput(image, metadata);
   const tile = inferenceTile(metadata, image.width, image.height, options.tile);
+  const instances = options.instances ? instanceOptionsFor(metadata, options.instances) : undefined;
   const result = await segmentImage(
     runner,
     { width: image.width, height: image.height, channels: metadata.architecture.inChannels, data },
-    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: options.instances || undefined } },
+    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options } },
     options.onProgress,
     options.signal,
   );
@@ -84,6 +99,7 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     foreground: result.foreground as Float32Array,
     instances: result.instances,
     instanceCount: result.instanceCount,
+    ...(instances ? { instanceOptions: instances.options, calibratedInstances: instances.calibrated } : {}),
     tiles: result.tiles,
     inputTile: result.inputTile,
     runner: result.runner,

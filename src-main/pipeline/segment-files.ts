@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
+import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { formatFromExtension } from '../io/image-format';
 import { listImageFiles, naturalCompare } from '../io/list-image-files';
@@ -15,6 +16,8 @@ export interface SegmentFilesRequest {
   tta?: boolean;
   /** Write instance labels instead of 0/255 masks. */
   instances?: boolean;
+  /** Instance post-processing parameters; none given: the model's calibrated ones (else plain components). */
+  instanceOptions?: InstanceOptions;
   /** Also write the foreground probability (float TIFF) under probabilities/. */
   probabilities?: boolean;
   tile?: number;
@@ -30,6 +33,8 @@ export interface SegmentedOutput {
 
 export interface SegmentFilesResult {
   outputs: SegmentedOutput[];
+  /** The instance post-processing applied (with --instances), and whether the model's calibration chose it. */
+  instances: { options: InstanceOptions; calibrated: boolean } | null;
   runner: string;
   notes: string[];
   seconds: number;
@@ -81,6 +86,7 @@ export async function segmentFiles(
   const t0 = performance.now();
   const opened = await openUnetRunner(request.modelDir);
   const outputs: SegmentedOutput[] = [];
+  let instances: SegmentFilesResult['instances'] = null;
   try {
     for (const [index, input] of request.inputs.entries()) {
       if (signal?.aborted) throw new UnetError('CANCELLED', 'segmentation was cancelled');
@@ -89,10 +95,11 @@ export async function segmentFiles(
       const seg = await segmentFile(opened, input, {
         tile: request.tile,
         tta: request.tta === true,
-        instances: request.instances ? {} : false,
+        instances: request.instances ? (request.instanceOptions ?? {}) : false,
         signal,
         onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
       });
+      if (seg.instanceOptions) instances = { options: seg.instanceOptions, calibrated: seg.calibratedInstances === true };
       const written = await writeMaskOutput(request.outDir, input, seg, { instances: request.instances === true, probabilities: request.probabilities === true });
       outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, objects: seg.instanceCount ?? null, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
@@ -100,5 +107,5 @@ export async function segmentFiles(
   } finally {
     await opened.runner.dispose();
   }
-  return { outputs, runner: opened.runner.description, notes: opened.notes, seconds: (performance.now() - t0) / 1000 };
+  return { outputs, instances, runner: opened.runner.description, notes: opened.notes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -8,6 +8,8 @@ import type { JobContext } from '../jobs/job-manager';
 import { readImage } from '../io/read-image';
 import type { StoreContext } from '../store/store-context';
 import type { Workspace } from '../store/workspace';
+import type { DecodedImage } from '../io/image-types';
+import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity, type BaselineSettings } from './otsu-baseline';
 import { writeWorkspacePrediction } from './prediction-files';
 import { resolveRunModel, runPredictionsDir } from './run-model';
 import { segmentDecoded } from './segment-file';
@@ -25,6 +27,10 @@ export interface SegmentationOutcome {
   evaluated: number;
   /** Mean of each metric over the evaluated images. */
   mean: Record<ReportedMetric, number | null>;
+  /** The Otsu baseline's mean of each metric over the same images, and how it was computed. */
+  baseline: { mean: Record<ReportedMetric, number | null>; settings: BaselineSettings } | null;
+  /** The instance post-processing used, and whether it was the one calibrated with the model. */
+  instances: { options: Record<string, unknown>; calibrated: boolean } | null;
   failures: { imageId: number; error: string }[];
 }
 
@@ -63,6 +69,9 @@ async function segmentImages(
   for (const note of opened.notes) ctx.logger.warn(note, 'segmentation');
   const outDir = runPredictionsDir(ws, runId);
   const rows: Record<ReportedMetric, number | null>[] = [];
+  const baselineRows: Record<ReportedMetric, number | null>[] = [];
+  const polarity: BaselinePolarity | null = options.evaluate ? await polarityOfRun(ws, runId, opened.metadata) : null;
+  let instancesUsed: SegmentationOutcome['instances'] = null;
   const failures: SegmentationOutcome['failures'] = [];
   let predicted = 0;
   try {
@@ -83,9 +92,13 @@ async function segmentImages(
         const paths = await writeWorkspacePrediction(outDir, image.name, seg);
         ws.results.addPrediction(runId, { imageId: image.id, inputPath: image.path, ...paths });
         predicted++;
-        if (options.evaluate) {
-          const values = evaluateAgainstAnnotation(ws, runId, image, seg);
-          if (values) rows.push(values);
+        if (seg.instanceOptions) instancesUsed = { options: { ...seg.instanceOptions }, calibrated: seg.calibratedInstances === true };
+        if (options.evaluate && polarity) {
+          const scored = evaluateAgainstAnnotation(ws, runId, image, seg, decoded, polarity);
+          if (scored) {
+            rows.push(scored.model);
+            baselineRows.push(scored.baseline);
+          }
         }
       } catch (error) {
         if (error instanceof UnetError && (error.code === 'CANCELLED' || error.code === 'OUT_OF_MEMORY')) throw error;
@@ -99,16 +112,22 @@ async function segmentImages(
     await opened.runner.dispose();
   }
   if (predicted === 0 && failures.length > 0) throw new UnetError('IO_ERROR', `no image could be segmented: ${failures[0].error}`, { failures });
-  return { runId, predicted, evaluated: rows.length, mean: meanMetrics(rows), failures };
+  const baseline = polarity && baselineRows.length > 0 ? { mean: meanMetrics(baselineRows), settings: baselineSettings(polarity) } : null;
+  return { runId, predicted, evaluated: rows.length, mean: meanMetrics(rows), baseline, instances: instancesUsed, failures };
 }
 
-/** Scores a prediction against the image's latest annotation (none: nothing recorded). */
+/**
+ * Scores a prediction against the image's latest annotation, and the Otsu baseline against the same
+ * annotation, and records both (no annotation: nothing recorded).
+ */
 function evaluateAgainstAnnotation(
   ws: Workspace,
   runId: number,
   image: ImageRecord,
   seg: { classMap: Uint8Array; instances?: Int32Array; width: number; height: number },
-): Record<ReportedMetric, number | null> | null {
+  decoded: DecodedImage,
+  polarity: BaselinePolarity,
+): { model: Record<ReportedMetric, number | null>; baseline: Record<ReportedMetric, number | null> } | null {
   const truth = ws.annotations.latest(image.id);
   if (!truth || truth.version === 0 || truth.width !== seg.width || truth.height !== seg.height) return null;
   // Painted annotations may carry classes only: then objects are the components of the foreground.
@@ -121,7 +140,11 @@ function evaluateAgainstAnnotation(
   );
   const values = metricValues(evaluation);
   ws.results.addEvaluations(runId, image.id, values, truth.id);
-  return values;
+  const truthMaps = { classMap: truth.classMap, instances: truthHasInstances ? truth.instanceMap : undefined };
+  const baseline = scoreBaseline(decoded, truthMaps, polarity.polarity);
+  const settings = { ...baselineSettings(polarity), ...(polarity.polarity ? {} : { polarity: baseline.polarity }) };
+  ws.results.addBaselineEvaluations(runId, image.id, 'otsu', baseline.values, settings, truth.id);
+  return { model: values, baseline: baseline.values };
 }
 
 /** The stored prediction of one image by one run, read back from its files. */

@@ -13,6 +13,7 @@ import type { TrainResult, TrainingSample as EngineSample } from '../engine/trai
 import type { JobContext } from '../jobs/job-manager';
 import type { StoreContext } from '../store/store-context';
 import type { Workspace } from '../store/workspace';
+import { calibrateModelFolder, type ModelCalibration } from './calibrate-run-model';
 import { latestCheckpointOnDisk } from './checkpoint-on-disk';
 import type { ComputeReporter } from './compute-report';
 import type { StartEngineTraining } from './engine-training';
@@ -43,6 +44,8 @@ export interface TrainingOutcome {
   modelDir: string | null;
   elapsedSeconds: number;
   backend?: TrainingBackend;
+  /** The instance post-processing and Otsu polarity chosen after training and stored with the model. */
+  calibration?: Omit<ModelCalibration, 'notes'>;
 }
 
 /** The configuration recorded with a run: the engine's resolved config plus what the pipeline decided. */
@@ -290,6 +293,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
   }
   if (result.status === 'cancelled') throw new UnetError('CANCELLED', `training stopped at step ${result.steps}`, { runId, step: result.steps });
   if (result.status === 'interrupted') throw await interruption(ws, runId, result, engineConfig, backend ?? spec.device.backend);
+  const calibration = modelDir ? await calibrateAfterTraining(deps, runId, modelDir, spec, job) : undefined;
   return {
     runId,
     steps: result.steps,
@@ -298,7 +302,28 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
     modelDir,
     elapsedSeconds: result.elapsedSeconds,
     ...(backend ? { backend } : {}),
+    ...(calibration ? { calibration } : {}),
   };
+}
+
+/**
+ * A step of the pipeline after the trainer returns: the instance post-processing is chosen on the
+ * run's validation images and stored with the model. A failure here costs the calibration, not the run.
+ */
+async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
+  const { logger } = deps.store;
+  try {
+    job.progress(99, 'calibrating the instance post-processing on the validation images');
+    const calibration = await calibrateModelFolder(modelDir, spec.samples, { signal: job.signal, onProgress: (message) => job.progress(99, message) });
+    for (const note of calibration.notes) logger.info(`run ${runId}: ${note}`, 'training');
+    const chosen = calibration.instances;
+    if (chosen) logger.info(`run ${runId}: instance post-processing ${JSON.stringify(chosen.options)}: ${chosen.metric} ${chosen.score.toFixed(3)} on ${chosen.images} validation image(s) (connected components: ${chosen.defaultScore.toFixed(3)})`, 'training');
+    return { instances: calibration.instances, baseline: calibration.baseline };
+  } catch (error) {
+    if (error instanceof UnetError && error.code === 'CANCELLED') throw error;
+    logger.warn(`run ${runId}: calibrating the instance post-processing failed (${(error as Error).message}); the model keeps plain connected components`, 'training');
+    return undefined;
+  }
 }
 
 /**

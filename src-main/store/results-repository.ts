@@ -39,6 +39,25 @@ function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+function meansOf(rows: EvaluationRow[], metrics: string[], valuesOf: (row: EvaluationRow) => Record<string, number | null>): { mean: Record<string, number | null>; count: Record<string, number> } {
+  const mean: Record<string, number | null> = {};
+  const count: Record<string, number> = {};
+  for (const metric of metrics) {
+    let sum = 0;
+    let n = 0;
+    for (const row of rows) {
+      const v = valuesOf(row)[metric];
+      if (typeof v === 'number') {
+        sum += v;
+        n++;
+      }
+    }
+    mean[metric] = n > 0 ? sum / n : null;
+    count[metric] = n;
+  }
+  return { mean, count };
+}
+
 function toPrediction(row: PredictionRow): PredictionRecord {
   return {
     id: row.id,
@@ -114,6 +133,36 @@ export class ResultsRepository {
     }).immediate();
   }
 
+  /**
+   * Records the baseline's metric values for one image that the run was evaluated on, with how the
+   * baseline was computed (sigma, polarity and the rule that chose it).
+   */
+  addBaselineEvaluations(
+    runId: number,
+    imageId: number,
+    baseline: 'otsu',
+    values: Record<string, number | null>,
+    settings: Record<string, unknown>,
+    annotationVersionId: number | null = null,
+  ): void {
+    for (const metric of Object.keys(values)) {
+      if (!METRIC_NAME.test(metric)) throw new UnetError('INVALID_ARGUMENT', `invalid metric name "${metric}"`);
+    }
+    if (baseline !== 'otsu') throw new UnetError('INVALID_ARGUMENT', `unknown baseline "${String(baseline)}"`);
+    this.requireRun(runId);
+    if (!this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(imageId)) throw new UnetError('NOT_FOUND', `no image with id ${imageId}`, { imageId });
+    const insert = this.db.prepare(
+      `INSERT INTO baseline_evaluations (run_id, image_id, baseline, metric, value, settings, annotation_version_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, image_id, baseline, metric) DO UPDATE SET value = excluded.value, settings = excluded.settings,
+         annotation_version_id = excluded.annotation_version_id, created_at = excluded.created_at`,
+    );
+    const time = nowIso();
+    const json = JSON.stringify(settings);
+    this.db.transaction(() => {
+      for (const [metric, value] of Object.entries(values)) insert.run(runId, imageId, baseline, metric, finiteOrNull(value), json, annotationVersionId, time);
+    }).immediate();
+  }
+
   /** Per-image metric values of a run (optionally one split of its membership) and their means. */
   evaluations(runId: number, options: { split?: Split; metrics?: string[] } = {}): EvaluationTable {
     this.requireRun(runId);
@@ -141,20 +190,31 @@ export class ResultsRepository {
     }
     const metricList = [...metrics].sort();
     const table: EvaluationTable = { runId, metrics: metricList, rows: [...byImage.values()], mean: {}, count: {} };
-    for (const metric of metricList) {
-      let sum = 0;
-      let n = 0;
-      for (const row of table.rows) {
-        const v = row.values[metric];
-        if (typeof v === 'number') {
-          sum += v;
-          n++;
-        }
-      }
-      table.mean[metric] = n > 0 ? sum / n : null;
-      table.count[metric] = n;
-    }
+    const means = meansOf(table.rows, metricList, (row) => row.values);
+    table.mean = means.mean;
+    table.count = means.count;
+    const baseline = this.baselineOf(runId, byImage, wanted);
+    if (baseline) table.baseline = baseline;
     return table;
+  }
+
+  /** Attaches the baseline's values to the rows of the images the run was scored on, and their means. */
+  private baselineOf(runId: number, byImage: Map<number, EvaluationRow>, wanted: Set<string> | null): EvaluationTable['baseline'] {
+    const rows = this.db
+      .prepare("SELECT image_id, metric, value, settings FROM baseline_evaluations WHERE run_id = ? AND baseline = 'otsu' ORDER BY created_at")
+      .all(runId) as { image_id: number; metric: string; value: number | null; settings: string }[];
+    let settings: Record<string, unknown> | null = null;
+    const metrics = new Set<string>();
+    for (const row of rows) {
+      const entry = byImage.get(row.image_id);
+      if (!entry || (wanted && !wanted.has(row.metric))) continue;
+      (entry.baseline ??= {})[row.metric] = row.value;
+      metrics.add(row.metric);
+      settings = JSON.parse(row.settings) as Record<string, unknown>;
+    }
+    if (!settings) return undefined;
+    const scored = [...byImage.values()].filter((r) => r.baseline);
+    return { method: 'otsu', settings, ...meansOf(scored, [...metrics].sort(), (row) => row.baseline ?? {}) };
   }
 
   /** Means per run and values per image side by side, for the metrics the runs have in common or those asked for. */

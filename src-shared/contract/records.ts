@@ -239,6 +239,21 @@ export interface EvaluationRow {
   split: Split | null;
   /** Metric name -> value; null when undefined for this image. */
   values: Record<string, number | null>;
+  /** The same metrics of the baseline (see EvaluationTable.baseline) on this image, when it was scored. */
+  baseline?: Record<string, number | null>;
+}
+
+/**
+ * A baseline scored on the same images and ground truth as a run: an Otsu threshold of the image
+ * smoothed by a Gaussian of sigma 1, its objects the 4-connected components of its foreground.
+ */
+export interface BaselineSummary {
+  method: 'otsu';
+  /** How it was computed: sigma, polarity ('bright' | 'dark') and the rule that chose the polarity. */
+  settings: Record<string, unknown>;
+  /** Mean over the images with a defined value, per metric. */
+  mean: Record<string, number | null>;
+  count: Record<string, number>;
 }
 
 export interface EvaluationTable {
@@ -249,6 +264,8 @@ export interface EvaluationTable {
   mean: Record<string, number | null>;
   /** Number of images with a defined value, per metric. */
   count: Record<string, number>;
+  /** The baseline's scores on the same images, when they were computed (see EvaluationRow.baseline). */
+  baseline?: BaselineSummary;
 }
 
 export interface RunComparison {

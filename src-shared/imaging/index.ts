@@ -64,3 +64,18 @@ export {
   type ComponentOptions,
 } from './connected-components';
 export * from './metrics/index';
+export { gaussianBlur, gaussianKernel } from './gaussian-blur';
+export {
+  otsuThreshold,
+  otsuSplit,
+  otsuSegmentation,
+  segmentationFromSplit,
+  minorityPolarity,
+  polarityFromAnnotations,
+  OTSU_SIGMA,
+  OTSU_BINS,
+  type Polarity,
+  type OtsuSplit,
+  type OtsuSegmentation,
+  type AnnotatedSplit,
+} from './otsu';

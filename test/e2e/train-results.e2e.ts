@@ -106,6 +106,11 @@ describe('Train, Results and Settings in Chromium', () => {
     // The mean shown is the mean of the rows above it.
     const table = await page.evaluate(async (runId) => window.unet.results.evaluations({ runId }), Number(await page.getByTestId('run-row').first().getAttribute('data-run-id')));
     expect(meanIou).toBeCloseTo(table.mean.iou ?? NaN, 4);
+    // The Otsu baseline on the same images sits under the mean, with a sentence comparing the two.
+    expect(await page.getByTestId('metrics-baseline').locator('th').first().textContent()).toBe('Otsu baseline');
+    expect(table.baseline?.method).toBe('otsu');
+    expect(Number((await page.getByTestId('metric-baseline-iou').textContent())?.replace(/[^0-9.]/g, ''))).toBeCloseTo(table.baseline?.mean.iou ?? NaN, 4);
+    expect(await page.getByTestId('baseline-verdict').textContent()).toMatch(/^The model (does not beat|beats) an Otsu threshold on these images: /);
     await expect.poll(() => page.getByTestId('overlay-canvas').count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('truth-canvas').count()).toBe(1);
     await page.getByTestId('prediction-opacity').fill('0.6');

@@ -37,7 +37,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
   ).action(
     wrap<DemoCliOptions>(async (options) => {
       const out = env.output(options);
-      const [{ openLocalApp }, { runDemo }] = await Promise.all([import('../local-api'), import('../../pipeline/demo')]);
+      const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../pipeline/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
       const training = new ProgressDisplay(env.io, 'train');
       try {
@@ -75,11 +75,17 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
         out.line(`Demo finished in ${formatDuration(report.seconds)}: run ${report.runId} trained ${report.steps ?? '?'} steps in ${formatDuration(report.trainingSeconds ?? 0)} on ${report.backend ?? '?'}`);
         out.line(`(${report.trainImages} training, ${report.validationImages} validation images; best validation IoU ${formatMetric(report.bestValidationIou)}).`);
         out.line('');
-        out.line('Held-out test images:');
-        out.line(formatTable(['image', 'IoU', 'SEG', 'AP@0.5'], [
-          ...report.test.map((r) => [r.name, formatMetric(r.iou), formatMetric(r.seg), formatMetric(r.ap50)]),
-          ['mean', formatMetric(report.meanIou), formatMetric(report.meanSeg), formatMetric(report.test.length ? report.test.reduce((a, r) => a + (r.ap50 ?? 0), 0) / report.test.length : null)],
+        out.line('Held-out test images (model, and an Otsu threshold on the same images):');
+        const otsuCell = (v: number | null | undefined) => (v === undefined ? '-' : formatMetric(v));
+        out.line(formatTable(['image', 'IoU', 'SEG', 'AP@0.5', 'Otsu IoU', 'Otsu SEG', 'Otsu AP@0.5'], [
+          ...report.test.map((r) => [r.name, formatMetric(r.iou), formatMetric(r.seg), formatMetric(r.ap50), otsuCell(r.otsu?.iou), otsuCell(r.otsu?.seg), otsuCell(r.otsu?.ap50)]),
+          ['mean', formatMetric(report.meanIou), formatMetric(report.meanSeg), formatMetric(report.meanAp50), otsuCell(report.otsu?.mean.iou), otsuCell(report.otsu?.mean.seg), otsuCell(report.otsu?.mean.ap50)],
         ]));
+        if (report.instances) out.line(`Objects: ${describeInstanceOptions(report.instances.options)}${report.instances.calibrated ? ' (calibrated on the validation images after training)' : ''}.`);
+        if (report.otsu) {
+          out.line(`Otsu baseline: Gaussian σ ${String(report.otsu.settings.sigma)}, ${String(report.otsu.settings.polarity)} foreground (${String(report.otsu.settings.rule)}), objects = 4-connected components.`);
+          if (report.otsu.verdict) out.line(report.otsu.verdict);
+        }
         out.line('');
         out.line(`Recorded in workspace ${report.workspace} (data set "${report.datasetName}", run ${report.runId}).`);
         if (report.modelDir) out.line(`Model folder: ${report.modelDir}`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
+import { choice, decimal, integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
@@ -14,6 +14,11 @@ interface SegmentCliOptions {
   instances?: boolean;
   shard?: Shard;
   tile?: number;
+  seedThreshold?: number;
+  erosion?: number;
+  minSize?: number;
+  growth?: 'nearest' | 'probability' | 'distance';
+  masks?: string;
 }
 
 export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): Command {
@@ -28,27 +33,38 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
       .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
-      .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096)),
+      .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096))
+      .option('--seed-threshold <p>', 'with --instances: foreground probability a seed pixel must reach (default: the model\'s calibrated post-processing)', decimal(0, 1))
+      .option('--erosion <px>', 'with --instances: seed erosion radius (0 = plain connected components unless other parameters are given)', integer(0, 50))
+      .option('--min-size <px>', 'with --instances: drop objects smaller than this', integer(0, 1_000_000))
+      .option('--growth <how>', 'with --instances: nearest, probability or distance (seeded watershed)', choice(['nearest', 'probability', 'distance'] as const))
+      .option('--masks <dir>', 'ground-truth masks (matched by file name): score the outputs, with an Otsu threshold of the same images beside them'),
   ).action(
     wrap<SegmentCliOptions>(async (options) => {
       const out = env.output(options);
       const modelDir = requireFolder(options.model, '--model');
       const outDir = outputFolder(options.out, '--out');
       if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
-      const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }] = await Promise.all([
+      const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }, { describeInstanceOptions }, { scoreOutputs }] = await Promise.all([
         import('../../pipeline/segment-files'),
         import('../../pipeline/record-predictions'),
         import('../../app/default-workspace'),
+        import('../../pipeline/instance-calibration'),
+        import('../score-outputs'),
       ]);
       const all = await resolveInputs(options.images);
       if (all.length === 0) throw new UsageError(`no TIFF, PNG or JPEG files in ${options.images.join(', ')}`);
       const inputs = options.shard ? shardOf(all, options.shard.index, options.shard.count) : all;
+      const masksDir = options.masks ? requireFolder(options.masks, '--masks') : undefined;
+      const explicit = { threshold: options.seedThreshold, erosion: options.erosion, minSize: options.minSize, growth: options.growth };
+      const instanceOptions = Object.values(explicit).some((v) => v !== undefined) ? explicit : undefined;
+      if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size and --growth need --instances');
       if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
       const display = new ProgressDisplay(env.io, 'segment');
       let result;
       try {
         result = await segmentFiles(
-          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, tile: options.tile },
+          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, instanceOptions, probabilities: options.probabilities, tile: options.tile },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
           env.interrupted,
         );
@@ -59,8 +75,22 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const workspace = options.workspace ?? defaultWorkspacePath();
       const recorded = await recordPredictions(workspace, modelDir, result.outputs, options.instances === true);
       if (recorded.runId === null) out.debug(`predictions not recorded: ${recorded.reason}`);
-      out.result({ model: modelDir, outDir, shard: options.shard ?? null, total: all.length, outputs: result.outputs, runner: result.runner, seconds: result.seconds, recordedRunId: recorded.runId });
+      const scores = masksDir ? await scoreOutputs(modelDir, result.outputs, masksDir, (text) => out.note(text)) : null;
+      out.result({
+        model: modelDir,
+        outDir,
+        shard: options.shard ?? null,
+        total: all.length,
+        outputs: result.outputs,
+        instances: result.instances,
+        runner: result.runner,
+        seconds: result.seconds,
+        recordedRunId: recorded.runId,
+        ...(scores ? { evaluation: scores.evaluation } : {}),
+      });
       out.line(`segmented ${result.outputs.length} image(s) in ${result.seconds.toFixed(1)} s with ${result.runner} -> ${outDir}`);
+      if (result.instances) out.line(`objects: ${describeInstanceOptions(result.instances.options)}${result.instances.calibrated ? ' (calibrated on the validation images after training)' : ''}`);
+      if (scores) for (const line of scores.lines) out.line(line);
       if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);
       return EXIT_OK;
     }),

@@ -124,12 +124,18 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
           bestValidation: best,
           backend: outcome?.backend ?? null,
           elapsedSeconds: outcome?.elapsedSeconds ?? null,
+          instancePostprocessing: outcome?.calibration?.instances ?? null,
           modelDir: result.modelDir,
         });
         out.line(`run ${result.runId} ${job.status}: ${result.trainImages.length} training / ${result.validationImages.length} validation image(s) of data set "${result.datasetName}"`);
         if (outcome) {
           out.line(`steps ${outcome.steps}${outcome.stopReason === 'time' ? ' (time budget spent)' : ''} in ${formatDuration(outcome.elapsedSeconds)} on ${outcome.backend ?? 'unknown backend'}`);
           out.line(`best validation IoU ${formatMetric(best?.iou)}${best ? ` at step ${best.step}` : ''}`);
+          const chosen = outcome.calibration?.instances;
+          if (chosen) {
+            const { describeInstanceOptions } = await import('../../pipeline/instance-calibration');
+            out.line(`objects: ${describeInstanceOptions(chosen.options)}, chosen on ${chosen.images} validation image(s): ${chosen.metric.toUpperCase()} ${formatMetric(chosen.score)} (connected components: ${formatMetric(chosen.defaultScore)})`);
+          }
         }
         if (result.modelDir) out.line(`model: ${result.modelDir}`);
         out.line(`recorded in workspace ${result.workspace} (open it with: npm run serve -- --workspace ${result.workspace})`);

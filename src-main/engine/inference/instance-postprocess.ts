@@ -5,17 +5,33 @@ import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance
 /**
  * Splitting the predicted foreground into objects. Without parameters: connected components of the mask.
  * With `threshold` and/or `erosion`: seeds = pixels of the mask whose foreground probability reaches the
- * threshold, eroded by a disc of radius `erosion`; each seed component is one object, regrown inside the
- * mask (so touching cells joined by a thin low-confidence bridge come apart). Choosing the two on the
- * training images' own SEG roughly doubled SEG on touching cells.
+ * threshold, eroded by a disc of radius `erosion`; each seed component is one object, grown back inside
+ * the mask (so touching cells joined by a thin low-confidence bridge come apart). `growth` says how:
+ * to the nearest seed along paths in the mask, or as a seeded watershed that floods the foreground
+ * probability (or the mask's distance map) from its peaks, so borders fall in the valleys between cells.
+ * `minSize` then drops objects smaller than that many pixels. Choosing these on a run's validation
+ * images (see pipeline/instance-calibration) is what separates touching cells.
  */
 export interface InstanceOptions {
   /** Foreground probability a seed pixel must reach (0..1). */
   threshold?: number;
   /** Seed erosion radius in pixels (Euclidean disc). */
   erosion?: number;
+  /** How seeds grow back through the mask (default 'nearest'). */
+  growth?: InstanceGrowth;
+  /** Objects with fewer pixels are dropped (default 0: all kept). */
+  minSize?: number;
   /** Pixel connectivity of objects; 4 by default. */
   connectivity?: 4 | 8;
+}
+
+/** 'nearest': breadth-first from the seeds; 'probability' / 'distance': seeded watershed on that landscape. */
+export type InstanceGrowth = 'nearest' | 'probability' | 'distance';
+export const INSTANCE_GROWTHS: readonly InstanceGrowth[] = ['nearest', 'probability', 'distance'];
+
+/** Whether these options split with seeds (else: plain connected components). */
+export function usesSeeds(options: InstanceOptions): boolean {
+  return options.threshold !== undefined || (options.erosion ?? 0) > 0;
 }
 
 export interface InstanceResult {
@@ -32,16 +48,18 @@ export function instancesFromForeground(
 ): InstanceResult {
   const connectivity = options.connectivity ?? 4;
   if (connectivity !== 4 && connectivity !== 8) throw new UnetError('INVALID_ARGUMENT', `connectivity must be 4 or 8, got ${connectivity}`);
-  const { threshold, erosion = 0 } = options;
+  const { threshold, erosion = 0, growth = 'nearest', minSize = 0 } = options;
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
     throw new UnetError('INVALID_ARGUMENT', `threshold must be in [0, 1], got ${threshold}`);
   }
   if (!(Number.isFinite(erosion) && erosion >= 0)) throw new UnetError('INVALID_ARGUMENT', `erosion must be >= 0, got ${erosion}`);
+  if (!INSTANCE_GROWTHS.includes(growth)) throw new UnetError('INVALID_ARGUMENT', `growth must be one of ${INSTANCE_GROWTHS.join(', ')}, got ${String(growth)}`);
+  if (!(Number.isInteger(minSize) && minSize >= 0)) throw new UnetError('INVALID_ARGUMENT', `minSize must be a non-negative integer, got ${minSize}`);
   const n = width * height;
-  if (threshold === undefined && erosion === 0) return componentsOf(mask, width, height, connectivity);
-  if (threshold !== undefined && (!foreground || foreground.length !== n)) {
-    throw new UnetError('INVALID_ARGUMENT', 'a seed threshold needs the foreground probability map');
+  if ((threshold !== undefined || (growth === 'probability' && erosion > 0)) && (!foreground || foreground.length !== n)) {
+    throw new UnetError('INVALID_ARGUMENT', 'a seed threshold or a watershed on the probability needs the foreground probability map');
   }
+  if (threshold === undefined && erosion === 0) return dropSmallObjects(componentsOf(mask, width, height, connectivity), minSize);
 
   let seeds = new Uint8Array(n);
   for (let p = 0; p < n; p++) seeds[p] = mask[p] && (threshold === undefined || foreground![p] >= threshold) ? 1 : 0;
@@ -52,7 +70,10 @@ export function instancesFromForeground(
     seeds = eroded;
   }
   const seeded = componentsOf(seeds, width, height, connectivity);
-  const labels = regrowInside(seeded.labels, mask, width, height, connectivity);
+  const labels =
+    growth === 'nearest'
+      ? regrowInside(seeded.labels, mask, width, height, connectivity)
+      : floodInside(seeded.labels, mask, growth === 'probability' ? foreground! : euclideanDistanceTransform(mask, width, height), width, height, connectivity);
   // Mask components that held no seed (objects smaller than the erosion) are kept as objects of their own.
   let count = seeded.count;
   const orphans = new Uint8Array(n);
@@ -68,6 +89,19 @@ export function instancesFromForeground(
     for (let p = 0; p < n; p++) if (extra.labels[p] > 0) labels[p] = extra.labels[p] + count;
     count += extra.count;
   }
+  return dropSmallObjects({ labels, count }, minSize);
+}
+
+/** Removes objects of fewer than `minSize` pixels and renumbers the rest 1..N in their order. */
+export function dropSmallObjects(result: InstanceResult, minSize: number): InstanceResult {
+  if (minSize <= 1 || result.count === 0) return result;
+  const sizes = new Int32Array(result.count + 1);
+  const { labels } = result;
+  for (let p = 0; p < labels.length; p++) sizes[labels[p]]++;
+  const renumber = new Int32Array(result.count + 1);
+  let count = 0;
+  for (let l = 1; l <= result.count; l++) if (sizes[l] >= minSize) renumber[l] = ++count;
+  for (let p = 0; p < labels.length; p++) labels[p] = renumber[labels[p]];
   return { labels, count };
 }
 
@@ -101,6 +135,67 @@ function regrowInside(seedLabels: Int32Array, mask: Uint8Array, width: number, h
       if (mask[q] && labels[q] === 0) {
         labels[q] = label;
         queue[tail++] = q;
+      }
+    }
+  }
+  return labels;
+}
+
+/** Levels of the watershed's bucket queue: the landscape is quantised to this many steps. */
+const FLOOD_LEVELS = 256;
+
+/**
+ * Seeded watershed by flooding: mask pixels join the label of the neighbour they are reached from,
+ * highest landscape value first (a bucket queue over quantised levels, first in first out within a
+ * level), so two seeds meet where the landscape is lowest between them.
+ */
+function floodInside(seedLabels: Int32Array, mask: Uint8Array, landscape: ArrayLike<number>, width: number, height: number, connectivity: 4 | 8): Int32Array {
+  const n = width * height;
+  const labels = seedLabels;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 0; p < n; p++) {
+    if (!mask[p]) continue;
+    const v = landscape[p];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi > lo ? (FLOOD_LEVELS - 1) / (hi - lo) : 0;
+  const levelOf = (p: number) => (Number.isFinite(landscape[p]) ? Math.round((landscape[p] - lo) * scale) : 0);
+  // Linked lists per level: heads/tails per level, next per pixel (each pixel is queued at most once).
+  const head = new Int32Array(FLOOD_LEVELS).fill(-1);
+  const tail = new Int32Array(FLOOD_LEVELS).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  let top = -1;
+  const push = (p: number, level: number) => {
+    if (tail[level] < 0) head[level] = p;
+    else next[tail[level]] = p;
+    tail[level] = p;
+    if (level > top) top = level;
+  };
+  for (let p = 0; p < n; p++) if (labels[p] > 0) push(p, levelOf(p));
+  const dx = connectivity === 4 ? [1, -1, 0, 0] : [1, -1, 0, 0, 1, 1, -1, -1];
+  const dy = connectivity === 4 ? [0, 0, 1, -1] : [0, 0, 1, -1, 1, -1, 1, -1];
+  while (top >= 0) {
+    const p = head[top];
+    if (p < 0) {
+      top--;
+      continue;
+    }
+    head[top] = next[p];
+    if (head[top] < 0) tail[top] = -1;
+    const level = top;
+    const x = p % width;
+    const y = (p - x) / width;
+    for (let d = 0; d < dx.length; d++) {
+      const nx = x + dx[d];
+      const ny = y + dy[d];
+      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+      const q = ny * width + nx;
+      if (mask[q] && labels[q] === 0) {
+        labels[q] = labels[p];
+        // A neighbour higher than the current level is flooded at the current level: water does not climb.
+        push(q, Math.min(level, levelOf(q)));
       }
     }
   }

@@ -99,7 +99,8 @@ export async function exportBioimageio(modelDir: string, outFile: string, option
     },
     opsetVersion: ONNX_OPSET,
     tensorflowVersion: metadata.versions?.tfjs ?? metadata.versions?.['tfjs-core'] ?? '4.22.0',
-    config: { metadata, exportedBy: `${packageInfo().name} ${packageInfo().version}` },
+    // The calibrated instance post-processing, where other tools look for it (it is also in metadata).
+    config: { metadata, instancePostprocessing: metadata.instancePostprocessing?.options ?? null, exportedBy: `${packageInfo().name} ${packageInfo().version}` },
     timestamp: new Date().toISOString(),
   });
   assertModelRdf(rdf, 'the generated rdf.yaml');

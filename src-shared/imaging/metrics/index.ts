@@ -18,3 +18,4 @@ export {
   type EvaluationOptions,
   type SegmentationEvaluation,
 } from './evaluate-segmentation';
+export { baselineVerdict, VERDICT_METRICS, type BaselineVerdict } from './baseline-verdict';

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMetadata } from '../../../src-main/engine/model-files';
 import { readImage } from '../../../src-main/io/read-image';
 import { Workspace } from '../../../src-main/store/workspace';
 import { writeBlobFolders } from '../pipeline/blob-folders';
@@ -65,6 +66,54 @@ describe('unet-studio train -> segment -> evaluate', () => {
     const table = await cli('evaluate', '--pred', out, '--masks', data.masks);
     expect(table.stdout).toMatch(/^image\s+IoU\s+SEG\s+V_rand\s+V_info\s+Rand err\s+pixel err/m);
     expect(table.stdout).toMatch(/^mean\s/m);
+  });
+
+  it('train calibrated the instance post-processing on the validation image and stored it with the Otsu polarity', async () => {
+    const metadata = await readMetadata(modelDir);
+    expect(metadata.instancePostprocessing).toMatchObject({ metric: 'seg', images: 1 });
+    expect(metadata.instancePostprocessing!.score).toBeGreaterThanOrEqual(metadata.instancePostprocessing!.defaultScore);
+    // Bright blobs on a dark background.
+    expect(metadata.baseline).toEqual({ method: 'otsu', sigma: 1, polarity: 'bright', rule: 'training annotations' });
+  });
+
+  it('evaluate --images scores an Otsu threshold of the same images beside the model, in JSON and text', async () => {
+    const out = path.join(dir, 'pred-otsu');
+    expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--workspace', workspace)).code).toBe(0);
+    const json = await cli('evaluate', '--pred', out, '--masks', data.masks, '--images', data.images, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const scores = JSON.parse(json.stdout);
+    expect(scores.baseline.images).toHaveLength(4);
+    expect(scores.baseline.settings).toEqual({ sigma: 1, polarity: 'per image', rule: 'minority' });
+    // Clean synthetic blobs: a threshold finds them almost exactly.
+    expect(scores.baseline.mean.iou).toBeGreaterThan(0.8);
+    expect(scores.verdict).toMatch(/^The model (does not )?beat(s)? an Otsu threshold on these images: IoU /);
+    const text = await cli('evaluate', '--pred', out, '--masks', data.masks, '--images', data.images, '--baseline-polarity', 'dark');
+    expect(text.stdout).toMatch(/^Otsu mean\s/m);
+    expect(text.stdout).toMatch(/Otsu baseline: Gaussian σ 1, dark foreground \(given\)/);
+    // The wrong side of the threshold scores far below the right one.
+    const dark = JSON.parse((await cli('evaluate', '--pred', out, '--masks', data.masks, '--images', data.images, '--baseline-polarity', 'dark', '--json')).stdout);
+    expect(dark.baseline.mean.iou).toBeLessThan(scores.baseline.mean.iou);
+    const without = await cli('evaluate', '--pred', out, '--masks', data.masks);
+    expect(without.stdout).toMatch(/Add --images DIR/);
+  });
+
+  it('segment --instances uses the calibrated post-processing; --masks scores it beside the Otsu baseline; explicit parameters override', async () => {
+    const out = path.join(dir, 'pred-instances');
+    const run = await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--instances', '--masks', data.masks, '--workspace', workspace, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const stored = (await readMetadata(modelDir)).instancePostprocessing!.options;
+    expect(result.instances).toEqual({ options: stored, calibrated: true });
+    expect(result.evaluation.images).toHaveLength(4);
+    expect(result.evaluation.baseline.settings).toEqual({ sigma: 1, polarity: 'bright', rule: 'training annotations' });
+    expect(result.evaluation.baseline.mean.seg).toBeGreaterThan(0);
+    expect(result.evaluation.verdict).toMatch(/Otsu threshold on these images/);
+    const text = await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--instances', '--erosion', '0', '--masks', data.masks, '--workspace', workspace);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^objects: connected components$/m);
+    expect(text.stdout).toMatch(/^Otsu mean\s/m);
+    expect(text.stdout).toMatch(/Otsu threshold on these images/);
+    expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--erosion', '2')).code).toBe(2);
   });
 
   it('segment --instances writes object labels; --shard splits the sorted inputs into disjoint slices', async () => {

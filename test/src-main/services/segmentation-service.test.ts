@@ -59,6 +59,15 @@ describe('segmentation service', () => {
     for (const row of table.rows) for (const m of ['iou', 'pixelError']) expect(row.values[m]).toBeGreaterThanOrEqual(0);
     // The untrained images are scored too, with the split the run recorded for them (none for the third).
     expect(table.rows.map((r) => r.split)).toEqual(['train', 'train', null]);
+
+    // The Otsu baseline was scored on the same images against the same annotations, and stored.
+    expect(outcome.baseline?.settings).toEqual({ sigma: 1, polarity: 'bright', rule: 'training annotations' });
+    expect(table.baseline?.settings).toEqual(outcome.baseline?.settings);
+    expect(table.baseline?.count.iou).toBe(3);
+    for (const row of table.rows) expect(row.baseline?.iou).toBeGreaterThan(0.8);
+    expect(table.baseline?.mean.iou).toBeCloseTo(outcome.baseline?.mean.iou as number, 10);
+    // No validation split: nothing was calibrated, so the objects are plain components.
+    expect(outcome.instances?.calibrated).toBe(false);
   });
 
   it('returns a stored prediction as maps for the overlay', async () => {

@@ -56,6 +56,27 @@ describe('ResultsRepository', () => {
     expect(() => ws.results.addEvaluation(999, ids[0], 'iou', 1)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
+  it('stores the Otsu baseline beside a run\'s scores and averages it over the same images', () => {
+    ws.results.addEvaluations(runA, ids[0], { iou: 0.8, seg: 0.6 });
+    ws.results.addEvaluations(runA, ids[2], { iou: 0.5, seg: 0.4 });
+    const settings = { sigma: 1, polarity: 'dark', rule: 'training annotations' };
+    ws.results.addBaselineEvaluations(runA, ids[0], 'otsu', { iou: 0.7, seg: 0.5 }, settings);
+    ws.results.addBaselineEvaluations(runA, ids[2], 'otsu', { iou: 0.6, seg: Number.NaN }, settings);
+    // Scored again (a re-segmentation): replaced, not added.
+    ws.results.addBaselineEvaluations(runA, ids[2], 'otsu', { iou: 0.65, seg: null }, settings);
+    const table = ws.results.evaluations(runA);
+    expect(table.metrics).toEqual(['iou', 'seg']);
+    expect(table.rows.find((r) => r.imageId === ids[0])?.baseline).toEqual({ iou: 0.7, seg: 0.5 });
+    expect(table.baseline).toEqual({ method: 'otsu', settings, mean: { iou: (0.7 + 0.65) / 2, seg: 0.5 }, count: { iou: 2, seg: 1 } });
+    expect(ws.results.evaluations(runA, { split: 'validation' }).baseline?.mean.iou).toBeCloseTo(0.65, 12);
+    expect(ws.results.evaluations(runA, { metrics: ['seg'] }).baseline?.mean).toEqual({ seg: 0.5 });
+    // Another run has no baseline of its own.
+    expect(ws.results.evaluations(runB).baseline).toBeUndefined();
+    expect(() => ws.results.addBaselineEvaluations(runA, ids[0], 'otsu', { 'bad name': 1 }, settings)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => ws.results.addBaselineEvaluations(runA, 999, 'otsu', { iou: 1 }, settings)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => ws.results.addBaselineEvaluations(runA, ids[0], 'kmeans' as 'otsu', { iou: 1 }, settings)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('compares runs image by image and writes CSV', () => {
     ws.results.addEvaluations(runA, ids[0], { iou: 0.8 });
     ws.results.addEvaluations(runB, ids[0], { iou: 0.9, ap50: 0.5 });

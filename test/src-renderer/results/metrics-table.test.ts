@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationTable } from '../../../src-shared/contract/records';
-import { buildMetricsTable, meanOf, splitsIn, worstRow } from '../../../src-renderer/src/lib/results/metrics-table';
+import { buildMetricsTable, describeBaseline, meanOf, splitsIn, worstRow } from '../../../src-renderer/src/lib/results/metrics-table';
 
 const table: EvaluationTable = {
   runId: 1,
@@ -59,5 +59,38 @@ describe('splitsIn and worstRow', () => {
     expect(worstRow(m, 'iou')?.imageId).toBe(2);
     expect(worstRow(m, 'pixelError')?.imageId).toBe(2);
     expect(worstRow(m, 'seg')?.imageId).toBe(3);
+  });
+});
+
+describe('buildMetricsTable with the Otsu baseline', () => {
+  const withBaseline: EvaluationTable = {
+    ...table,
+    rows: [
+      { ...table.rows[0], baseline: { iou: 0.85, seg: 0.6 } },
+      { ...table.rows[1] },
+      { ...table.rows[2], baseline: { iou: 0.7, seg: 0.6 } },
+    ],
+    baseline: { method: 'otsu', settings: { sigma: 1, polarity: 'bright', rule: 'training annotations' }, mean: {}, count: {} },
+  };
+
+  it('averages the baseline over the rows shown and compares the model on the same images', () => {
+    const m = buildMetricsTable(withBaseline);
+    expect(m.baseline?.mean.iou).toBeCloseTo((0.85 + 0.7) / 2);
+    expect(m.baseline?.count.iou).toBe(2);
+    // Model on the same two images: IoU 0.85 vs 0.775 (ahead), SEG 0.6 vs 0.6 (a tie does not beat).
+    expect(m.baseline?.verdict?.beats).toBe(false);
+    expect(m.baseline?.verdict?.notBeaten).toEqual(['seg']);
+    const validation = buildMetricsTable(withBaseline, 'validation');
+    expect(validation.baseline?.count.iou).toBe(1);
+    expect(validation.baseline?.verdict?.text).toMatch(/does not beat an Otsu threshold.*IoU 0\.800 vs 0\.850/);
+  });
+
+  it('has no baseline row when the table has none', () => {
+    expect(buildMetricsTable(table).baseline).toBeUndefined();
+  });
+
+  it('describes how the baseline was computed', () => {
+    expect(describeBaseline({ sigma: 1, polarity: 'dark', rule: 'training annotations' })).toBe('Otsu threshold (Gaussian σ 1, dark foreground, by the training annotations)');
+    expect(describeBaseline({ sigma: 1, polarity: 'bright', rule: 'minority' })).toBe('Otsu threshold (Gaussian σ 1, bright foreground, by the minority rule)');
   });
 });

@@ -1,4 +1,5 @@
 import type { EvaluationRow, EvaluationTable, Split } from '../../../../src-shared/contract/records';
+import { baselineVerdict, type BaselineVerdict } from '../../../../src-shared/imaging/metrics/baseline-verdict';
 import { metricMeta, orderMetrics } from './metric-names';
 
 export type SplitFilter = Split | 'all';
@@ -9,6 +10,8 @@ export interface MetricsTableModel {
   /** Mean of each metric over the rows shown that have a value (undefined values are left out, not zeros). */
   mean: Record<string, number | null>;
   count: Record<string, number>;
+  /** The Otsu baseline's means over the same rows, how it was computed, and whether the model beats it. */
+  baseline?: { mean: Record<string, number | null>; count: Record<string, number>; settings: Record<string, unknown>; verdict: BaselineVerdict | null };
 }
 
 export interface TableSort {
@@ -45,7 +48,30 @@ export function buildMetricsTable(table: EvaluationTable, split: SplitFilter = '
     mean[m] = s.mean;
     count[m] = s.count;
   }
-  return { metrics, rows, mean, count };
+  const model: MetricsTableModel = { metrics, rows, mean, count };
+  if (table.baseline) {
+    // Compared on the images that have both scores, so the two means are over the same images.
+    const both = rows.filter((r) => r.baseline);
+    const baselineRows = both.map((r) => ({ ...r, values: r.baseline ?? {} }));
+    const bMean: Record<string, number | null> = {};
+    const bCount: Record<string, number> = {};
+    const mMean: Record<string, number | null> = {};
+    for (const m of metrics) {
+      const s = meanOf(baselineRows, m);
+      bMean[m] = s.mean;
+      bCount[m] = s.count;
+      mMean[m] = meanOf(both, m).mean;
+    }
+    model.baseline = { mean: bMean, count: bCount, settings: table.baseline.settings, verdict: baselineVerdict(mMean, bMean) };
+  }
+  return model;
+}
+
+/** "Otsu threshold (Gaussian σ 1, bright foreground, by the training annotations)". */
+export function describeBaseline(settings: Record<string, unknown>): string {
+  const polarity = settings.polarity === 'dark' ? 'dark foreground' : settings.polarity === 'bright' ? 'bright foreground' : 'foreground per image';
+  const rule = typeof settings.rule === 'string' ? `, by the ${settings.rule === 'minority' ? 'minority rule' : settings.rule}` : '';
+  return `Otsu threshold (Gaussian σ ${String(settings.sigma ?? 1)}, ${polarity}${rule})`;
 }
 
 function compareRows(sort: TableSort): (a: EvaluationRow, b: EvaluationRow) => number {

@@ -75,3 +75,65 @@ describe('instance post-processing', () => {
     expect(() => instancesFromForeground(mask, undefined, W, H, { threshold: 0.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('instance post-processing: watershed growth and minimum size', () => {
+  /** Two overlapping discs merged into one mask blob; the probability dips along the line where they meet. */
+  function touching() {
+    const w = 40;
+    const h = 24;
+    const mask = new Uint8Array(w * h);
+    const fg = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const da = Math.hypot(x - 12, y - 12);
+        const db = Math.hypot(x - 26, y - 12);
+        if (da <= 8 || db <= 8) {
+          mask[y * w + x] = 1;
+          // Peaks at the centres, a valley at x = 19 where the discs meet.
+          fg[y * w + x] = 0.55 + 0.4 * Math.min(1, Math.abs(x - 19) / 7);
+        }
+      }
+    }
+    return { mask, fg, w, h };
+  }
+
+  it('a watershed on the probability puts the border in the valley between the cells', () => {
+    const { mask, fg, w, h } = touching();
+    const { labels, count } = instancesFromForeground(mask, fg, w, h, { threshold: 0.8, growth: 'probability' });
+    expect(count).toBe(2);
+    const a = labels[12 * w + 12];
+    const b = labels[12 * w + 26];
+    expect(a).not.toBe(b);
+    // Left of the valley belongs to the left cell, right of it to the right one.
+    expect(labels[12 * w + 17]).toBe(a);
+    expect(labels[12 * w + 21]).toBe(b);
+    for (let p = 0; p < w * h; p++) expect(labels[p] > 0).toBe(mask[p] === 1);
+  });
+
+  it('a watershed on the distance map splits the two discs without a probability map', () => {
+    const { mask, w, h } = touching();
+    const { labels, count } = instancesFromForeground(mask, undefined, w, h, { erosion: 5, growth: 'distance' });
+    expect(count).toBe(2);
+    expect(labels[12 * w + 12]).not.toBe(labels[12 * w + 26]);
+    expect(labels[12 * w + 15]).toBe(labels[12 * w + 12]);
+    expect(labels[12 * w + 23]).toBe(labels[12 * w + 26]);
+  });
+
+  it('minSize drops small objects and renumbers the rest', () => {
+    const { mask, fg } = scene();
+    const all = instancesFromForeground(mask, fg, W, H, { erosion: 2 });
+    const kept = instancesFromForeground(mask, fg, W, H, { erosion: 2, minSize: 5 });
+    expect(all.count).toBe(3);
+    expect(kept.count).toBe(2);
+    expect(at(kept.labels, 42, 5)).toBe(0);
+    expect(Math.max(...kept.labels)).toBe(2);
+    expect(instancesFromForeground(mask, fg, W, H, { minSize: 5 }).count).toBe(1);
+  });
+
+  it('refuses an unknown growth and a bad minimum size', () => {
+    const { mask, fg } = scene();
+    expect(() => instancesFromForeground(mask, fg, W, H, { erosion: 1, growth: 'flood' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => instancesFromForeground(mask, fg, W, H, { minSize: -2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => instancesFromForeground(mask, undefined, W, H, { erosion: 1, growth: 'probability' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

@@ -1,0 +1,96 @@
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UnetError } from '../../src-shared/contract/errors';
+import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } from '../../src-shared/imaging/otsu';
+import { openUnetRunner } from '../engine/inference/open-runner';
+import { segmentImage } from '../engine/inference/tiled-inference';
+import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
+import { calibrateInstances, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { inferenceTile } from './segment-file';
+
+/** A normalised image with its annotation, as the training pipeline holds it. */
+export interface CalibrationSample {
+  width: number;
+  height: number;
+  image: Float32Array;
+  classMap: Uint8Array;
+  instanceMap?: ArrayLike<number>;
+}
+
+export interface ModelCalibration {
+  instances: CalibratedInstances | null;
+  baseline: NonNullable<UNetMetadata['baseline']> | null;
+  notes: string[];
+}
+
+/** At most this many images calibrate (the first of the validation split), to bound the time it takes. */
+export const MAX_CALIBRATION_IMAGES = 8;
+/** Training images that decide the Otsu baseline's polarity. */
+const MAX_POLARITY_IMAGES = 16;
+
+/**
+ * After training: chooses the instance post-processing on the run's validation images (never test
+ * images) and the Otsu baseline's polarity on its training annotations, and records both in the
+ * model folder's unet.json. Without validation images the post-processing stays plain components.
+ */
+export async function calibrateModelFolder(
+  modelDir: string,
+  samples: { train: readonly CalibrationSample[]; validation: readonly CalibrationSample[] },
+  options: { metric?: CalibrationMetric; signal?: AbortSignal; onProgress?: (message: string) => void } = {},
+): Promise<ModelCalibration> {
+  const notes: string[] = [];
+  const splits: AnnotatedSplit[] = samples.train.slice(0, MAX_POLARITY_IMAGES).map((s) => ({ above: otsuSplit(s.image, s.width, s.height, OTSU_SIGMA).above, classMap: s.classMap }));
+  const polarity = polarityFromAnnotations(splits);
+  const baseline = polarity ? { method: 'otsu' as const, sigma: OTSU_SIGMA, polarity, rule: 'training annotations' as const } : null;
+
+  let instances: CalibratedInstances | null = null;
+  const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
+  if (validation.length === 0) notes.push('no validation images: the instance post-processing stays plain connected components');
+  else {
+    const images = await predictValidation(modelDir, validation, options);
+    options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
+    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', shouldStop: () => options.signal?.aborted === true });
+    instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates };
+  }
+  const metadata = await readMetadata(modelDir);
+  if (instances) metadata.instancePostprocessing = instances;
+  if (baseline) metadata.baseline = baseline;
+  await replaceMetadata(modelDir, metadata);
+  return { instances, baseline, notes };
+}
+
+async function predictValidation(
+  modelDir: string,
+  samples: readonly CalibrationSample[],
+  options: { signal?: AbortSignal; onProgress?: (message: string) => void },
+): Promise<CalibrationImage[]> {
+  const opened = await openUnetRunner(modelDir);
+  const images: CalibrationImage[] = [];
+  try {
+    for (const [i, s] of samples.entries()) {
+      if (options.signal?.aborted) throw new UnetError('CANCELLED', 'calibration was cancelled');
+      options.onProgress?.(`segmenting validation image ${i + 1}/${samples.length} for calibration`);
+      const tile = inferenceTile(opened.metadata, s.width, s.height);
+      const result = await segmentImage(opened.runner, { width: s.width, height: s.height, channels: 1, data: s.image }, { tile, outputs: { classMap: true, foreground: true } }, undefined, options.signal);
+      const classMap = result.classMap as Uint8Array;
+      const mask = new Uint8Array(classMap.length);
+      for (let p = 0; p < mask.length; p++) mask[p] = classMap[p] >= 2 ? 1 : 0;
+      images.push({ width: s.width, height: s.height, mask, foreground: result.foreground as Float32Array, truthClassMap: s.classMap, truthInstances: s.instanceMap });
+    }
+  } finally {
+    await opened.runner.dispose();
+  }
+  return images;
+}
+
+/** Rewrites unet.json alone, through a temporary file and a rename, so a crash leaves the old or the new one. */
+async function replaceMetadata(modelDir: string, metadata: UNetMetadata): Promise<void> {
+  const file = path.join(modelDir, METADATA_JSON);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, JSON.stringify(metadata, null, 2));
+    await rename(tmp, file);
+  } catch (error) {
+    throw new UnetError('IO_ERROR', `cannot update ${file}: ${(error as Error).message}`, { file });
+  }
+}

@@ -1,0 +1,142 @@
+import { UnetError } from '../../src-shared/contract/errors';
+import { connectedComponents } from '../../src-shared/imaging/connected-components';
+import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
+import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
+import { segFromContingency } from '../../src-shared/imaging/metrics/seg-score';
+import { dropSmallObjects, instancesFromForeground, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
+
+/** One validation image as the model sees it: its predicted mask and foreground probability, and its ground truth. */
+export interface CalibrationImage {
+  width: number;
+  height: number;
+  /** 1 where the model predicts foreground (argmax), else 0. */
+  mask: Uint8Array;
+  foreground: Float32Array;
+  /** Ground truth: class map (0 unlabelled, 1 background, 2.. foreground) and instance ids when annotated. */
+  truthClassMap: Uint8Array;
+  truthInstances?: ArrayLike<number>;
+}
+
+/** The values searched; every combination is tried (plain components first). */
+export interface CalibrationGrid {
+  /** Seed probability thresholds; undefined = seeds are the whole mask. */
+  thresholds: (number | undefined)[];
+  erosions: number[];
+  growths: InstanceGrowth[];
+  minSizes: number[];
+}
+
+export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
+  thresholds: [undefined, 0.6, 0.8, 0.9, 0.95],
+  erosions: [0, 1, 2, 3, 5, 8],
+  growths: ['nearest', 'probability', 'distance'],
+  minSizes: [0, 10, 30, 100],
+};
+
+export type CalibrationMetric = 'seg' | 'ap50';
+
+export interface CalibrationResult {
+  options: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'minSize'>;
+  metric: CalibrationMetric;
+  /** Mean of the metric over the images with the chosen setting, and with plain components (the default). */
+  score: number;
+  defaultScore: number;
+  images: number;
+  candidates: number;
+}
+
+/** The labelling settings of the grid (minimum size aside), plain components first; duplicates left out. */
+export function labellingCandidates(grid: CalibrationGrid): Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>[] {
+  const list: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>[] = [{}];
+  for (const threshold of grid.thresholds) {
+    for (const erosion of grid.erosions) {
+      if (threshold === undefined && erosion === 0) continue;
+      for (const growth of grid.growths) {
+        // Without a probability threshold or erosion the seeds are the mask itself: growth changes nothing.
+        list.push({ ...(threshold !== undefined ? { threshold } : {}), erosion, growth });
+      }
+    }
+  }
+  return list;
+}
+
+/** SEG and AP@0.5 of a labelling against one image's truth objects. */
+export function scoreLabels(truthObjects: ArrayLike<number>, labels: ArrayLike<number>): { seg: number; ap50: number } {
+  const table = contingencyTable(truthObjects, labels, true);
+  const seg = segFromContingency(table).seg;
+  const ap50 = matchingFromContingency(table, [0.5])[0].ap;
+  return { seg: Number.isFinite(seg) ? seg : 0, ap50: Number.isFinite(ap50) ? ap50 : 0 };
+}
+
+export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | 'truthInstances' | 'width' | 'height'>): ArrayLike<number> {
+  const instances = image.truthInstances;
+  if (instances) for (let p = 0; p < instances.length; p++) if (instances[p] !== 0) return instances;
+  const fg = new Uint8Array(image.truthClassMap.length);
+  for (let p = 0; p < fg.length; p++) fg[p] = image.truthClassMap[p] >= 2 ? 1 : 0;
+  return connectedComponents(fg, image.width, image.height, 4).labels;
+}
+
+/**
+ * Grid search of the instance post-processing on validation images: every setting labels every image,
+ * the one with the highest mean `metric` wins (ties: the other metric, then the earlier setting, so plain
+ * components stay unless something beats them). Never run it on test images.
+ */
+export function calibrateInstances(
+  images: readonly CalibrationImage[],
+  options: { metric?: CalibrationMetric; grid?: CalibrationGrid; shouldStop?: () => boolean } = {},
+): CalibrationResult {
+  if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'calibration needs at least one validation image');
+  const metric = options.metric ?? 'seg';
+  const other: CalibrationMetric = metric === 'seg' ? 'ap50' : 'seg';
+  const grid = options.grid ?? DEFAULT_CALIBRATION_GRID;
+  const minSizes = grid.minSizes.length > 0 ? grid.minSizes : [0];
+  const labellings = labellingCandidates(grid);
+  const sums = labellings.map(() => minSizes.map(() => ({ seg: 0, ap50: 0 })));
+  for (const image of images) {
+    const truth = truthObjectsOf(image);
+    for (const [i, labelling] of labellings.entries()) {
+      if (options.shouldStop?.()) throw new UnetError('CANCELLED', 'calibration was cancelled');
+      const base = instancesFromForeground(image.mask, image.foreground, image.width, image.height, labelling);
+      for (const [j, minSize] of minSizes.entries()) {
+        const labels = minSize > 1 ? dropSmallObjects({ labels: base.labels.slice(), count: base.count }, minSize).labels : base.labels;
+        const s = scoreLabels(truth, labels);
+        sums[i][j].seg += s.seg;
+        sums[i][j].ap50 += s.ap50;
+      }
+    }
+  }
+  let best = { i: 0, j: 0 };
+  for (let i = 0; i < labellings.length; i++) {
+    for (let j = 0; j < minSizes.length; j++) {
+      const a = sums[i][j];
+      const b = sums[best.i][best.j];
+      if (a[metric] > b[metric] + 1e-12 || (Math.abs(a[metric] - b[metric]) <= 1e-12 && a[other] > b[other] + 1e-12)) best = { i, j };
+    }
+  }
+  const n = images.length;
+  const plain = minSizes.indexOf(0);
+  const chosen = { ...labellings[best.i], ...(minSizes[best.j] > 0 ? { minSize: minSizes[best.j] } : {}) };
+  return {
+    options: chosen,
+    metric,
+    score: sums[best.i][best.j][metric] / n,
+    defaultScore: plain >= 0 ? sums[0][plain][metric] / n : sums[0][0][metric] / n,
+    images: n,
+    candidates: labellings.length * minSizes.length,
+  };
+}
+
+/** "erosion 3, seeds >= 0.9, watershed on probability, objects >= 30 px", or "connected components". */
+export function describeInstanceOptions(options: InstanceOptions): string {
+  const parts: string[] = [];
+  const seeds = options.threshold !== undefined || (options.erosion ?? 0) > 0;
+  if (!seeds) parts.push('connected components');
+  else {
+    if (options.threshold !== undefined) parts.push(`seeds p >= ${options.threshold}`);
+    if ((options.erosion ?? 0) > 0) parts.push(`seed erosion ${options.erosion} px`);
+    const growth = options.growth ?? 'nearest';
+    parts.push(growth === 'nearest' ? 'regrown to the nearest seed' : `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`);
+  }
+  if ((options.minSize ?? 0) > 1) parts.push(`objects >= ${options.minSize} px`);
+  return parts.join(', ');
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { instancesFromForeground } from '../../../src-main/engine/inference/instance-postprocess';
+import { openUnetRunner } from '../../../src-main/engine/inference/open-runner';
+import { readMetadata } from '../../../src-main/engine/model-files';
+import type { DecodedImage } from '../../../src-main/io/image-types';
+import { exportBioimageio } from '../../../src-main/pipeline/bioimageio/export-bioimageio';
+import { calibrateModelFolder, type CalibrationSample } from '../../../src-main/pipeline/calibrate-run-model';
+import { instanceOptionsFor, segmentDecoded } from '../../../src-main/pipeline/segment-file';
+import { generateBlobImage } from '../../helpers/synthetic-blobs';
+import { writeTinyModelFolder } from './tiny-model-folder';
+
+let dir: string;
+let modelDir: string;
+
+/** Blob images with bright cells on a dark background, as the pipeline holds them (normalised, annotated). */
+function samples(seeds: number[]): CalibrationSample[] {
+  return seeds.map((seed) => {
+    const b = generateBlobImage(seed, { width: 64, height: 64, count: 5, radius: 7, touching: true, noise: 0.05 });
+    return { width: b.width, height: b.height, image: b.image, classMap: b.classMap, instanceMap: b.instanceMap };
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'unet-calibrate-'));
+  modelDir = path.join(dir, 'model');
+  await writeTinyModelFolder(modelDir);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('calibrating a model folder after training', () => {
+  it('stores the chosen post-processing and the Otsu polarity in unet.json, and they round-trip', async () => {
+    const before = await readMetadata(modelDir);
+    expect(before.instancePostprocessing).toBeUndefined();
+    const result = await calibrateModelFolder(modelDir, { train: samples([1, 2]), validation: samples([3, 4]) });
+    expect(result.instances).not.toBeNull();
+    expect(result.instances!.images).toBe(2);
+    expect(result.instances!.score).toBeGreaterThanOrEqual(result.instances!.defaultScore);
+    // Bright cells on dark background: the annotations say foreground is bright.
+    expect(result.baseline).toEqual({ method: 'otsu', sigma: 1, polarity: 'bright', rule: 'training annotations' });
+    const after = await readMetadata(modelDir);
+    expect(after.instancePostprocessing).toEqual(result.instances);
+    expect(after.baseline).toEqual(result.baseline);
+    // Everything else is as it was.
+    expect(after.architecture).toEqual(before.architecture);
+    expect(after.normalization).toEqual(before.normalization);
+  });
+
+  it('without validation images keeps plain components and says so', async () => {
+    const other = path.join(dir, 'no-validation');
+    await writeTinyModelFolder(other);
+    const result = await calibrateModelFolder(other, { train: samples([1]), validation: [] });
+    expect(result.instances).toBeNull();
+    expect(result.notes.join(' ')).toMatch(/no validation images/);
+    expect((await readMetadata(other)).instancePostprocessing).toBeUndefined();
+  });
+
+  it('segmentation uses the stored parameters by default, and explicit ones override them', async () => {
+    const metadata = await readMetadata(modelDir);
+    const stored = { threshold: 0.5, erosion: 2, growth: 'probability' as const, minSize: 3 };
+    metadata.instancePostprocessing = { options: stored, metric: 'seg', images: 1, score: 0.5, defaultScore: 0.4, candidates: 10 };
+    expect(instanceOptionsFor(metadata, {})).toEqual({ options: stored, calibrated: true });
+    expect(instanceOptionsFor(metadata, { erosion: 1 })).toEqual({ options: { erosion: 1 }, calibrated: false });
+
+    const opened = await openUnetRunner(modelDir);
+    opened.metadata.instancePostprocessing = metadata.instancePostprocessing;
+    try {
+      const blob = generateBlobImage(9, { width: 60, height: 60, count: 4, radius: 7 });
+      const image: DecodedImage = { width: 60, height: 60, channels: 1, frames: 1, dtype: 'float32', data: Float32Array.from(blob.image, (v) => v * 200), colorSpace: 'gray', alpha: false };
+      const seg = await segmentDecoded(opened, image, { instances: {} });
+      expect(seg.calibratedInstances).toBe(true);
+      expect(seg.instanceOptions).toEqual(stored);
+      // The labels are exactly what the stored parameters give on the model's own outputs.
+      const mask = seg.classMap.map((c) => (c >= 2 ? 1 : 0));
+      const expected = instancesFromForeground(mask, seg.foreground, 60, 60, stored);
+      expect(seg.instanceCount).toBe(expected.count);
+      expect(Array.from(seg.instances!)).toEqual(Array.from(expected.labels));
+    } finally {
+      await opened.runner.dispose();
+    }
+  });
+
+  it('the bioimage.io export carries the calibrated parameters in its config', async () => {
+    const zipFile = path.join(dir, 'package.zip');
+    await exportBioimageio(modelDir, zipFile, { name: 'Calibrated U-Net' });
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zipFile))['rdf.yaml'])) as { config: Record<string, Record<string, unknown>> };
+    const stored = (await readMetadata(modelDir)).instancePostprocessing;
+    expect(rdf.config['unet-studio'].instancePostprocessing).toEqual(stored!.options);
+    expect((rdf.config['unet-studio'].metadata as { instancePostprocessing: unknown }).instancePostprocessing).toEqual(stored);
+  });
+});

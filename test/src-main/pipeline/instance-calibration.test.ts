@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance-transform';
+import { instancesFromForeground } from '../../../src-main/engine/inference/instance-postprocess';
+import {
+  calibrateInstances,
+  describeInstanceOptions,
+  labellingCandidates,
+  scoreLabels,
+  truthObjectsOf,
+  DEFAULT_CALIBRATION_GRID,
+  type CalibrationImage,
+} from '../../../src-main/pipeline/instance-calibration';
+import { generateBlobImage } from '../../helpers/synthetic-blobs';
+
+/**
+ * What a model that learnt the foreground but not the gaps would predict for blob images: the union
+ * of the cells as its mask (touching cells merge), and a probability that is high in each cell's
+ * core and drops to 0.55 at its border.
+ */
+function predicted(seed: number, touching: boolean): CalibrationImage {
+  const blob = generateBlobImage(seed, { width: 96, height: 96, count: 8, radius: 9, touching });
+  const { width, height, instanceMap } = blob;
+  const n = width * height;
+  const mask = new Uint8Array(n);
+  const interior = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const l = instanceMap[p];
+    if (l === 0) continue;
+    mask[p] = 1;
+    const x = p % width;
+    const y = (p - x) / width;
+    const same = (q: number) => instanceMap[q] === l;
+    interior[p] = x > 0 && y > 0 && x < width - 1 && y < height - 1 && same(p - 1) && same(p + 1) && same(p - width) && same(p + width) ? 1 : 0;
+  }
+  const depth = euclideanDistanceTransform(interior, width, height);
+  const foreground = new Float32Array(n);
+  for (let p = 0; p < n; p++) if (mask[p]) foreground[p] = 0.55 + 0.45 * Math.min(1, depth[p] / 4);
+  return { width, height, mask, foreground, truthClassMap: blob.classMap, truthInstances: instanceMap };
+}
+
+/** Four discs far apart, predicted exactly: plain components are already perfect. */
+function apartDiscs(): CalibrationImage {
+  const width = 80;
+  const height = 80;
+  const mask = new Uint8Array(width * height);
+  const instances = new Uint16Array(width * height);
+  const foreground = new Float32Array(width * height);
+  for (const [i, [cx, cy]] of [[20, 20], [60, 20], [20, 60], [60, 60]].entries()) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const d = Math.hypot(x - cx, y - cy);
+        if (d > 8) continue;
+        mask[y * width + x] = 1;
+        instances[y * width + x] = i + 1;
+        foreground[y * width + x] = 0.55 + 0.45 * (1 - d / 8);
+      }
+    }
+  }
+  const truthClassMap = mask.map((m) => (m ? 2 : 1));
+  return { width, height, mask, foreground, truthClassMap, truthInstances: instances };
+}
+
+function meanSeg(images: CalibrationImage[], options: Parameters<typeof instancesFromForeground>[4]): number {
+  let sum = 0;
+  for (const image of images) sum += scoreLabels(truthObjectsOf(image), instancesFromForeground(image.mask, image.foreground, image.width, image.height, options).labels).seg;
+  return sum / images.length;
+}
+
+describe('instance calibration', () => {
+  const validation = [predicted(1, true), predicted(2, true)];
+  const heldOut = [predicted(3, true), predicted(4, true)];
+
+  it('finds the known best setting on touching blobs: seeds from the confident cores', () => {
+    const grid = { thresholds: [undefined, 0.9], erosions: [0], growths: ['nearest' as const], minSizes: [0] };
+    const result = calibrateInstances(validation, { grid });
+    expect(result.options.threshold).toBe(0.9);
+    expect(result.score).toBeGreaterThan(result.defaultScore + 0.1);
+    expect(result.candidates).toBe(2);
+  });
+
+  it('with the full grid picks a setting that scores at least as well as the defaults, on held-out blobs too', () => {
+    const result = calibrateInstances(validation);
+    expect(result.images).toBe(2);
+    expect(result.score).toBeGreaterThanOrEqual(result.defaultScore);
+    expect(result.score).toBeGreaterThan(0.8);
+    // Plain components merge touching cells; the calibrated setting separates them on images it never saw.
+    expect(meanSeg(heldOut, result.options)).toBeGreaterThanOrEqual(meanSeg(heldOut, {}));
+    expect(meanSeg(heldOut, result.options)).toBeGreaterThan(meanSeg(heldOut, {}) + 0.1);
+  });
+
+  it('keeps plain components when nothing beats them (cells apart)', () => {
+    const apart = [apartDiscs()];
+    const plain = meanSeg(apart, {});
+    const result = calibrateInstances(apart, { grid: { thresholds: [undefined, 0.6], erosions: [0, 1], growths: ['nearest'], minSizes: [0] } });
+    expect(result.defaultScore).toBeCloseTo(plain, 10);
+    expect(result.score).toBeGreaterThanOrEqual(plain);
+    // Separate cells are already perfect as components: nothing can beat them, so the default stays.
+    expect(plain).toBe(1);
+    expect(result.options).toEqual({});
+  });
+
+  it('lists plain components first and no duplicate of it', () => {
+    const list = labellingCandidates(DEFAULT_CALIBRATION_GRID);
+    expect(list[0]).toEqual({});
+    expect(list.filter((c) => c.threshold === undefined && (c.erosion ?? 0) === 0)).toHaveLength(1);
+    expect(new Set(list.map((c) => JSON.stringify(c))).size).toBe(list.length);
+  });
+
+  it('refuses to calibrate on no images, and describes settings in words', () => {
+    expect(() => calibrateInstances([])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(describeInstanceOptions({})).toBe('connected components');
+    expect(describeInstanceOptions({ threshold: 0.9, erosion: 2, growth: 'probability', minSize: 30 })).toBe('seeds p >= 0.9, seed erosion 2 px, watershed on the probability, objects >= 30 px');
+  });
+});
