@@ -12,14 +12,17 @@
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
- * textured background far from annotated cells becomes unlabelled), --tta.
+ * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
+ * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
+ * same training images, same budget, same threads, running at the same time, scored by the same code;
+ * ISBI 2012 and DIC-HeLa).
  *
  * Beside the model, every table shows an Otsu threshold (Gaussian sigma 1, polarity fit to the training
  * annotations, objects = 4-connected components) on the same held-out images, and, when the run
  * calibrated its instance post-processing on its validation images, the model with plain connected
  * components too, so what the calibration adds is visible.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +38,10 @@ import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-p
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
+import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REFERENCE_SCRIPT = path.resolve(root, '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
 
 /** Ronneberger et al. 2015: Table 1 (ISBI 2012 EM) and Table 2 (ISBI cell tracking 2015, IOU = the challenge's SEG). */
 const PAPER: Record<string, { label: string; metrics: Record<string, number> }> = {
@@ -63,6 +68,8 @@ const { values } = parseArgs({
     normalization: { type: 'string', default: 'dataset' },
     tta: { type: 'boolean' },
     name: { type: 'string' },
+    reference: { type: 'boolean' },
+    threads: { type: 'string' },
   },
 });
 
@@ -91,6 +98,8 @@ interface FoldResult {
   fold: number;
   workspace: string;
   runId: number;
+  /** The PyTorch reference trained beside this fold, when asked for. */
+  reference: ReferenceRun | null;
   trainImages: string[];
   validationImages: string[];
   testImages: string[];
@@ -127,6 +136,7 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
   const ctx = createAppContext({ mode: 'cli', workspacePath: workspace });
   let ignoredPixels = 0;
   let lastLine = 0;
+  const reference = referenceFor(train, workspace);
   try {
     const trained = await trainFromFolders(
       ctx,
@@ -146,6 +156,7 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
           ...(values.lr ? { learningRate: num('lr', values.lr) } : {}),
           normalization: values.normalization === 'per-image' ? 'per-image' : 'dataset',
+          ...(values.threads ? { threads: num('threads', values.threads) } : {}),
         },
         outDir: path.join(workspace, 'models', 'bench-model'),
       },
@@ -187,7 +198,13 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
     process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s)${calibrated ? ' with the calibrated post-processing' : ''}\n`);
     const outcome = await segment(false);
     const table = ctx.workspace.store.results.evaluations(trained.runId);
+    let referenceRun: ReferenceRun | null = null;
+    if (reference) {
+      process.stderr.write(`[fold ${index + 1}] PyTorch reference: predicting the held-out images\n`);
+      referenceRun = await reference.finish(test, path.join(dataDir, 'masks'));
+    }
     return {
+      reference: referenceRun,
       fold: index + 1,
       workspace,
       runId: trained.runId,
@@ -230,6 +247,35 @@ function mean(rows: { values: Record<string, number | null> | null }[], metric: 
   return list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null;
 }
 
+/** The PyTorch reference for this fold, started now so that it trains at the same time as the app. */
+function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof startReference> | null {
+  if (!values.reference) return null;
+  const dataset = referenceDataset(dataDir);
+  if (!dataset) {
+    process.stderr.write(`PyTorch reference: no recipe for ${dataDir} (it knows isbi2012 and dic-hela); skipped\n`);
+    return null;
+  }
+  const obstacle = referenceObstacle(REFERENCE_SCRIPT);
+  if (obstacle) {
+    process.stderr.write(`PyTorch reference skipped: ${obstacle}\n`);
+    return null;
+  }
+  const presetTiles: Record<string, { tile: number; base: number }> = { paper: { tile: 572, base: 64 }, fast: { tile: 316, base: 16 }, tiny: { tile: 92, base: 8 } };
+  const shape = presetTiles[preset] ?? presetTiles.fast;
+  return startReference({
+    script: REFERENCE_SCRIPT,
+    dataset,
+    allNames: readdirSync(path.join(dataDir, 'images')),
+    train,
+    minutes,
+    threads: values.threads ? (num('threads', values.threads) as number) : os.cpus().length,
+    tile: values.tile ? (num('tile', values.tile) as number) : shape.tile,
+    base: shape.base,
+    outDir: path.join(workspace, 'reference'),
+    seed: num('seed', values.seed) as number,
+  });
+}
+
 const fmt = (v: number | null | undefined, digits = 4) => (typeof v === 'number' ? v.toFixed(digits) : '-');
 
 async function main(): Promise<void> {
@@ -245,18 +291,22 @@ async function main(): Promise<void> {
   const hasPlain = images.some((r) => r.plain);
   const plainMeans = Object.fromEntries(METRICS.map((m) => [m, mean(images.map((r) => ({ values: r.plain })), m)]));
   const verdict = baselineVerdict(means, otsuMeans, ['iou', 'seg', 'vRand', 'ap50']);
+  const refImages = results.flatMap((r) => r.reference?.evaluation.images ?? []);
+  const hasRef = refImages.length > 0;
+  const refMeans = Object.fromEntries(METRICS.map((m) => [m, mean(refImages.map((r) => ({ values: r.metrics as Record<string, number | null> })), m)]));
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
   lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s)`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
   const otsu = results.find((r) => r.baseline)?.baseline;
   if (otsu) lines.push(`Otsu baseline: Gaussian sigma ${String(otsu.sigma)}, ${String(otsu.polarity)} foreground (${String(otsu.rule)}), objects = 4-connected components`);
   lines.push('');
-  lines.push(`| metric | this run |${hasPlain ? ' this run, plain components |' : ''} Otsu threshold | u-net (2015) |`);
-  lines.push(`|---|---|${hasPlain ? '---|' : ''}---|---|`);
-  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} |${hasPlain ? ` ${fmt(plainMeans[m])} |` : ''} ${fmt(otsuMeans[m])} | ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  lines.push(`| metric | this run |${hasPlain ? ' this run, plain components |' : ''} Otsu threshold |${hasRef ? ' PyTorch reference |' : ''} u-net (2015) |`);
+  lines.push(`|---|---|${hasPlain ? '---|' : ''}---|${hasRef ? '---|' : ''}---|`);
+  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} |${hasPlain ? ` ${fmt(plainMeans[m])} |` : ''} ${fmt(otsuMeans[m])} |${hasRef ? ` ${fmt(refMeans[m])} |` : ''} ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
   if (verdict) lines.push('', verdict.text);
   lines.push('');
   lines.push('| image | IoU | SEG | Rand error | pixel error | warping error | Otsu IoU | Otsu SEG |');
@@ -281,6 +331,7 @@ async function main(): Promise<void> {
         mean: means,
         otsu: otsuMeans,
         plainComponents: hasPlain ? plainMeans : null,
+        pytorchReference: hasRef ? refMeans : null,
         verdict: verdict?.text ?? null,
         folds: results,
         seconds: (Date.now() - t0) / 1000,
