@@ -38,7 +38,7 @@ import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-p
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
-import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './torch-reference';
+import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REFERENCE_SCRIPT = path.resolve(root, '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
