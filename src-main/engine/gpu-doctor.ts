@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TrainingBackend } from '../../src-shared/contract/system';
+import { describeTrainingBackend, type TrainingBackend } from '../../src-shared/contract/system';
 import {
   findLibrary,
   ORT_CUDA_LIBS,
@@ -193,7 +193,7 @@ async function trainingAttempts(hasDriver: boolean, findings: GpuFinding[]): Pro
   const tfjs = await tfjsTrainingAttempts(hasDriver, findings);
   const attempts = [ort.cuda, tfjs.gpu, ort.dml, ort.cpu, tfjs.node, tfjs.wasm, tfjs.cpu, ort.webgpu, ort.coreml];
   const active = attempts.find((a) => a.available);
-  if (active) findings.push({ level: 'ok', title: 'Training backend', detail: `Training will use ${describeBackend(active.backend)}.` });
+  if (active) findings.push({ level: 'ok', title: 'Training backend', detail: `Training will use ${describeTrainingBackend(active.backend)}.` });
   return attempts;
 }
 
@@ -274,29 +274,6 @@ async function tfjsTrainingAttempts(hasDriver: boolean, findings: GpuFinding[]):
   attempts.push(cpuJs ? { backend: 'cpu', available: true } : { backend: 'cpu', available: false, reason: '@tensorflow/tfjs-backend-cpu is missing' });
   const [gpu, node, wasm, cpu] = attempts;
   return { gpu, node, wasm, cpu };
-}
-
-function describeBackend(backend: TrainingBackend): string {
-  switch (backend) {
-    case 'onnxruntime-cuda':
-      return 'ONNX Runtime on the GPU (CUDA)';
-    case 'onnxruntime-dml':
-      return 'ONNX Runtime on the GPU (DirectML)';
-    case 'onnxruntime-webgpu':
-      return 'ONNX Runtime on the GPU (WebGPU)';
-    case 'onnxruntime-coreml':
-      return 'ONNX Runtime with Core ML';
-    case 'onnxruntime-cpu':
-      return 'ONNX Runtime on all CPU cores';
-    case 'tensorflow-gpu':
-      return 'TensorFlow (tfjs-node-gpu) on the GPU';
-    case 'tensorflow':
-      return 'TensorFlow (tfjs-node) on the CPU';
-    case 'wasm':
-      return 'the WebAssembly backend (XNNPACK) on the CPU';
-    case 'cpu':
-      return 'the pure JavaScript CPU backend';
-  }
 }
 
 async function inferenceProvider(hasDriver: boolean, findings: GpuFinding[]): Promise<GpuReport['inference']> {

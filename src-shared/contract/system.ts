@@ -22,6 +22,30 @@ export function isOnnxRuntimeBackend(backend: TrainingBackend): boolean {
   return backend.startsWith('onnxruntime-');
 }
 
+/** A training backend in words, for the GPU doctor and the Train view. */
+export function describeTrainingBackend(backend: TrainingBackend): string {
+  switch (backend) {
+    case 'onnxruntime-cuda':
+      return 'ONNX Runtime on the GPU (CUDA)';
+    case 'onnxruntime-dml':
+      return 'ONNX Runtime on the GPU (DirectML)';
+    case 'onnxruntime-webgpu':
+      return 'ONNX Runtime on the GPU (WebGPU)';
+    case 'onnxruntime-coreml':
+      return 'ONNX Runtime with Core ML';
+    case 'onnxruntime-cpu':
+      return 'ONNX Runtime on all CPU cores';
+    case 'tensorflow-gpu':
+      return 'TensorFlow (tfjs-node-gpu) on the GPU';
+    case 'tensorflow':
+      return 'TensorFlow (tfjs-node) on the CPU';
+    case 'wasm':
+      return 'WebAssembly (XNNPACK) on the CPU';
+    case 'cpu':
+      return 'JavaScript on the CPU';
+  }
+}
+
 /** Whether a backend computes on a GPU (or another accelerator) rather than the CPU. */
 export function onGpuBackend(backend: TrainingBackend | undefined): boolean {
   return backend !== undefined && backend !== 'onnxruntime-cpu' && backend !== 'tensorflow' && backend !== 'wasm' && backend !== 'cpu';

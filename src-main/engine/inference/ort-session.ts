@@ -1,6 +1,6 @@
-import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { baseSessionOptions as baseOptions, cpuCount } from '../ort-train/ort-providers';
 import { ortCudaReadiness } from './cuda-probe';
 
 export type InferenceProvider = 'cuda' | 'cpu';
@@ -18,21 +18,6 @@ export interface OrtSessionHandle {
   threads: number;
   /** Why CUDA is not in use, when it is not. */
   reason?: string;
-}
-
-function cpuCount(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
-function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
-  return {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    enableCpuMemArena: true,
-    enableMemPattern: true,
-  };
 }
 
 /** Creates an ONNX Runtime session, on CUDA where it is usable; the chosen provider and the reason are reported. */

@@ -31,13 +31,9 @@ export async function providerObstacle(provider: OrtTrainingProvider): Promise<s
   }
 }
 
-/**
- * Session options for a provider. Every graph node must run on the chosen provider's device or, for
- * the few shape operators a GPU provider leaves to it, the CPU; a provider that fails to start is an
- * error for the caller to report, never a quiet switch to the CPU.
- */
-export function sessionOptions(provider: OrtTrainingProvider, threads: number): ort.InferenceSession.SessionOptions {
-  const base: ort.InferenceSession.SessionOptions = {
+/** The options every session of the app shares: all graph optimisations, static memory planning. */
+export function baseSessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -45,6 +41,15 @@ export function sessionOptions(provider: OrtTrainingProvider, threads: number): 
     enableCpuMemArena: true,
     enableMemPattern: true,
   };
+}
+
+/**
+ * Session options for a provider. Every graph node must run on the chosen provider's device or, for
+ * the few shape operators a GPU provider leaves to it, the CPU; a provider that fails to start is an
+ * error for the caller to report, never a quiet switch to the CPU.
+ */
+export function sessionOptions(provider: OrtTrainingProvider, threads: number): ort.InferenceSession.SessionOptions {
+  const base = baseSessionOptions(threads);
   const providers: ort.InferenceSession.SessionOptions['executionProviders'] =
     provider === 'cpu' ? ['cpu'] : [provider, 'cpu'];
   return { ...base, executionProviders: providers };

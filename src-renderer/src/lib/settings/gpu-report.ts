@@ -21,25 +21,4 @@ export function sortedFindings(report: GpuDoctorReport): GpuFinding[] {
   return [...report.findings].sort((a, b) => RANK[a.level] - RANK[b.level]);
 }
 
-export function describeTrainingBackend(backend: TrainingBackend): string {
-  switch (backend) {
-    case 'onnxruntime-cuda':
-      return 'ONNX Runtime on the GPU (CUDA)';
-    case 'onnxruntime-dml':
-      return 'ONNX Runtime on the GPU (DirectML)';
-    case 'onnxruntime-webgpu':
-      return 'ONNX Runtime on the GPU (WebGPU)';
-    case 'onnxruntime-coreml':
-      return 'ONNX Runtime with Core ML';
-    case 'onnxruntime-cpu':
-      return 'ONNX Runtime on all CPU cores';
-    case 'tensorflow-gpu':
-      return 'TensorFlow on the GPU';
-    case 'tensorflow':
-      return 'TensorFlow on the CPU';
-    case 'wasm':
-      return 'WebAssembly (XNNPACK) on the CPU';
-    case 'cpu':
-      return 'JavaScript on the CPU';
-  }
-}
+export { describeTrainingBackend } from '../../../../src-shared/contract/system';
