@@ -8,6 +8,7 @@ import { createApiClient } from '../../../src-shared/transport/api-client';
 import { createAppContext, type AppContext } from '../../../src-main/app/app-context';
 import { startBrowserServer, type BrowserServer } from '../../../src-main/server/browser-server';
 import { WebSocketTransport } from '../../../src-renderer/src/lib/api/websocket-transport';
+import { TRAINING_BACKENDS } from '../../../src-shared/contract/system';
 
 let tmp: string;
 let ctx: AppContext;
@@ -92,7 +93,7 @@ describe('browser mode server', () => {
     try {
       const info = await api.system.info();
       expect(info.mode).toBe('browser');
-      expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(info.compute.training);
+      expect(TRAINING_BACKENDS).toContain(info.compute.training);
 
       const logs: string[] = [];
       const unsubscribe = api.system.onLog((entry) => logs.push(entry.message));
