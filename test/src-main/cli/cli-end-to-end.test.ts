@@ -1,9 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { readImage } from '../../../src-main/io/read-image';
 import { Workspace } from '../../../src-main/store/workspace';
+import { bioimageioSchemaAvailable, bioimageioSchemaMissing, validateBioimageioDescription } from '../../helpers/bioimageio-schema';
 import { writeBlobFolders } from '../pipeline/blob-folders';
 import { cli } from './cli-io';
 
@@ -109,6 +112,9 @@ describe('unet-studio train -> segment -> evaluate', () => {
     const zip = path.join(dir, 'model.zip');
     const exported = await cli('export', '--model', modelDir, '--out', zip, '--sample', path.join(data.images, data.names[0]), '--json');
     expect(exported.code, exported.stderr).toBe(0);
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zip))['rdf.yaml']));
+    if (bioimageioSchemaAvailable) expect(validateBioimageioDescription(rdf)).toEqual({ valid: true, errors: [] });
+    else console.warn(bioimageioSchemaMissing);
     const imported = await cli('import-model', zip, '--out', path.join(dir, 'imported'), '--json');
     expect(imported.code, imported.stderr).toBe(0);
     const result = JSON.parse(imported.stdout);
