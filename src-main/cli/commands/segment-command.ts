@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
+import { choice, integer, outputFolder, requireFolder, shard, type Shard } from '../cli-args';
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
@@ -12,6 +12,7 @@ interface SegmentCliOptions {
   tta?: boolean;
   probabilities?: boolean;
   instances?: boolean;
+  rois?: 'zip' | 'geojson';
   shard?: Shard;
   tile?: number;
 }
@@ -27,6 +28,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--tta', 'test-time augmentation: average over the 8 rotations and flips (8x slower)')
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
+      .option('--rois <format>', 'with --instances, also write each image\'s objects as an ImageJ ROI set (zip: NAME.rois.zip) or QuPath GeoJSON (geojson: NAME.geojson)', choice(['zip', 'geojson'] as const))
       .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
       .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096)),
   ).action(
@@ -35,6 +37,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const modelDir = requireFolder(options.model, '--model');
       const outDir = outputFolder(options.out, '--out');
       if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
+      if (options.rois && !options.instances) throw new UsageError('--rois needs --instances (ROIs outline the objects of the instance labels)');
       const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }] = await Promise.all([
         import('../../pipeline/segment-files'),
         import('../../pipeline/record-predictions'),
@@ -48,7 +51,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       let result;
       try {
         result = await segmentFiles(
-          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, tile: options.tile },
+          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, rois: options.rois, tile: options.tile },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
           env.interrupted,
         );

@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 import { readImage } from '../../../src-main/io/read-image';
 import { Workspace } from '../../../src-main/store/workspace';
 import { bioimageioSchemaAvailable, bioimageioSchemaMissing, validateBioimageioDescription } from '../../helpers/bioimageio-schema';
+import { decodeRoiSet, geoJsonRings, objectIou } from '../../helpers/imagej-roi-reader';
+import { fillPolygonRings } from '../../../src-shared/imaging/polygon-fill';
 import { writeBlobFolders } from '../pipeline/blob-folders';
 import { cli } from './cli-io';
 
@@ -120,5 +122,52 @@ describe('unet-studio train -> segment -> evaluate', () => {
     const result = JSON.parse(imported.stdout);
     expect(result.ok).toBe(true);
     expect(result.check.maxAbsDifference).toBeLessThanOrEqual(result.tolerance);
+  });
+});
+
+const DSB_IMAGE = path.resolve(__dirname, '../../../../shared/data/dsb2018/images/00_fluor_256x256.png');
+const dsbMissing = `real DSB 2018 image not at ${DSB_IMAGE}: segment -> ROI round trip on real data skipped`;
+describe.skipIf(!existsSync(DSB_IMAGE))(existsSync(DSB_IMAGE) ? 'unet-studio segment --instances --rois on a real DSB 2018 image' : dsbMissing, () => {
+  it('writes an ImageJ ROI set and GeoJSON that re-rasterise to the instance labels (IoU >= 0.98 per object)', async () => {
+    const outZip = path.join(dir, 'rois-zip');
+    const outGeo = path.join(dir, 'rois-geojson');
+    const zipRun = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', outZip, '--instances', '--rois', 'zip', '--workspace', workspace, '--json');
+    expect(zipRun.code, zipRun.stderr).toBe(0);
+    const geoRun = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', outGeo, '--instances', '--rois', 'geojson', '--workspace', workspace, '--json');
+    expect(geoRun.code, geoRun.stderr).toBe(0);
+    const zipOut = JSON.parse(zipRun.stdout).outputs[0];
+    const geoOut = JSON.parse(geoRun.stdout).outputs[0];
+    expect(path.basename(zipOut.rois)).toBe('00_fluor_256x256.rois.zip');
+    expect(path.basename(geoOut.rois)).toBe('00_fluor_256x256.geojson');
+
+    const labels = await readImage(zipOut.mask);
+    const { width, height } = labels;
+    const objects = [...new Set(Array.from(labels.data))].filter((v) => v !== 0);
+    expect(objects.length).toBe(zipOut.objects);
+    expect(objects.length).toBeGreaterThan(0);
+
+    const rois = decodeRoiSet(readFileSync(zipOut.rois));
+    expect(rois).toHaveLength(objects.length);
+    const fromRois = new Uint32Array(width * height);
+    for (const roi of rois) fillPolygonRings(roi.rings, fromRois, width, height, Number(roi.name.replace('label-', '')));
+
+    const collection = JSON.parse(readFileSync(geoOut.rois, 'utf8'));
+    expect(collection.features).toHaveLength(objects.length);
+    const fromGeo = new Uint32Array(width * height);
+    for (const f of collection.features) fillPolygonRings(geoJsonRings(f.geometry), fromGeo, width, height, f.properties.measurements.Label);
+
+    for (const label of objects) {
+      expect(objectIou(labels.data, label, fromRois, label), `label ${label} (zip)`).toBeGreaterThanOrEqual(0.98);
+      expect(objectIou(labels.data, label, fromGeo, label), `label ${label} (geojson)`).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+
+  it('refuses --rois without --instances and an unknown ROI format as usage errors', async () => {
+    const noInstances = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', path.join(dir, 'x'), '--rois', 'zip');
+    expect(noInstances.code).toBe(2);
+    expect(noInstances.stderr).toMatch(/--rois needs --instances/);
+    const badFormat = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', path.join(dir, 'x'), '--instances', '--rois', 'svg');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/zip, geojson/);
   });
 });
