@@ -35,6 +35,8 @@ export interface SegmentedImage {
   tiles: number;
   inputTile: number;
   runner: string;
+  /** The input's pixel size, for calibrated outputs. */
+  pixelSize?: DecodedImage['pixelSize'];
 }
 
 /**
@@ -87,6 +89,7 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     tiles: result.tiles,
     inputTile: result.inputTile,
     runner: result.runner,
+    ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}),
   };
 }
 
