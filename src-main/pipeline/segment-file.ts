@@ -8,6 +8,7 @@ import type { UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
 import { readImage } from '../io/read-image';
+import { readImagePlane } from '../io/read-plane';
 
 /** The paper's input tile: the largest tile picked automatically for inference. */
 const MAX_AUTO_TILE = 572;
@@ -18,6 +19,8 @@ export interface SegmentFileOptions {
   tta?: boolean;
   /** Split the foreground into objects (threshold + erosion seeds, or plain components). */
   instances?: false | InstanceOptions;
+  /** 0-based channel to segment (an OME-TIFF / hyperstack channel or a sample of each pixel); default: all channels as gray. */
+  channel?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -94,5 +97,6 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
-  return segmentDecoded(opened, await readImage(file), options);
+  const image = options.channel === undefined ? await readImage(file) : (await readImagePlane(file, { c: options.channel })).image;
+  return segmentDecoded(opened, image, options);
 }

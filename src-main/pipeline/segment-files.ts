@@ -20,6 +20,8 @@ export interface SegmentFilesRequest {
   probabilities?: boolean;
   /** With instances: also write each image's objects as an ImageJ ROI set (NAME.rois.zip) or GeoJSON (NAME.geojson). */
   rois?: RoiFormat;
+  /** 0-based channel of multi-channel images (OME-TIFF / ImageJ hyperstack channels or interleaved samples). */
+  channel?: number;
   tile?: number;
 }
 
@@ -96,6 +98,7 @@ export async function segmentFiles(
         tile: request.tile,
         tta: request.tta === true,
         instances: request.instances ? {} : false,
+        ...(request.channel === undefined ? {} : { channel: request.channel }),
         signal,
         onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
       });

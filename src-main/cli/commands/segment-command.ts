@@ -13,6 +13,7 @@ interface SegmentCliOptions {
   probabilities?: boolean;
   instances?: boolean;
   rois?: 'zip' | 'geojson';
+  channel?: number;
   shard?: Shard;
   tile?: number;
 }
@@ -29,6 +30,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
       .option('--rois <format>', 'with --instances, also write each image\'s objects as an ImageJ ROI set (zip: NAME.rois.zip) or QuPath GeoJSON (geojson: NAME.geojson)', choice(['zip', 'geojson'] as const))
+      .option('--channel <n>', 'segment channel N (1-based) of multi-channel images: OME-TIFF / ImageJ hyperstack channels or RGB / interleaved samples (default: all channels as gray)', integer(1, 10_000))
       .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
       .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096)),
   ).action(
@@ -51,7 +53,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       let result;
       try {
         result = await segmentFiles(
-          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, rois: options.rois, tile: options.tile },
+          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, probabilities: options.probabilities, rois: options.rois, channel: options.channel === undefined ? undefined : options.channel - 1, tile: options.tile },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
           env.interrupted,
         );

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -9,6 +9,8 @@ import { Workspace } from '../../../src-main/store/workspace';
 import { bioimageioSchemaAvailable, bioimageioSchemaMissing, validateBioimageioDescription } from '../../helpers/bioimageio-schema';
 import { decodeRoiSet, geoJsonRings, objectIou } from '../../helpers/imagej-roi-reader';
 import { fillPolygonRings } from '../../../src-shared/imaging/polygon-fill';
+import { buildStackTiff, omeXml, stackPages } from '../../helpers/stack-tiff';
+import { toGray } from '../../../src-main/io/image-convert';
 import { writeBlobFolders } from '../pipeline/blob-folders';
 import { cli } from './cli-io';
 
@@ -122,6 +124,40 @@ describe('unet-studio train -> segment -> evaluate', () => {
     const result = JSON.parse(imported.stdout);
     expect(result.ok).toBe(true);
     expect(result.check.maxAbsDifference).toBeLessThanOrEqual(result.tolerance);
+  });
+});
+
+describe('unet-studio segment --channel', () => {
+  it('segments the chosen channel of an OME-TIFF (2 channels x 3 z x 2 t) like the same plane on its own', async () => {
+    const blob = toGray(await readImage(path.join(data.images, data.names[0])));
+    const { width, height } = blob;
+    const plane = Uint16Array.from(blob.data);
+    const sizes = { C: 2, Z: 3, T: 2 };
+    // Channel 2 (c = 1) at z = 0, t = 0 holds the cells; every other plane is their negative.
+    const pages = stackPages(width, height, sizes, 'XYZCT').map((p, i) => (i === 3 ? plane : plane.map((v) => 255 - v)));
+    const stackDir = path.join(dir, 'stack-in');
+    const singleDir = path.join(dir, 'single-in');
+    for (const d of [stackDir, singleDir]) rmSync(d, { recursive: true, force: true });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(stackDir, { recursive: true });
+    mkdirSync(singleDir, { recursive: true });
+    writeFileSync(path.join(stackDir, 'cells.ome.tif'), buildStackTiff({ width, height, pages, description: omeXml(sizes, 'XYZCT', { x: 0.5, y: 0.5, unit: 'µm' }) }));
+    writeFileSync(path.join(singleDir, 'cells.tif'), buildStackTiff({ width, height, pages: [plane] }));
+    const fromStack = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out'), '--channel', '2', '--workspace', workspace, '--json');
+    expect(fromStack.code, fromStack.stderr).toBe(0);
+    const fromSingle = await cli('segment', '--model', modelDir, '--images', singleDir, '--out', path.join(dir, 'single-out'), '--workspace', workspace, '--json');
+    expect(fromSingle.code, fromSingle.stderr).toBe(0);
+    const a = await readImage(JSON.parse(fromStack.stdout).outputs[0].mask);
+    const b = await readImage(JSON.parse(fromSingle.stdout).outputs[0].mask);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    // The OME pixel size travels to the mask.
+    expect(a.pixelSize).toEqual({ x: 0.5, y: 0.5, unit: 'µm' });
+    const otherChannel = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out-1'), '--channel', '1', '--workspace', workspace, '--json');
+    expect(otherChannel.code, otherChannel.stderr).toBe(0);
+    expect(Array.from((await readImage(JSON.parse(otherChannel.stdout).outputs[0].mask)).data)).not.toEqual(Array.from(b.data));
+    const missing = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out-3'), '--channel', '3');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/channel 3 does not exist \(the image has 2\)/);
   });
 });
 

@@ -5,6 +5,7 @@ import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stackFrameIndex, stackPosition, type StackAxes } from '../../../src-shared/imaging/stack-axes';
 import { readImage, readImageMetadata } from '../../../src-main/io/read-image';
+import { readImagePlane } from '../../../src-main/io/read-plane';
 import { describeStack } from '../../../src-main/io/tiff/tiff-axes';
 import { writeFloatTiff, writeLabelImage } from '../../../src-main/io/write-image';
 import { buildStackTiff, omeXml, planeValue, stackPages } from '../../helpers/stack-tiff';
@@ -62,6 +63,25 @@ describe('OME-TIFF and ImageJ hyperstack axes', () => {
     const axes: StackAxes = { sizeC: 2, sizeZ: 3, sizeT: 2, order: 'XYCZT', source: 'imagej' };
     expect(() => stackFrameIndex(axes, { c: 2, z: 0, t: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'channel 3 does not exist (the image has 2)' }));
     expect(stackFrameIndex(axes, { c: 1, z: 2, t: 1 })).toBe(1 + 2 * 2 + 1 * 6);
+  });
+});
+
+describe('readImagePlane', () => {
+  it('picks a plane of a hyperstack by (c, z, t) and a sample of an interleaved image by channel', async () => {
+    const sizes = { C: 2, Z: 3, T: 2 };
+    const file = path.join(dir, 'plane.ome.tif');
+    writeFileSync(file, buildStackTiff({ width: W, height: H, pages: stackPages(W, H, sizes, 'XYZCT'), description: omeXml(sizes, 'XYZCT') }));
+    const plane = await readImagePlane(file, { c: 1, z: 2, t: 1 });
+    expect(plane.frame).toBe(2 + 3 * 1 + 6 * 1);
+    expect(plane.image.data[0]).toBe(planeValue(1, 2, 1));
+    await expect(readImagePlane(file, { t: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `${file}: time point 3 does not exist (the image has 2)` });
+
+    const rgb = path.join(dir, 'rgb.tif');
+    await writeFloatTiff(rgb, Float32Array.from({ length: W * H * 3 }, (_, i) => i % 3), W, H, 3);
+    const green = await readImagePlane(rgb, { c: 1 });
+    expect([green.image.channels, green.image.data[0], green.image.data[5]]).toEqual([1, 1, 1]);
+    await expect(readImagePlane(rgb, { c: 3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `${rgb}: channel 4 does not exist (the image has 3)` });
+    await expect(readImagePlane(rgb, { z: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
 
