@@ -69,6 +69,8 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
       await checkImageFile(image);
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
+      // Only stacks can have hyperstack axes; their metadata is one more header read.
+      const axes = image.frames > 1 ? ((await ctx.io.readImageMetadata(image.path)).axes ?? null) : null;
       return {
         width: decoded.width,
         height: decoded.height,
@@ -77,6 +79,7 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
         data: decoded.data,
         frame,
         frames: image.frames,
+        axes,
         region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
       };
     },
