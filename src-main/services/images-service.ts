@@ -5,6 +5,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagesChanged, ImagesImported, imagesService } from '../../src-shared/contract/images';
 import { isFinished } from '../../src-shared/contract/jobs';
 import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
+import type { StackAxes } from '../../src-shared/imaging/stack-axes';
 import { findImportFiles } from '../store/import/find-import-files';
 import { importImages } from '../store/import/import-images';
 import { allowedPath } from '../store/path-access';
@@ -17,6 +18,19 @@ export const GRID_THUMBNAIL_SIZE = 256;
 
 export function createImagesService(ctx: StoreContext): ServiceImpl<typeof imagesService> {
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
+  // A stack's axes, by file path, size and mtime: stepping through planes reads its IFD chain once.
+  const axesCache = new Map<string, StackAxes | null>();
+  async function stackAxes(image: ImageRecord): Promise<StackAxes | null> {
+    if (image.frames <= 1) return null;
+    const key = `${image.path}\0${image.size}\0${image.mtimeMs}`;
+    let axes = axesCache.get(key);
+    if (axes === undefined) {
+      axes = (await ctx.io.readImageMetadata(image.path)).axes ?? null;
+      if (axesCache.size >= 64) axesCache.delete(axesCache.keys().next().value as string);
+      axesCache.set(key, axes);
+    }
+    return axes;
+  }
 
   /** Reads fail early and clearly when the file is gone, instead of with a decoder error. */
   /** Background job: fills the thumbnail cache for freshly imported images, one at a time. */
@@ -69,8 +83,7 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
       await checkImageFile(image);
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
-      // Only stacks can have hyperstack axes; their metadata is one more header read.
-      const axes = image.frames > 1 ? ((await ctx.io.readImageMetadata(image.path)).axes ?? null) : null;
+      const axes = await stackAxes(image);
       return {
         width: decoded.width,
         height: decoded.height,
