@@ -16,9 +16,16 @@ export interface OutputScores {
 
 /**
  * `segment --masks`: scores each written mask against the ground truth of the same name, and an
- * Otsu threshold of the same input beside it (polarity as recorded with the model, else the minority rule).
+ * Otsu threshold of the same input beside it (polarity as recorded with the model, else the minority
+ * rule), of the channel segmented when one was chosen.
  */
-export async function scoreOutputs(modelDir: string, outputs: SegmentedOutput[], masksDir: string, note: (text: string) => void): Promise<OutputScores> {
+export async function scoreOutputs(
+  modelDir: string,
+  outputs: SegmentedOutput[],
+  masksDir: string,
+  note: (text: string) => void,
+  options: { channel?: number } = {},
+): Promise<OutputScores> {
   const { pairs, unmatchedImages } = pairFiles(
     outputs.map((o) => o.input),
     await listImageFiles(masksDir),
@@ -29,7 +36,7 @@ export async function scoreOutputs(modelDir: string, outputs: SegmentedOutput[],
   const images: ImageEvaluation[] = [];
   for (const pair of pairs) images.push({ name: pair.name, ...(await evaluateFiles(maskOf.get(fileStem(pair.image).toLowerCase()) as string, pair.mask)) });
   const polarity = polarityOfModel(await readMetadata(modelDir));
-  const baseline = await evaluateBaseline(pairs.map((p) => ({ name: p.name, image: p.image, mask: p.mask })), polarity);
+  const baseline = await evaluateBaseline(pairs.map((p) => ({ name: p.name, image: p.image, mask: p.mask })), polarity, options);
   const mean = meanMetrics(images.map((i) => i.metrics));
   const report = baselineReport(images, baseline);
   const rows = images.map((img) => [img.name, ...REPORTED_METRICS.map((m) => formatMetric(img.metrics[m]))]);

@@ -1,9 +1,10 @@
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppContext, type AppContext } from '../app/app-context';
 import { contentSecurityPolicy } from '../server/security-headers';
-import { IPC_CALL, IPC_EVENT } from './ipc-channels';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_PATHS } from './ipc-channels';
+import { createPickPaths } from './open-dialog';
 import { mainWindowOptions } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,6 +53,8 @@ async function start(): Promise<void> {
     if (!isTrustedSender(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'calls are accepted only from the app window' } };
     return ctx!.dispatch(method, input);
   });
+  const pickPaths = createPickPaths((win, options) => dialog.showOpenDialog(win, options), () => window);
+  ipcMain.handle(IPC_PICK_PATHS, async (event, options: unknown) => (isTrustedSender(event) ? pickPaths(options) : []));
   ctx.bus.subscribe((channel, payload) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, channel, payload);
   });

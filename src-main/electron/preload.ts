@@ -1,4 +1,6 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { exposeDesktop } from './desktop-bridge';
 import { exposeApi } from './preload-bridge';
 
 exposeApi(contextBridge, ipcRenderer);
+exposeDesktop(contextBridge, ipcRenderer, webUtils);

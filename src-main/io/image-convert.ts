@@ -1,3 +1,4 @@
+import { UnetError } from '../../src-shared/contract/errors';
 import { allocatePixels, type DecodedImage, type ImageDtype } from './image-types';
 
 /** ITU-R BT.601 weights, as ImageJ's weighted RGB conversion and PIL's convert('L') use. */
@@ -39,6 +40,19 @@ export function toGray(image: DecodedImage): DecodedImage {
       out[p] = round ? Math.round(sum / colors) : sum / colors;
     }
   }
+  return { ...image, channels: 1, data: out, colorSpace: 'gray', alpha: false };
+}
+
+/** One sample of every pixel as a one-channel image (channel is 0-based; an alpha channel cannot be picked). */
+export function pickChannel(image: DecodedImage, channel: number): DecodedImage {
+  const colors = image.alpha ? image.channels - 1 : image.channels;
+  if (!Number.isInteger(channel) || channel < 0 || channel >= colors) {
+    throw new UnetError('INVALID_ARGUMENT', `channel ${channel + 1} does not exist (the image has ${colors})`, { channel, channels: colors });
+  }
+  if (image.channels === 1) return image;
+  const pixels = image.width * image.height;
+  const out = allocatePixels(image.dtype, pixels);
+  for (let p = 0, i = channel; p < pixels; p++, i += image.channels) out[p] = image.data[i];
   return { ...image, channels: 1, data: out, colorSpace: 'gray', alpha: false };
 }
 

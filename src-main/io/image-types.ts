@@ -1,3 +1,5 @@
+import type { StackAxes } from '../../src-shared/imaging/stack-axes';
+
 /** Sample types a decoded image can hold; 16-bit data stays 16-bit until someone normalises it. */
 export type ImageDtype = 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float32';
 
@@ -48,6 +50,8 @@ export interface ImageMetadata {
   colorSpace: 'gray' | 'rgb';
   alpha: boolean;
   pixelSize?: PixelSize;
+  /** How the pages of an OME-TIFF or ImageJ hyperstack map to channel, focal plane and time. */
+  axes?: StackAxes;
   fileSize: number;
 }
 

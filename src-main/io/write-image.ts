@@ -9,7 +9,7 @@ import { encodeTiff } from './tiff/tiff-writer';
 export interface WriteImageOptions {
   /** TIFF only; Deflate by default (ImageJ, Fiji, libtiff and tifffile all read it). */
   compression?: 'none' | 'deflate';
-  /** Written to TIFF as pixels per centimetre when given in µm. */
+  /** Given in µm: written as ImageJ does for one-channel TIFFs (unit=micron, pixels per µm), else in pixels per centimetre. */
   pixelSize?: PixelSize;
 }
 
@@ -60,8 +60,11 @@ export function writeLabelImage(
     if (format === 'tiff') {
       checkTiffSize(path, data.byteLength);
       const sampleType = data instanceof Uint16Array ? 'uint16' : 'uint8';
+      let max = 0;
+      for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
       await writeAtomically(path, encodeTiff({
         width, height, channels: 1, sampleType, data, compression: options.compression ?? 'deflate',
+        displayRange: { min: 0, max: Math.max(1, max) },
         ...(options.pixelSize ? { pixelSize: options.pixelSize } : {}),
       }));
     } else if (format === 'png') {

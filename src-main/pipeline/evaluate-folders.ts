@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 import { readImage } from '../io/read-image';
+import { readImageOrChannel } from '../io/read-plane';
 import { maskToAnnotation } from '../store/import/mask-to-annotation';
 import { fileStem, pairFolders } from './image-pairs';
 import { baselineSettings, scoreBaseline, type BaselinePolarity, type BaselineSettings } from './otsu-baseline';
@@ -88,8 +89,15 @@ export async function evaluateFolders(
   return result;
 }
 
-/** The Otsu baseline of each image against its mask (the same masks the model was scored on). */
-export async function evaluateBaseline(items: { name: string; image: string | undefined; mask: string }[], polarity: BaselinePolarity): Promise<BaselineEvaluation> {
+/**
+ * The Otsu baseline of each image against its mask (the same masks the model was scored on); with
+ * `channel` (0-based), of that channel's plane, the one the model segmented.
+ */
+export async function evaluateBaseline(
+  items: { name: string; image: string | undefined; mask: string }[],
+  polarity: BaselinePolarity,
+  options: { channel?: number } = {},
+): Promise<BaselineEvaluation> {
   const images: BaselineEvaluation['images'] = [];
   const missingImages: string[] = [];
   for (const item of items) {
@@ -97,7 +105,7 @@ export async function evaluateBaseline(items: { name: string; image: string | un
       missingImages.push(item.mask);
       continue;
     }
-    const [decoded, truth] = await Promise.all([readImage(item.image), readLabelFile(item.mask)]);
+    const [decoded, truth] = await Promise.all([readImageOrChannel(item.image, options.channel), readLabelFile(item.mask)]);
     if (decoded.width !== truth.width || decoded.height !== truth.height) {
       throw new UnetError('INVALID_ARGUMENT', `${path.basename(item.image)} is ${decoded.width}x${decoded.height} but its mask is ${truth.width}x${truth.height}`);
     }

@@ -41,9 +41,10 @@ export async function writeWorkspacePrediction(dir: string, inputName: string, s
   const labelsPath = path.join(dir, `${stem}_classes.tif`);
   const probabilitiesPath = path.join(dir, `${stem}_probability.tif`);
   const instancesPath = seg.instances ? path.join(dir, `${stem}_instances.tif`) : null;
-  await writeLabelImage(labelsPath, seg.classMap, seg.width, seg.height);
-  await writeFloatTiff(probabilitiesPath, seg.foreground, seg.width, seg.height);
-  if (seg.instances && instancesPath) await defaultImageIo.writeLabelImage(instancesPath, instanceLabels(seg.instances), seg.width, seg.height);
+  const calibration = calibrationOf(seg);
+  await writeLabelImage(labelsPath, seg.classMap, seg.width, seg.height, calibration);
+  await writeFloatTiff(probabilitiesPath, seg.foreground, seg.width, seg.height, 1, calibration);
+  if (seg.instances && instancesPath) await defaultImageIo.writeLabelImage(instancesPath, instanceLabels(seg.instances), seg.width, seg.height, { pixelSizeUm: calibration.pixelSize?.x });
   return { labelsPath, instancesPath, probabilitiesPath };
 }
 
@@ -62,16 +63,23 @@ export async function writeMaskOutput(dir: string, inputFile: string, seg: Segme
   const stem = fileStem(inputFile);
   const ext = path.extname(inputFile).toLowerCase() === '.png' ? '.png' : '.tif';
   const maskPath = path.join(dir, `${stem}${ext}`);
-  if (options.instances && seg.instances) await defaultImageIo.writeLabelImage(maskPath, instanceLabels(seg.instances), seg.width, seg.height);
-  else await writeLabelImage(maskPath, maskFromClassMap(seg.classMap, seg.numClasses), seg.width, seg.height);
+  const calibration = calibrationOf(seg);
+  if (options.instances && seg.instances) await defaultImageIo.writeLabelImage(maskPath, instanceLabels(seg.instances), seg.width, seg.height, { pixelSizeUm: calibration.pixelSize?.x });
+  else await writeLabelImage(maskPath, maskFromClassMap(seg.classMap, seg.numClasses), seg.width, seg.height, calibration);
   let probabilityPath: string | null = null;
   if (options.probabilities) {
     const probDir = path.join(dir, 'probabilities');
     await ensureFolder(probDir);
     probabilityPath = path.join(probDir, `${stem}.tif`);
-    await writeFloatTiff(probabilityPath, seg.foreground, seg.width, seg.height);
+    await writeFloatTiff(probabilityPath, seg.foreground, seg.width, seg.height, 1, calibration);
   }
   return { maskPath, probabilityPath };
+}
+
+/** The input's pixel size when it is in µm (instance labels carry its x size: ImageJ calibrates square pixels). */
+function calibrationOf(seg: SegmentedImage): { pixelSize?: { x: number; y: number; unit: string } } {
+  const p = seg.pixelSize;
+  return p && p.unit === 'µm' && p.x > 0 && p.y > 0 ? { pixelSize: { x: p.x, y: p.y, unit: 'µm' } } : {};
 }
 
 async function ensureFolder(dir: string): Promise<void> {

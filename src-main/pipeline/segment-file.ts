@@ -7,7 +7,7 @@ import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-i
 import type { UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
-import { readImage } from '../io/read-image';
+import { readImageOrChannel } from '../io/read-plane';
 
 /** The paper's input tile: the largest tile picked automatically for inference. */
 const MAX_AUTO_TILE = 572;
@@ -18,6 +18,8 @@ export interface SegmentFileOptions {
   tta?: boolean;
   /** Split the foreground into objects (threshold + erosion seeds, or plain components). */
   instances?: false | InstanceOptions;
+  /** 0-based channel to segment (an OME-TIFF / hyperstack channel or a sample of each pixel); default: all channels as gray. */
+  channel?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -38,6 +40,8 @@ export interface SegmentedImage {
   tiles: number;
   inputTile: number;
   runner: string;
+  /** The input's pixel size, for calibrated outputs. */
+  pixelSize?: DecodedImage['pixelSize'];
 }
 
 /**
@@ -103,9 +107,11 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     tiles: result.tiles,
     inputTile: result.inputTile,
     runner: result.runner,
+    ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}),
   };
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
-  return segmentDecoded(opened, await readImage(file), options);
+  const image = await readImageOrChannel(file, options.channel);
+  return segmentDecoded(opened, image, options);
 }

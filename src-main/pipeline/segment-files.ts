@@ -5,8 +5,9 @@ import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { formatFromExtension } from '../io/image-format';
 import { listImageFiles, naturalCompare } from '../io/list-image-files';
+import { roiFileName, writeInstanceRois, type RoiFormat } from '../io/rois/instance-rois';
 import { fileStem } from './image-pairs';
-import { writeMaskOutput } from './prediction-files';
+import { instanceLabels, writeMaskOutput } from './prediction-files';
 import { segmentFile } from './segment-file';
 
 export interface SegmentFilesRequest {
@@ -20,6 +21,10 @@ export interface SegmentFilesRequest {
   instanceOptions?: InstanceOptions;
   /** Also write the foreground probability (float TIFF) under probabilities/. */
   probabilities?: boolean;
+  /** With instances: also write each image's objects as an ImageJ ROI set (NAME.rois.zip) or GeoJSON (NAME.geojson). */
+  rois?: RoiFormat;
+  /** 0-based channel of multi-channel images (OME-TIFF / ImageJ hyperstack channels or interleaved samples). */
+  channel?: number;
   tile?: number;
 }
 
@@ -27,6 +32,8 @@ export interface SegmentedOutput {
   input: string;
   mask: string;
   probability: string | null;
+  /** The ROI set or GeoJSON file, when asked for. */
+  rois: string | null;
   objects: number | null;
   seconds: number;
 }
@@ -83,6 +90,7 @@ export async function segmentFiles(
   signal?: AbortSignal,
 ): Promise<SegmentFilesResult> {
   checkDistinctNames(request.inputs);
+  if (request.rois && !request.instances) throw new UnetError('INVALID_ARGUMENT', 'ROIs are written for instances: ask for instances too', { usage: true });
   const t0 = performance.now();
   const opened = await openUnetRunner(request.modelDir);
   const outputs: SegmentedOutput[] = [];
@@ -96,16 +104,28 @@ export async function segmentFiles(
         tile: request.tile,
         tta: request.tta === true,
         instances: request.instances ? (request.instanceOptions ?? {}) : false,
+        ...(request.channel === undefined ? {} : { channel: request.channel }),
         signal,
         onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
       });
       if (seg.instanceOptions) instances = { options: seg.instanceOptions, calibrated: seg.calibratedInstances === true };
       const written = await writeMaskOutput(request.outDir, input, seg, { instances: request.instances === true, probabilities: request.probabilities === true });
-      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, objects: seg.instanceCount ?? null, seconds: (performance.now() - t1) / 1000 });
+      let rois: string | null = null;
+      if (request.rois && seg.instances) {
+        const file = path.join(request.outDir, roiFileName(fileStem(input), request.rois));
+        rois = (await writeInstanceRois(file, request.rois, instanceLabels(seg.instances), seg.width, seg.height, { className: objectClassName(opened.metadata.classNames) })).file;
+      }
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
     }
   } finally {
     await opened.runner.dispose();
   }
   return { outputs, instances, runner: opened.runner.description, notes: opened.notes, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The class QuPath files objects under: the model's first object class (after unlabeled and background). */
+export function objectClassName(classNames: readonly string[] | undefined): string {
+  const name = classNames?.[2]?.trim();
+  return name ? name.charAt(0).toUpperCase() + name.slice(1) : 'Object';
 }

@@ -4,7 +4,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagesChanged, imagesService } from '../../src-shared/contract/images';
-import type { ImagePixels } from '../../src-shared/contract/records';
+import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
+import type { StackAxes } from '../../src-shared/imaging/stack-axes';
 import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
 import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
@@ -16,6 +17,19 @@ import { verifyImages } from '../store/verify-images';
 
 export function createImagesService(ctx: StoreContext): ServiceImpl<typeof imagesService> {
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
+  // A stack's axes, by file path, size and mtime: stepping through planes reads its IFD chain once.
+  const axesCache = new Map<string, StackAxes | null>();
+  async function stackAxes(image: ImageRecord): Promise<StackAxes | null> {
+    if (image.frames <= 1) return null;
+    const key = `${image.path}\0${image.size}\0${image.mtimeMs}`;
+    let axes = axesCache.get(key);
+    if (axes === undefined) {
+      axes = (await ctx.io.readImageMetadata(image.path)).axes ?? null;
+      if (axesCache.size >= 64) axesCache.delete(axesCache.keys().next().value as string);
+      axesCache.set(key, axes);
+    }
+    return axes;
+  }
 
   /** The files an import of these paths would add; access is checked first, so a refused path fails the call. */
   function candidatesOf(paths: string[], options: { masks: boolean; recursive: boolean }) {
@@ -43,6 +57,7 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
       await checkImageFile(image);
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
+      const axes = await stackAxes(image);
       return {
         width: decoded.width,
         height: decoded.height,
@@ -51,6 +66,7 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
         data: decoded.data,
         frame,
         frames: image.frames,
+        axes,
         region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
       };
     },

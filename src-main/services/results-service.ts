@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { resultsService } from '../../src-shared/contract/results';
+import { exportPredictionRois, objectClassOf } from '../pipeline/export-prediction-rois';
 import { evaluationsCsv } from '../store/evaluation-csv';
 import type { StoreContext } from '../store/store-context';
 
@@ -31,6 +32,15 @@ export function createResultsService(ctx: StoreContext): ServiceImpl<typeof resu
         throw new UnetError('IO_ERROR', `cannot write ${file}: ${(error as Error).message}`);
       }
       return { path: file, csv, rows };
+    },
+    async exportRois({ runId, format }) {
+      const store = ctx.workspace.store;
+      const run = store.runs.summary(runId);
+      const predictions = store.results.predictions(runId);
+      if (predictions.length === 0) throw new UnetError('NOT_FOUND', `run ${runId} has no predictions yet: segment images with it first`);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const folder = path.join(store.exportsDir, `rois-run-${runId}-${format}-${stamp}`);
+      return exportPredictionRois(ctx.io, predictions, folder, format, objectClassOf(store.datasets.get(run.datasetId).classes));
     },
   };
 }

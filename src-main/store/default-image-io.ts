@@ -26,7 +26,9 @@ async function listImageFiles(dir: string): Promise<string[]> {
 }
 
 /** Label images hold 8- or 16-bit values; more than 65535 instance ids are renumbered 1..N first. */
-function writeLabels(file: string, data: LabelPixels, width: number, height: number): Promise<void> {
+function writeLabels(file: string, data: LabelPixels, width: number, height: number, options: { pixelSizeUm?: number | null } = {}): Promise<void> {
+  const um = options.pixelSizeUm;
+  const written = um && um > 0 ? { pixelSize: { x: um, y: um, unit: 'µm' } } : {};
   if (data instanceof Uint32Array) {
     const ids = new Map<number, number>();
     const out = new Uint16Array(data.length);
@@ -41,9 +43,9 @@ function writeLabels(file: string, data: LabelPixels, width: number, height: num
       }
       out[i] = id;
     }
-    return writeLabelImage(file, out, width, height);
+    return writeLabelImage(file, out, width, height, written);
   }
-  return writeLabelImage(file, data, width, height);
+  return writeLabelImage(file, data, width, height, written);
 }
 
 export const defaultImageIo: ImageIo = {

@@ -61,8 +61,9 @@ export async function exportAnnotations(
       // Two images of the same name (from different folders) must not overwrite each other.
       if (used.has(stem.toLowerCase())) stem = `${stem}-${image.id}`;
       used.add(stem.toLowerCase());
-      await io.writeLabelImage(path.join(folder, 'classes', stem + ext), annotation.classMap, annotation.width, annotation.height);
-      await io.writeLabelImage(path.join(folder, 'instances', stem + ext), compactInstances(annotation.instanceMap), annotation.width, annotation.height);
+      const calibration = { pixelSizeUm: image.pixelSizeUm };
+      await io.writeLabelImage(path.join(folder, 'classes', stem + ext), annotation.classMap, annotation.width, annotation.height, calibration);
+      await io.writeLabelImage(path.join(folder, 'instances', stem + ext), compactInstances(annotation.instanceMap), annotation.width, annotation.height, calibration);
       result.written++;
     }
     job.progress((100 * (i + 1)) / images.length, `${i + 1}/${images.length} ${image.name}`);

@@ -7,8 +7,11 @@ export interface ImageIo {
   readImageMetadata(path: string): Promise<ImageMetadata>;
   readImage(path: string, options?: ReadImageOptions): Promise<DecodedImage>;
   readImageRegion(path: string, options: ReadRegionOptions): Promise<DecodedImage>;
-  /** Writes a single-channel label image; the format follows the extension (.tif/.tiff or .png). */
-  writeLabelImage(path: string, data: LabelPixels, width: number, height: number): Promise<void>;
+  /**
+   * Writes a single-channel label image; the format follows the extension (.tif/.tiff or .png). A pixel
+   * size in µm is written into TIFFs so that Fiji opens them calibrated.
+   */
+  writeLabelImage(path: string, data: LabelPixels, width: number, height: number, options?: { pixelSizeUm?: number | null }): Promise<void>;
   /** Image files directly in `dir`, sorted. */
   listImageFiles(dir: string): Promise<string[]>;
 }

@@ -1,3 +1,4 @@
+import type { StackAxes } from '../imaging/stack-axes';
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
 
@@ -88,6 +89,8 @@ export interface ImagePixels {
   data: Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array | Int8Array;
   frame: number;
   frames: number;
+  /** How the frames of an OME-TIFF or ImageJ hyperstack map to channel, focal plane and time; null for plain stacks. */
+  axes: StackAxes | null;
   /** The region read, in image coordinates (the whole frame when none was asked for). */
   region: { x: number; y: number; width: number; height: number };
 }

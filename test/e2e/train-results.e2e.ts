@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
@@ -134,6 +134,15 @@ describe('Train, Results and Settings in Chromium', () => {
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(/iou/);
     expect(await page.getByTestId('export-masks').textContent()).not.toContain('none yet');
+  });
+
+  it('exports the predicted objects as ImageJ ROI sets and says where they went', async () => {
+    await page.getByTestId('export-rois-zip').click();
+    await expect.poll(() => page.getByTestId('export-rois-path').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('export-rois-path').textContent()).toMatch(/\d+ object\(s\) from [1-9]\d* image\(s\) as ImageJ ROI sets/);
+    const folder = (await page.getByTestId('export-rois-path').locator('code').textContent())!;
+    expect(folder.startsWith(app.workspace)).toBe(true);
+    expect(readdirSync(folder).some((f) => f.endsWith('.rois.zip'))).toBe(true);
   });
 
   it('compares two runs side by side', async () => {

@@ -12,6 +12,8 @@ interface SegmentCliOptions {
   tta?: boolean;
   probabilities?: boolean;
   instances?: boolean;
+  rois?: 'zip' | 'geojson';
+  channel?: number;
   shard?: Shard;
   tile?: number;
   seedThreshold?: number;
@@ -32,6 +34,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--tta', 'test-time augmentation: average over the 8 rotations and flips (8x slower)')
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
+      .option('--rois <format>', 'with --instances, also write each image\'s objects as an ImageJ ROI set (zip: NAME.rois.zip) or QuPath GeoJSON (geojson: NAME.geojson)', choice(['zip', 'geojson'] as const))
+      .option('--channel <n>', 'segment channel N (1-based) of multi-channel images: OME-TIFF / ImageJ hyperstack channels or RGB / interleaved samples (default: all channels as gray)', integer(1, 10_000))
       .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
       .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096))
       .option('--seed-threshold <p>', 'with --instances: foreground probability a seed pixel must reach (default: the model\'s calibrated post-processing)', decimal(0, 1))
@@ -45,6 +49,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const modelDir = requireFolder(options.model, '--model');
       const outDir = outputFolder(options.out, '--out');
       if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
+      if (options.rois && !options.instances) throw new UsageError('--rois needs --instances (ROIs outline the objects of the instance labels)');
       const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }, { describeInstanceOptions }, { scoreOutputs }] = await Promise.all([
         import('../../pipeline/segment-files'),
         import('../../pipeline/record-predictions'),
@@ -60,11 +65,23 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const instanceOptions = Object.values(explicit).some((v) => v !== undefined) ? explicit : undefined;
       if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size and --growth need --instances');
       if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
+      const channel = options.channel === undefined ? undefined : options.channel - 1;
       const display = new ProgressDisplay(env.io, 'segment');
       let result;
       try {
         result = await segmentFiles(
-          { modelDir, inputs, outDir, tta: options.tta, instances: options.instances, instanceOptions, probabilities: options.probabilities, tile: options.tile },
+          {
+            modelDir,
+            inputs,
+            outDir,
+            tta: options.tta,
+            instances: options.instances,
+            instanceOptions,
+            probabilities: options.probabilities,
+            rois: options.rois,
+            channel,
+            tile: options.tile,
+          },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
           env.interrupted,
         );
@@ -75,7 +92,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const workspace = options.workspace ?? defaultWorkspacePath();
       const recorded = await recordPredictions(workspace, modelDir, result.outputs, options.instances === true);
       if (recorded.runId === null) out.debug(`predictions not recorded: ${recorded.reason}`);
-      const scores = masksDir ? await scoreOutputs(modelDir, result.outputs, masksDir, (text) => out.note(text)) : null;
+      const scores = masksDir ? await scoreOutputs(modelDir, result.outputs, masksDir, (text) => out.note(text), { channel }) : null;
       out.result({
         model: modelDir,
         outDir,

@@ -22,8 +22,10 @@ const TYPE_SIZES: Record<number, number> = {
 };
 
 const ASCII_TYPE = 2;
-/** Long descriptions (OME-XML can be megabytes) are not needed for anything this reader reports. */
+/** Text tags longer than this are skipped when reading pages (OME-XML can be megabytes). */
 const MAX_ASCII_BYTES = 64 * 1024;
+/** The first page's description is read up to this size for a stack's axes (OME-XML of large plates). */
+export const MAX_DESCRIPTION_BYTES = 16 * 1024 * 1024;
 const MAX_PAGES = 1_000_000;
 
 function view(bytes: Uint8Array): DataView {
@@ -160,6 +162,7 @@ export async function readIfd(
   offset: number,
   index: number,
   wanted: ReadonlySet<number>,
+  maxTextBytes = MAX_ASCII_BYTES,
 ): Promise<Ifd> {
   const layout = await ifdLayout(file, header, offset, index);
   const body = view(await file.read(layout.entriesStart, layout.byteLength - (layout.entriesStart - offset),
@@ -178,7 +181,7 @@ export async function readIfd(
     const valueAt = at + (header.bigTiff ? 12 : 8);
     const byteLength = count * typeSize;
     if (count === 0) continue;
-    if (type === ASCII_TYPE && byteLength > MAX_ASCII_BYTES) continue;
+    if (type === ASCII_TYPE && byteLength > maxTextBytes) continue;
     let data: DataView;
     let dataAt: number;
     if (byteLength <= inlineSize) {

@@ -2,6 +2,7 @@ import type { BoundedFile } from '../bounded-file';
 import type { ImageDtype, PixelSize } from '../image-types';
 import { corrupt, unsupported } from '../io-errors';
 import { pixelSizeFromDensity } from '../pixel-size';
+import { describeStack } from './tiff-axes';
 import { maxDecodedBytes } from './tiff-decompress';
 import type { Ifd, TagValue, TiffHeader } from './tiff-ifd';
 import { Compression, Photometric, SUPPORTED_COMPRESSIONS, Tag, compressionName } from './tiff-tags';
@@ -81,6 +82,8 @@ function pixelSizeOf(tags: Map<number, TagValue>): PixelSize | undefined {
   const x = scalar(tags, Tag.XResolution, NaN);
   const y = scalar(tags, Tag.YResolution, x);
   const description = tags.get(Tag.ImageDescription);
+  const ome = typeof description === 'string' && description.startsWith('<') ? describeStack(description, 0, 1).pixelSize : undefined;
+  if (ome) return ome;
   if (typeof description === 'string' && description.startsWith('ImageJ=')) {
     const unit = /^unit=(.*)$/m.exec(description)?.[1];
     if (unit !== undefined) return pixelSizeFromDensity(x, y, unit);

@@ -4,9 +4,10 @@ import { corrupt, fileError } from '../io-errors';
 import { checkPixelBudget, checkRegion, type Region } from '../region';
 import { assembleChunky, assembleWithGeotiff, needsGeotiff } from './tiff-assemble';
 import { BlockError, decodeBlock } from './tiff-block';
-import { pageOffsets, readIfd, readTiffHeader } from './tiff-ifd';
+import { describeStack } from './tiff-axes';
+import { MAX_DESCRIPTION_BYTES, pageOffsets, readIfd, readTiffHeader } from './tiff-ifd';
 import { blockRowBytes, parsePage, type TiffPage } from './tiff-page';
-import { Compression, PAGE_TAGS, Photometric, compressionName } from './tiff-tags';
+import { Compression, PAGE_TAGS, Photometric, Tag, compressionName } from './tiff-tags';
 
 /*
  * TIFF reading: a bounded IFD parser (tiff-ifd.ts) and page check (tiff-page.ts) so that no header value
@@ -31,7 +32,11 @@ async function openPage(file: BoundedFile, frame: number): Promise<TiffPage> {
 export async function readTiffMetadata(file: BoundedFile): Promise<ImageMetadata> {
   const header = await readTiffHeader(file);
   const offsets = await pageOffsets(file, header);
-  const page = parsePage(file, header, await readIfd(file, header, offsets[0], 0, PAGE_TAGS), 0);
+  const ifd = await readIfd(file, header, offsets[0], 0, PAGE_TAGS, MAX_DESCRIPTION_BYTES);
+  const page = parsePage(file, header, ifd, 0);
+  const description = ifd.tags.get(Tag.ImageDescription);
+  const stack = describeStack(typeof description === 'string' ? description : undefined, offsets.length, page.samplesPerPixel);
+  const pixelSize = stack.pixelSize ?? page.pixelSize;
   return {
     width: page.width,
     height: page.height,
@@ -45,7 +50,8 @@ export async function readTiffMetadata(file: BoundedFile): Promise<ImageMetadata
     bigTiff: header.bigTiff,
     colorSpace: page.colorSpace,
     alpha: page.alpha,
-    ...(page.pixelSize ? { pixelSize: page.pixelSize } : {}),
+    ...(pixelSize ? { pixelSize } : {}),
+    ...(stack.axes ? { axes: stack.axes } : {}),
     fileSize: file.size,
   };
 }

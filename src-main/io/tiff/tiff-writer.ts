@@ -18,10 +18,13 @@ export interface TiffImageToWrite {
   data: Uint8Array | Uint16Array | Float32Array;
   compression: 'none' | 'deflate';
   pixelSize?: PixelSize;
+  /** Display range for ImageJ (labels: 0 .. largest label), written into its description. */
+  displayRange?: { min: number; max: number };
 }
 
 const STRIP_BYTES = 64 * 1024;
 
+const ASCII = 2;
 const SHORT = 3;
 const LONG = 4;
 const RATIONAL = 5;
@@ -39,7 +42,22 @@ function rational(value: number): [number, number] {
 }
 
 function typeSize(type: number): number {
-  return type === SHORT ? 2 : type === LONG ? 4 : 8;
+  return type === ASCII ? 1 : type === SHORT ? 2 : type === LONG ? 4 : 8;
+}
+
+/**
+ * The ImageDescription ImageJ writes for a single image, so Fiji opens the file calibrated: with a
+ * `unit`, ImageJ reads X/YResolution as pixels per that unit (and ResolutionUnit is "none").
+ */
+export function imagejDescription(image: Pick<TiffImageToWrite, 'pixelSize' | 'displayRange'>): string {
+  const lines = ['ImageJ=1.54f', 'images=1'];
+  if (calibrated(image.pixelSize)) lines.push('unit=micron');
+  if (image.displayRange) lines.push(`min=${image.displayRange.min}`, `max=${image.displayRange.max}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function calibrated(size: PixelSize | undefined): size is PixelSize {
+  return !!size && size.unit === 'µm' && size.x > 0 && size.y > 0 && Number.isFinite(size.x) && Number.isFinite(size.y);
 }
 
 function rawBytes(image: TiffImageToWrite): Uint8Array {
@@ -75,10 +93,14 @@ export function encodeTiff(image: TiffImageToWrite): Uint8Array {
     { tag: 339, type: SHORT, values: new Array<number>(spp).fill(image.sampleType === 'float32' ? 3 : 1) },
   ];
   if (spp > 1) entries.push({ tag: 338, type: SHORT, values: new Array<number>(spp - 1).fill(0) });
-  if (image.pixelSize && image.pixelSize.unit === 'µm' && image.pixelSize.x > 0 && image.pixelSize.y > 0) {
-    entries.push({ tag: 282, type: RATIONAL, values: rational(1e4 / image.pixelSize.x) });
-    entries.push({ tag: 283, type: RATIONAL, values: rational(1e4 / image.pixelSize.y) });
-    entries.push({ tag: 296, type: SHORT, values: [3] });
+  // One-channel images (labels, probabilities) carry ImageJ's description; others a plain resolution in cm.
+  const imagej = spp === 1;
+  if (imagej) entries.push({ tag: 270, type: ASCII, values: [...Buffer.from(imagejDescription(image), 'latin1'), 0] });
+  if (calibrated(image.pixelSize)) {
+    const perUnit = imagej ? 1 : 1e4;
+    entries.push({ tag: 282, type: RATIONAL, values: rational(perUnit / image.pixelSize.x) });
+    entries.push({ tag: 283, type: RATIONAL, values: rational(perUnit / image.pixelSize.y) });
+    entries.push({ tag: 296, type: SHORT, values: [imagej ? 1 : 3] });
   }
   entries.sort((a, b) => a.tag - b.tag);
 
@@ -111,7 +133,8 @@ export function encodeTiff(image: TiffImageToWrite): Uint8Array {
   view.setUint16(ifdOffset, entries.length, true);
   const writeValues = (entry: Entry, at: number) => {
     entry.values.forEach((v, i) => {
-      if (entry.type === SHORT) view.setUint16(at + 2 * i, v, true);
+      if (entry.type === ASCII) view.setUint8(at + i, v);
+      else if (entry.type === SHORT) view.setUint16(at + 2 * i, v, true);
       else view.setUint32(at + 4 * i, v, true);
     });
   };

@@ -2,8 +2,11 @@ import { UnetError } from '../../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../../src-shared/imaging/normalization';
 import { haloFor, smallestLegalInputSize } from '../../../src-shared/imaging/tile-geometry';
 
-/** The bioimage.io model description version written (model spec 0.5). */
-export const RDF_FORMAT_VERSION = '0.5.3';
+/**
+ * The bioimage.io model description version written: the newest 0.5 version the specification's
+ * JSON schema names (tools read every 0.5.x; a consumer upgrades older micro versions, not newer).
+ */
+export const RDF_FORMAT_VERSION = '0.5.7';
 
 export const UNET_CITATION = {
   text: 'Ronneberger, O., Fischer, P., Brox, T. U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241.',
@@ -63,7 +66,8 @@ export interface ModelRdfInput {
 /**
  * The rdf.yaml content of a U-Net (model spec 0.5). Inputs are (batch, channel, y, x) with sizes
  * min + n * 2^depth; the valid convolutions make the output smaller by twice the halo on each axis,
- * which the spec expresses as a size reference with offset -2 * halo (the model crops it itself).
+ * which the spec expresses as a size reference with offset -2 * halo. The model crops that border
+ * itself, so the output axes carry no `halo` (the spec allows only a halo of at least 1 or none).
  * Preprocessing is the training set's fixed percentile normalisation as a linear scaling.
  */
 export function buildModelRdf(input: ModelRdfInput): Record<string, unknown> {
@@ -77,7 +81,6 @@ export function buildModelRdf(input: ModelRdfInput): Record<string, unknown> {
     type: 'space',
     id,
     size: { tensor_id: 'raw', axis_id: id, offset: -2 * halo },
-    halo: 0,
   });
   return {
     format_version: RDF_FORMAT_VERSION,
@@ -146,6 +149,11 @@ export function checkModelRdf(rdf: unknown): string[] {
       if (typeof t?.id !== 'string') problems.push(`${where}.id missing`);
       if (!Array.isArray(t?.axes) || t.axes.length === 0) problems.push(`${where}.axes missing`);
       else if (!t.axes.every((a: Record<string, unknown>) => ['batch', 'channel', 'index', 'time', 'space'].includes(String(a?.type)))) problems.push(`${where}.axes has an unknown axis type`);
+      if (Array.isArray(t?.axes)) {
+        t.axes.forEach((a: Record<string, unknown>, j: number) => {
+          if (a?.halo !== undefined && !(Number.isInteger(a.halo) && (a.halo as number) >= 1)) problems.push(`${where}.axes[${j}].halo must be omitted or an integer >= 1`);
+        });
+      }
       const test = t?.test_tensor as Record<string, unknown> | undefined;
       if (typeof test?.source !== 'string' || !test.source.endsWith('.npy')) problems.push(`${where}.test_tensor must name a .npy file`);
     });

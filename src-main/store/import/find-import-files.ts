@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { pathNotAllowed } from '../path-access';
 
 export interface ImportCandidate {
   imagePath: string;
@@ -112,7 +113,7 @@ export async function findImportFiles(paths: string[], options: FindOptions): Pr
   const out: ImportCandidate[] = [];
   for (const given of paths) {
     const p = path.resolve(given);
-    if (!options.isPathAllowed(p)) throw new UnetError('UNAUTHORIZED', `access to ${p} is not allowed`, { path: p });
+    if (!options.isPathAllowed(p)) throw pathNotAllowed(p);
     let info;
     try {
       info = await stat(p);

@@ -1,10 +1,17 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { readMetadata } from '../../../src-main/engine/model-files';
 import { readImage } from '../../../src-main/io/read-image';
 import { Workspace } from '../../../src-main/store/workspace';
+import { bioimageioSchemaAvailable, bioimageioSchemaMissing, validateBioimageioDescription } from '../../helpers/bioimageio-schema';
+import { decodeRoiSet, geoJsonRings, objectIou } from '../../helpers/imagej-roi-reader';
+import { fillPolygonRings } from '../../../src-shared/imaging/polygon-fill';
+import { buildStackTiff, omeXml, stackPages } from '../../helpers/stack-tiff';
+import { toGray } from '../../../src-main/io/image-convert';
 import { writeBlobFolders } from '../pipeline/blob-folders';
 import { cli } from './cli-io';
 
@@ -158,10 +165,103 @@ describe('unet-studio train -> segment -> evaluate', () => {
     const zip = path.join(dir, 'model.zip');
     const exported = await cli('export', '--model', modelDir, '--out', zip, '--sample', path.join(data.images, data.names[0]), '--json');
     expect(exported.code, exported.stderr).toBe(0);
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zip))['rdf.yaml']));
+    if (bioimageioSchemaAvailable) expect(validateBioimageioDescription(rdf)).toEqual({ valid: true, errors: [] });
+    else console.warn(bioimageioSchemaMissing);
     const imported = await cli('import-model', zip, '--out', path.join(dir, 'imported'), '--json');
     expect(imported.code, imported.stderr).toBe(0);
     const result = JSON.parse(imported.stdout);
     expect(result.ok).toBe(true);
     expect(result.check.maxAbsDifference).toBeLessThanOrEqual(result.tolerance);
+  });
+});
+
+describe('unet-studio segment --channel', () => {
+  it('segments the chosen channel of an OME-TIFF (2 channels x 3 z x 2 t) like the same plane on its own', async () => {
+    const blob = toGray(await readImage(path.join(data.images, data.names[0])));
+    const { width, height } = blob;
+    const plane = Uint16Array.from(blob.data);
+    const sizes = { C: 2, Z: 3, T: 2 };
+    // Channel 2 (c = 1) at z = 0, t = 0 holds the cells; every other plane is their negative.
+    const pages = stackPages(width, height, sizes, 'XYZCT').map((p, i) => (i === 3 ? plane : plane.map((v) => 255 - v)));
+    const stackDir = path.join(dir, 'stack-in');
+    const singleDir = path.join(dir, 'single-in');
+    for (const d of [stackDir, singleDir]) rmSync(d, { recursive: true, force: true });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(stackDir, { recursive: true });
+    mkdirSync(singleDir, { recursive: true });
+    writeFileSync(path.join(stackDir, 'cells.ome.tif'), buildStackTiff({ width, height, pages, description: omeXml(sizes, 'XYZCT', { x: 0.5, y: 0.5, unit: 'µm' }) }));
+    writeFileSync(path.join(singleDir, 'cells.tif'), buildStackTiff({ width, height, pages: [plane] }));
+    // Scored against the first image's mask: the Otsu baseline beside the score sees the same channel.
+    const masksDir = path.join(dir, 'stack-masks');
+    mkdirSync(masksDir, { recursive: true });
+    cpSync(path.join(data.masks, data.names[0]), path.join(masksDir, `cells${path.extname(data.names[0])}`));
+    const fromStack = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out'), '--channel', '2', '--masks', masksDir, '--workspace', workspace, '--json');
+    expect(fromStack.code, fromStack.stderr).toBe(0);
+    const fromSingle = await cli('segment', '--model', modelDir, '--images', singleDir, '--out', path.join(dir, 'single-out'), '--masks', masksDir, '--workspace', workspace, '--json');
+    expect(fromSingle.code, fromSingle.stderr).toBe(0);
+    const stackScores = JSON.parse(fromStack.stdout).evaluation;
+    const singleScores = JSON.parse(fromSingle.stdout).evaluation;
+    expect(stackScores.images[0].metrics).toEqual(singleScores.images[0].metrics);
+    expect(stackScores.baseline.images[0].metrics.iou).toBeGreaterThan(0.5);
+    expect(stackScores.baseline.images[0].metrics).toEqual(singleScores.baseline.images[0].metrics);
+    const a = await readImage(JSON.parse(fromStack.stdout).outputs[0].mask);
+    const b = await readImage(JSON.parse(fromSingle.stdout).outputs[0].mask);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    // The OME pixel size travels to the mask.
+    expect(a.pixelSize).toEqual({ x: 0.5, y: 0.5, unit: 'µm' });
+    const otherChannel = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out-1'), '--channel', '1', '--workspace', workspace, '--json');
+    expect(otherChannel.code, otherChannel.stderr).toBe(0);
+    expect(Array.from((await readImage(JSON.parse(otherChannel.stdout).outputs[0].mask)).data)).not.toEqual(Array.from(b.data));
+    const missing = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out-3'), '--channel', '3');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/channel 3 does not exist \(the image has 2\)/);
+  });
+});
+
+const DSB_IMAGE = path.resolve(__dirname, '../../../../shared/data/dsb2018/images/00_fluor_256x256.png');
+const dsbMissing = `real DSB 2018 image not at ${DSB_IMAGE}: segment -> ROI round trip on real data skipped`;
+describe.skipIf(!existsSync(DSB_IMAGE))(existsSync(DSB_IMAGE) ? 'unet-studio segment --instances --rois on a real DSB 2018 image' : dsbMissing, () => {
+  it('writes an ImageJ ROI set and GeoJSON that re-rasterise to the instance labels (IoU >= 0.98 per object)', async () => {
+    const outZip = path.join(dir, 'rois-zip');
+    const outGeo = path.join(dir, 'rois-geojson');
+    const zipRun = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', outZip, '--instances', '--rois', 'zip', '--workspace', workspace, '--json');
+    expect(zipRun.code, zipRun.stderr).toBe(0);
+    const geoRun = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', outGeo, '--instances', '--rois', 'geojson', '--workspace', workspace, '--json');
+    expect(geoRun.code, geoRun.stderr).toBe(0);
+    const zipOut = JSON.parse(zipRun.stdout).outputs[0];
+    const geoOut = JSON.parse(geoRun.stdout).outputs[0];
+    expect(path.basename(zipOut.rois)).toBe('00_fluor_256x256.rois.zip');
+    expect(path.basename(geoOut.rois)).toBe('00_fluor_256x256.geojson');
+
+    const labels = await readImage(zipOut.mask);
+    const { width, height } = labels;
+    const objects = [...new Set(Array.from(labels.data))].filter((v) => v !== 0);
+    expect(objects.length).toBe(zipOut.objects);
+    expect(objects.length).toBeGreaterThan(0);
+
+    const rois = decodeRoiSet(readFileSync(zipOut.rois));
+    expect(rois).toHaveLength(objects.length);
+    const fromRois = new Uint32Array(width * height);
+    for (const roi of rois) fillPolygonRings(roi.rings, fromRois, width, height, Number(roi.name.replace('label-', '')));
+
+    const collection = JSON.parse(readFileSync(geoOut.rois, 'utf8'));
+    expect(collection.features).toHaveLength(objects.length);
+    const fromGeo = new Uint32Array(width * height);
+    for (const f of collection.features) fillPolygonRings(geoJsonRings(f.geometry), fromGeo, width, height, f.properties.measurements.Label);
+
+    for (const label of objects) {
+      expect(objectIou(labels.data, label, fromRois, label), `label ${label} (zip)`).toBeGreaterThanOrEqual(0.98);
+      expect(objectIou(labels.data, label, fromGeo, label), `label ${label} (geojson)`).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+
+  it('refuses --rois without --instances and an unknown ROI format as usage errors', async () => {
+    const noInstances = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', path.join(dir, 'x'), '--rois', 'zip');
+    expect(noInstances.code).toBe(2);
+    expect(noInstances.stderr).toMatch(/--rois needs --instances/);
+    const badFormat = await cli('segment', '--model', modelDir, '--images', DSB_IMAGE, '--out', path.join(dir, 'x'), '--instances', '--rois', 'svg');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/zip, geojson/);
   });
 });

@@ -71,6 +71,8 @@ describe('datasets service', () => {
   it.each(['tiff', 'png'] as const)('exports the latest annotations as %s label images', async (format) => {
     const d = await app.call<DatasetDetail>('datasets.create', { name: 'export me' });
     await app.job('images.import', { datasetId: d.id, paths: [path.join(FIXTURES, 'tiny')] });
+    // A calibrated image: its label TIFFs must carry the pixel size for Fiji.
+    app.ctx.workspace.store.db.prepare("UPDATE images SET pixel_size_um = 0.5 WHERE name = 'cells_03.tif'").run();
     const job = await app.job('datasets.exportAnnotations', { id: d.id, format });
     expect(job.status).toBe('succeeded');
     const result = job.result as AnnotationExportResult;
@@ -86,6 +88,9 @@ describe('datasets service', () => {
     expect([...classes.data]).toEqual([...annotation.classMap]);
     expect(instances.dtype).toBe('uint16');
     expect([...instances.data]).toEqual([...annotation.instanceMap]);
+    const calibrated = format === 'tiff' ? { x: 0.5, y: 0.5, unit: 'µm' } : undefined;
+    expect(classes.pixelSize).toEqual(calibrated);
+    expect(instances.pixelSize).toEqual(calibrated);
     expect(existsSync(path.join(result.folder, 'classes', `cells_04${ext}`))).toBe(false);
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../../src-shared/contract/images';
 import type { AnnotationData, DatasetDetail, ImagePage, ImagePixels, ImageRecord, Thumbnail, VerifyReport } from '../../../src-shared/contract/records';
 import { readImage } from '../../../src-main/io/read-image';
+import { buildStackTiff, omeXml, planeValue, stackPages } from '../../helpers/stack-tiff';
 import { createStoreApp, FIXTURES, type StoreApp } from './store-app';
 
 describe('images service', () => {
@@ -104,6 +105,18 @@ describe('images service', () => {
     expect(Math.max(...grays)).toBeGreaterThan(215);
     const again = await app.call<Thumbnail>('images.thumbnail', { id: tif.id, size: 16 });
     expect(Buffer.from(again.data).equals(Buffer.from(thumb.data))).toBe(true);
+  });
+
+  it('imports an OME-TIFF hyperstack with its pixel size and serves its axes with each plane', async () => {
+    const sizes = { C: 2, Z: 3, T: 2 };
+    const file = path.join(app.tmp, 'stack.ome.tif');
+    writeFileSync(file, buildStackTiff({ width: 6, height: 4, pages: stackPages(6, 4, sizes, 'XYZCT'), description: omeXml(sizes, 'XYZCT', { x: 0.2, y: 0.2, unit: 'µm' }) }));
+    await importInto([file], { masks: false });
+    const image = await byName('stack');
+    expect(image).toMatchObject({ frames: 12, pixelSizeUm: expect.closeTo(0.2, 9) });
+    const pixels = await app.call<ImagePixels>('images.read', { id: image.id, frame: 2 + 3 * 1 + 6 * 1 });
+    expect(pixels.axes).toEqual({ sizeC: 2, sizeZ: 3, sizeT: 2, order: 'XYZCT', source: 'ome' });
+    expect(pixels.data[0]).toBe(planeValue(1, 2, 1));
   });
 
   it('generates thumbnails in the background after an import', async () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CsvExport } from '../../../src-shared/contract/results';
+import type { CsvExport, RoiSetExport } from '../../../src-shared/contract/results';
+import { writeLabelImage } from '../../../src-main/io/write-image';
+import { decodeRoiSet } from '../../helpers/imagej-roi-reader';
 import type { CheckpointRecord, CurvePoint, DatasetDetail, EvaluationTable, ImagePage, InterruptedRun, PredictionRecord, RunComparison, RunDetail, RunSummary } from '../../../src-shared/contract/records';
 import type { Workspace } from '../../../src-main/store/workspace';
 import { createStoreApp, FIXTURES, type StoreApp } from './store-app';
@@ -86,6 +88,43 @@ describe('runs and results services', () => {
     expect(readFileSync(csv.path, 'utf8')).toBe(csv.csv);
     expect(csv.csv.split('\r\n')[0]).toBe('run_id,run_name,image_id,image_name,split,iou,seg');
     expect(csv.csv).toContain(`${runId},run 1,${imageIds[2]},cells_03.tif,test,0.75,0.5`);
+  });
+
+  it('exports the objects of a run\'s predictions as ImageJ ROI sets and QuPath GeoJSON', async () => {
+    // An instance label image with two touching objects, and a class map (1 = background) with one.
+    const instances = path.join(app.tmp, 'pred', 'cells_01_instances.tif');
+    const classes = path.join(app.tmp, 'pred', 'cells_02_classes.tif');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.dirname(instances), { recursive: true });
+    await writeLabelImage(instances, Uint16Array.from([0, 1, 1, 2, 0, 1, 1, 2, 0, 0, 0, 0]), 4, 3);
+    await writeLabelImage(classes, Uint8Array.from([1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 2, 1]), 4, 3);
+    const run = store.runs.create({ datasetId, config: {}, seed: 1, backend: 'cpu', device: 'CPU', appVersion: '0', tfjsVersion: '4', images: [] }).id;
+    expect((await app.fail('results.exportRois', { runId: run, format: 'zip' })).code).toBe('NOT_FOUND');
+    store.results.addPrediction(run, { imageId: imageIds[0], inputPath: '/in/cells_01.png', labelsPath: null, instancesPath: instances });
+    store.results.addPrediction(run, { imageId: imageIds[1], inputPath: '/in/cells_02.png', labelsPath: classes });
+    store.results.addPrediction(run, { imageId: imageIds[2], inputPath: '/in/cells_03.tif', labelsPath: path.join(app.tmp, 'gone.tif') });
+
+    const zip = await app.call<RoiSetExport>('results.exportRois', { runId: run, format: 'zip' });
+    expect(path.dirname(zip.folder)).toBe(store.exportsDir);
+    expect(zip.files.map((f) => [f.imageName, path.basename(f.path), f.objects])).toEqual([
+      ['cells_01.png', 'cells_01.rois.zip', 2],
+      ['cells_02.png', 'cells_02.rois.zip', 1],
+    ]);
+    expect(zip.objects).toBe(3);
+    expect(zip.skipped).toEqual([{ imageName: 'cells_03.tif', reason: expect.stringMatching(/gone\.tif/) }]);
+    const rois = decodeRoiSet(readFileSync(zip.files[0].path));
+    expect(rois.map((r) => [r.name, r.left, r.top, r.right, r.bottom])).toEqual([
+      ['label-0001', 1, 0, 3, 2],
+      ['label-0002', 3, 0, 4, 2],
+    ]);
+
+    const geo = await app.call<RoiSetExport>('results.exportRois', { runId: run, format: 'geojson' });
+    const collection = JSON.parse(readFileSync(geo.files[1].path, 'utf8'));
+    expect(collection.features).toHaveLength(1);
+    expect(collection.features[0].geometry.coordinates[0]).toEqual([[3, 1], [3, 3], [1, 3], [1, 1], [3, 1]]);
+    const className = (await app.call<DatasetDetail>('datasets.get', { id: datasetId })).classes.find((c) => c.value === 2)?.name;
+    expect(collection.features[0].properties.classification.name).toBe(className);
+    expect((await app.fail('results.exportRois', { runId: run, format: 'svg' })).code).toBe('INVALID_ARGUMENT');
   });
 
   it('lists interrupted runs after a crash, and deletes runs', async () => {

@@ -51,6 +51,26 @@ describe('annotate controller', () => {
     expect(c.window.max).toBeLessThanOrEqual(1011);
   });
 
+  it('moves through a hyperstack by channel, slice and time', async () => {
+    const { api, raw } = fakeApi();
+    const axes = { sizeC: 2, sizeZ: 3, sizeT: 2, order: 'XYCZT' as const, source: 'ome' as const };
+    raw.images.get.mockResolvedValue({ id: 7, datasetId: 3, name: 'a.ome.tif', width: W, height: H, frames: 12, channels: 1, dtype: 'uint16' });
+    raw.images.read.mockImplementation(async ({ frame }: { frame: number }) => ({ width: W, height: H, channels: 1, dtype: 'uint16', data: new Uint16Array(W * H).fill(frame), frame, frames: 12, axes, region: { x: 0, y: 0, width: W, height: H } }));
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    expect(c.axes).toEqual(axes);
+    expect(c.plane).toEqual({ c: 0, z: 0, t: 0 });
+    await c.setPlane('z', 2);
+    await c.setPlane('c', 1);
+    await c.setPlane('t', 1);
+    // XYCZT: frame = c + 2 z + 6 t.
+    expect(c.frame).toBe(1 + 2 * 2 + 6);
+    expect(c.pixels!.frame).toBe(11);
+    expect(c.plane).toEqual({ c: 1, z: 2, t: 1 });
+    await c.setPlane('z', 3); // past the end: stays
+    expect(c.frame).toBe(11);
+  });
+
   it('autosaves a stroke on top of the loaded version', async () => {
     const { api, stored } = fakeApi();
     const c = new AnnotateController(() => api);

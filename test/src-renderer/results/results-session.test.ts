@@ -35,6 +35,7 @@ function fakeApi() {
     results: {
       evaluations: async ({ runId }: { runId: number }) => evaluation(runId, scored),
       predictions: async () => (scored ? [{ id: 1, runId: 2, imageId: 2, imageName: 'b.png', inputPath: '', labelsPath: '/ws/p/b.tif', instancesPath: null, probabilitiesPath: null, createdAt: '' }] : []),
+      exportRois: async ({ runId, format }: { runId: number; format: string }) => ({ folder: `/ws/exports/rois-run-${runId}`, format, files: [{ imageName: 'b.png', path: '/ws/exports/b', objects: 4 }], objects: 4, skipped: [] }),
       compare: async ({ runIds }: { runIds: number[] }) => ({ metrics: ['iou'], runs: runIds.map((id) => ({ runId: id, name: '', status: 'succeeded', mean: { iou: 0.5 }, count: { iou: 1 } })), images: [] }),
     },
     images: { list: async () => ({ total: 2, offset: 0, limit: 1000, items: [{ id: 1, split: 'validation' }, { id: 2, split: 'validation' }] }) },
@@ -90,5 +91,14 @@ describe('ResultsSession', () => {
     await settle();
     expect(session.comparison?.runs.map((r) => r.runId)).toEqual([1, 2]);
     expect(session.compareCurves.map((c) => c.label)).toEqual(['#1 run 1', '#2 run 2']);
+  });
+
+  it('exports the selected run\'s objects as ROI sets and forgets the export when another run is selected', async () => {
+    const session = new ResultsSession(fakeApi().api);
+    await session.load();
+    await session.exportRois('geojson');
+    expect(session.exportedRois).toMatchObject({ folder: '/ws/exports/rois-run-2', format: 'geojson', objects: 4 });
+    await session.select(1);
+    expect(session.exportedRois).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { UnetApi } from '../../../../src-shared/contract/index';
 import type { AnnotationData, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
+import { stackFrameIndex, stackPosition, type StackAxes, type StackPosition } from '../../../../src-shared/imaging/stack-axes';
 import type { ContrastWindow } from '../viewer/contrast';
 import { defaultChannel, displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
 import { AnnotationSession } from './annotation-session.svelte';
@@ -20,6 +21,10 @@ export class AnnotateController {
   record = $state.raw<ImageRecord | null>(null);
   pixels = $state.raw<ImagePixels | null>(null);
   frame = $state(0);
+  /** Channel / focal plane / time axes of an OME-TIFF or ImageJ hyperstack; null for plain stacks. */
+  axes = $state.raw<StackAxes | null>(null);
+  /** The (c, z, t) of the shown frame, when the image has axes. */
+  readonly plane = $derived<StackPosition | null>(this.axes ? stackPosition(this.axes, this.frame) : null);
   channel = $state<ChannelChoice>(0);
   stats = $state.raw<DisplayStats | null>(null);
   window = $state<ContrastWindow>({ min: 0, max: 255, gamma: 1 });
@@ -58,6 +63,7 @@ export class AnnotateController {
       this.record = record;
       this.classes = dataset.classes;
       this.frame = 0;
+      this.axes = pixels.axes ?? null;
       this.showPixels(pixels, defaultChannel(pixels));
       this.loadAnnotation(annotation);
       this.status = 'ready';
@@ -80,6 +86,20 @@ export class AnnotateController {
     } catch (error) {
       this.error = message(error);
     }
+  }
+
+  /** Shows another channel, focal plane or time point of a hyperstack. */
+  async setPlane(axis: keyof StackPosition, value: number): Promise<void> {
+    const axes = this.axes;
+    const plane = this.plane;
+    if (!axes || !plane) return;
+    let frame: number;
+    try {
+      frame = stackFrameIndex(axes, { ...plane, [axis]: value });
+    } catch {
+      return; // outside the stack: a slider end or shortcut past it
+    }
+    await this.setFrame(frame);
   }
 
   setChannel(channel: ChannelChoice): void {

@@ -1,7 +1,7 @@
 import type { UnetApi } from '../../../../src-shared/contract/index';
 import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
 import type { CurvePoint, EvaluationTable, ImageRecord, PredictionRecord, RunComparison, RunDetail, RunSummary } from '../../../../src-shared/contract/records';
-import type { CsvExport } from '../../../../src-shared/contract/results';
+import type { CsvExport, RoiExportFormat, RoiSetExport } from '../../../../src-shared/contract/results';
 import { buildMetricsTable, type SplitFilter, type TableSort } from './metrics-table';
 import { mainIouMetric } from './metric-names';
 import type { RunCurve } from './run-comparison';
@@ -28,6 +28,7 @@ export class ResultsSession extends GuardedSession {
   segmentJob = $state<JobInfo | undefined>();
   overlayImageId = $state<number | undefined>();
   exported = $state<CsvExport | undefined>();
+  exportedRois = $state.raw<RoiSetExport | undefined>();
 
   readonly table = $derived(this.evaluations ? buildMetricsTable(this.evaluations, this.split, this.sort) : undefined);
   readonly meanIou = $derived.by(() => {
@@ -93,7 +94,10 @@ export class ResultsSession extends GuardedSession {
   }
 
   async select(runId: number): Promise<void> {
-    if (runId !== this.selectedId) this.exported = undefined;
+    if (runId !== this.selectedId) {
+      this.exported = undefined;
+      this.exportedRois = undefined;
+    }
     this.selectedId = runId;
     await this.guard(async () => {
       const [detail, points] = await Promise.all([this.api.runs.get({ id: runId }), this.api.runs.curves({ id: runId, maxPoints: 3000 })]);
@@ -176,6 +180,15 @@ export class ResultsSession extends GuardedSession {
     if (ids.length === 0) return;
     await this.guard(async () => {
       this.exported = await this.api.results.exportCsv({ runIds: ids, split: this.split === 'all' ? undefined : this.split });
+    });
+  }
+
+  /** The selected run's predicted objects as ImageJ ROI sets or QuPath GeoJSON, one file per image. */
+  async exportRois(format: RoiExportFormat): Promise<void> {
+    const runId = this.selectedId;
+    if (runId === undefined) return;
+    await this.guard(async () => {
+      this.exportedRois = await this.api.results.exportRois({ runId, format });
     });
   }
 }

@@ -7,7 +7,13 @@ import { parse } from 'yaml';
 import { exportBioimageio, PACKAGE_FILES } from '../../../../src-main/pipeline/bioimageio/export-bioimageio';
 import { importBioimageio, TEST_TOLERANCE } from '../../../../src-main/pipeline/bioimageio/import-bioimageio';
 import { decodeNpy } from '../../../../src-main/pipeline/bioimageio/npy';
-import { checkModelRdf, REQUIRED_MODEL_FIELDS } from '../../../../src-main/pipeline/bioimageio/rdf';
+import { checkModelRdf, RDF_FORMAT_VERSION, REQUIRED_MODEL_FIELDS } from '../../../../src-main/pipeline/bioimageio/rdf';
+import {
+  BIOIMAGEIO_SCHEMA_FILE,
+  bioimageioSchemaAvailable,
+  bioimageioSchemaMissing,
+  validateBioimageioDescription,
+} from '../../../helpers/bioimageio-schema';
 import { writeTinyModelFolder } from '../tiny-model-folder';
 
 let dir: string;
@@ -60,6 +66,13 @@ describe('bioimage.io export', () => {
     for (const p of [0, 777, plane - 1]) expect(output.data[p] + output.data[plane + p] + output.data[2 * plane + p]).toBeCloseTo(1, 5);
     expect(Array.from(entries['cover.png'].subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
     expect(strFromU8(entries['README.md'])).toMatch(/## Validation/);
+  });
+
+  it('finds an output axis with halo 0, which the spec rejects', () => {
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zipFile))['rdf.yaml'])) as Record<string, any>;
+    expect(rdf.outputs[0].axes.some((a: Record<string, unknown>) => 'halo' in a)).toBe(false);
+    rdf.outputs[0].axes[2].halo = 0;
+    expect(checkModelRdf(rdf)).toEqual(['outputs[0].axes[2].halo must be omitted or an integer >= 1']);
   });
 
   it('finds a description missing required fields', () => {
@@ -116,5 +129,35 @@ describe('bioimage.io export of a model normalised per image', () => {
     expect(checkModelRdf(rdf)).toEqual([]);
     const imported = await importBioimageio(zip, path.join(dir, 'per-image-imported'));
     expect(imported.check.maxAbsDifference).toBeLessThanOrEqual(TEST_TOLERANCE);
+  });
+});
+
+const schemaSuite = bioimageioSchemaAvailable ? 'bioimage.io export against the official JSON schema' : bioimageioSchemaMissing;
+describe.skipIf(!bioimageioSchemaAvailable)(schemaSuite, () => {
+  it('writes the newest model 0.5 format version the schema names', () => {
+    const schema = JSON.parse(readFileSync(BIOIMAGEIO_SCHEMA_FILE, 'utf8'));
+    const versions = Object.keys(schema.discriminator.mapping.model.discriminator.mapping).filter((v) => v.startsWith('0.5.'));
+    const newest = versions.sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2])).at(-1);
+    expect(RDF_FORMAT_VERSION).toBe(newest);
+  });
+
+  it('validates the rdf.yaml of both exports (fixed and per-image normalisation)', async () => {
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zipFile))['rdf.yaml']));
+    expect(validateBioimageioDescription(rdf)).toEqual({ valid: true, errors: [] });
+    const perImage = parse(strFromU8(unzipSync(readFileSync(path.join(dir, 'per-image.zip')))['rdf.yaml']));
+    expect(validateBioimageioDescription(perImage)).toEqual({ valid: true, errors: [] });
+  });
+
+  it('rejects what the spec rejects: halo 0, an old format version, an unknown axis type', () => {
+    const rdf = parse(strFromU8(unzipSync(readFileSync(zipFile))['rdf.yaml'])) as Record<string, any>;
+    const withHalo = structuredClone(rdf);
+    withHalo.outputs[0].axes[2].halo = 0;
+    const result = validateBioimageioDescription(withHalo);
+    expect(result.valid).toBe(false);
+    expect(result.errors.join('\n')).toMatch(/\/outputs\/0\/axes\/2\/halo must be >= 1/);
+    expect(validateBioimageioDescription({ ...rdf, format_version: '0.5.3' }).valid).toBe(false);
+    const badAxis = structuredClone(rdf);
+    badAxis.inputs[0].axes[1].type = 'colour';
+    expect(validateBioimageioDescription(badAxis).valid).toBe(false);
   });
 });

@@ -76,7 +76,15 @@ describe('findImportFiles', () => {
   it('refuses what is not allowed or does not exist, and lists a file once', async () => {
     const file = touch('once', 'a.png');
     await expect(findImportFiles([path.join(dir.path, 'missing')], options())).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(findImportFiles([file], options({ isPathAllowed: () => false }))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    // The refusal says how to allow the file's folder in browser mode.
+    await expect(findImportFiles([file], options({ isPathAllowed: () => false }))).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringContaining(`Restart it with --allow-root ${path.dirname(file)}`),
+      details: { path: file, allowRoot: path.dirname(file) },
+    });
+    await expect(findImportFiles([path.join(dir.path, 'once')], options({ isPathAllowed: () => false }))).rejects.toMatchObject({
+      message: expect.stringMatching(/not allowed: browser mode .* --allow-root DIR .*--allow-root .*once/),
+    });
     expect(await findImportFiles([path.join(dir.path, 'once'), file], options())).toHaveLength(1);
     // A masks folder outside the allowed roots is not read.
     touch('guarded', 'images', 'a.png');
