@@ -55,6 +55,10 @@ interface BatchMessage {
   batch: StepBatch;
 }
 
+interface ReadyMessage {
+  type: 'ready';
+}
+
 interface ErrorMessage {
   type: 'error';
   error: ErrorInfo;
@@ -67,6 +71,24 @@ interface ErrorMessage {
  */
 export async function workerBatchSource(samples: PreparedSample[], g: BatchGeometry): Promise<BatchSource> {
   const worker = startWorker('batch-worker', { samples, geometry: g });
+  // The worker says it is ready once its sampler is built; a failure before that is the caller's to handle.
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: ReadyMessage | ErrorMessage) => {
+      worker.off('error', onError);
+      worker.off('message', onMessage);
+      if (m.type === 'ready') resolve();
+      else {
+        void worker.terminate();
+        reject(new UnetError(m.error.code, `preparing training tiles failed: ${m.error.message}`, m.error.details));
+      }
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(new UnetError('INTERNAL', `the tile worker failed to start: ${error.message}`));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+  });
   const waiting = new Map<number, { resolve: (b: StepBatch) => void; reject: (e: Error) => void }>();
   const ready = new Map<number, StepBatch>();
   let failure: Error | null = null;

@@ -10,6 +10,7 @@ const port = parentPort;
 if (!port) throw new Error('batch-worker runs as a worker thread');
 try {
   const sampler = new TileSampler(samples, { input: geometry.tile, output: geometry.outputTile }, geometry.numClasses, geometry.augmentation);
+  port.postMessage({ type: 'ready' });
   port.on('message', ({ step, batch }: { step: number; batch?: StepBatch }) => {
     try {
       const filled = fillBatch(sampler, geometry, step, batch ?? newBatch(geometry));

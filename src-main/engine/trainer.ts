@@ -161,12 +161,13 @@ class TrainingRun {
       this.engine = await createStepEngine(backend, this.model, config);
       this.state = { step: 0, seed: config.seed, configHash, dataHash, elapsedSeconds: 0, curve: [], validation: [], best: null };
     }
+    // The tile worker starts before the run is reported as started: from then on the engine only steps.
+    const batches = await this.openBatchSource(trainSet, config);
+    this.batches = batches;
     hooks.onStart?.({ backend, config, startStep });
     this.sessionStart = performance.now();
     const state = this.state;
     const engine = this.engine;
-    const batches = await this.openBatchSource(trainSet, config);
-    this.batches = batches;
     const stepTimes: number[] = [];
     const deadline = config.minutes !== undefined ? config.minutes * 60 : Infinity;
     let lastValidated = state.validation.length > 0 ? state.validation[state.validation.length - 1].step : -1;
@@ -328,6 +329,8 @@ class TrainingRun {
       try {
         return await workerBatchSource(trainSet, config);
       } catch (error) {
+        // Bad training data fails the same way inline: report it rather than retry.
+        if (error instanceof UnetError && error.code === 'INVALID_ARGUMENT') throw error;
         this.hooks.onLog?.('warn', `preparing tiles on the training thread: the tile worker could not start (${(error as Error).message})`);
       }
     }

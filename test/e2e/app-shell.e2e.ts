@@ -1,3 +1,4 @@
+import { TRAINING_BACKENDS } from '../../src-shared/contract/system';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
@@ -23,7 +24,7 @@ describe('app shell in Chromium (browser mode)', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(app.url);
     const status = page.getByTestId('backend-status');
-    await expect.poll(async () => status.textContent(), { timeout: 30_000 }).toMatch(/Compute: (tensorflow-gpu|tensorflow|wasm|cpu) · /);
+    await expect.poll(async () => status.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`Compute: (${TRAINING_BACKENDS.join('|')}) · `));
     // The text comes from the live server, not a placeholder: compare with a direct call.
     const info = await page.evaluate(() => window.unet.system.info());
     expect(await status.textContent()).toContain(info.compute.training);
