@@ -24,5 +24,7 @@ try {
   console.error(`U-Net Studio: build failed: ${error.message}`);
   process.exit(1);
 }
-const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ELECTRON_ENABLE_SECURITY_WARNINGS: 'true' } });
+// npm puts .npmrc's install-time node-options into NODE_OPTIONS; Electron accepts only a few such options.
+const { NODE_OPTIONS: _npmNodeOptions, ...env } = process.env;
+const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...env, ELECTRON_ENABLE_SECURITY_WARNINGS: 'true' } });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
