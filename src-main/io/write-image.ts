@@ -1,28 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { formatFromExtension } from './image-format';
 import type { PixelSize } from './image-types';
 import { fileError, fromFsError, withImageErrors } from './io-errors';
 import { encodeGrayPng } from './png/png-writer';
 import { encodeTiff } from './tiff/tiff-writer';
+import { writeFileAtomically } from './write-atomically';
 
 export interface WriteImageOptions {
   /** TIFF only; Deflate by default (ImageJ, Fiji, libtiff and tifffile all read it). */
   compression?: 'none' | 'deflate';
   /** Given in µm: written as ImageJ does for one-channel TIFFs (unit=micron, pixels per µm), else in pixels per centimetre. */
   pixelSize?: PixelSize;
-}
-
-/** Writes next to the target and renames, so a crash never leaves a half-written image under the real name. */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw fromFsError(path, error as NodeJS.ErrnoException);
-  }
 }
 
 /** Classic TIFF addresses 4 GiB; keep clear of it rather than write BigTIFF, which ImageJ opens poorly. */
@@ -62,13 +49,13 @@ export function writeLabelImage(
       const sampleType = data instanceof Uint16Array ? 'uint16' : 'uint8';
       let max = 0;
       for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
-      await writeAtomically(path, encodeTiff({
+      await writeFileAtomically(path, encodeTiff({
         width, height, channels: 1, sampleType, data, compression: options.compression ?? 'deflate',
         displayRange: { min: 0, max: Math.max(1, max) },
         ...(options.pixelSize ? { pixelSize: options.pixelSize } : {}),
       }));
     } else if (format === 'png') {
-      await writeAtomically(path, encodeGrayPng(data, width, height));
+      await writeFileAtomically(path, encodeGrayPng(data, width, height));
     } else {
       throw fileError('UNSUPPORTED', path, 'label images are written as .tif, .tiff or .png');
     }
@@ -89,7 +76,7 @@ export function writeFloatTiff(
     checkShape(path, data.length, width, height, channels);
     if (formatFromExtension(path) !== 'tiff') throw fileError('UNSUPPORTED', path, 'float images are written as .tif or .tiff');
     checkTiffSize(path, data.byteLength);
-    await writeAtomically(path, encodeTiff({
+    await writeFileAtomically(path, encodeTiff({
       width, height, channels, sampleType: 'float32', data, compression: options.compression ?? 'deflate',
       ...(options.pixelSize ? { pixelSize: options.pixelSize } : {}),
     }));

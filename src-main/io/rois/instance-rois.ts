@@ -1,10 +1,9 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { zipSync } from 'fflate';
 import { UnetError } from '../../../src-shared/contract/errors';
 import { outlinePolygons, traceObjectOutlines, type ContourRing, type ObjectOutline } from '../../../src-shared/imaging/contour-trace';
 import type { LabelArray } from '../../../src-shared/imaging/types';
 import { encodeImageJRoi } from './imagej-roi';
+import { writeFileAtomically } from '../write-atomically';
 
 /** `zip`: an ImageJ / Fiji ROI set; `geojson`: a QuPath-readable GeoJSON FeatureCollection. */
 export const ROI_FORMATS = ['zip', 'geojson'] as const;
@@ -100,19 +99,7 @@ export async function writeInstanceRois(file: string, format: RoiFormat, labels:
   if (!(ROI_FORMATS as readonly string[]).includes(format)) throw new UnetError('INVALID_ARGUMENT', `ROI format must be one of ${ROI_FORMATS.join(', ')}, got ${String(format)}`);
   const outlines = traceObjectOutlines(labels, width, height);
   const bytes = format === 'zip' ? imagejRoiSet(outlines) : new TextEncoder().encode(JSON.stringify(qupathGeoJson(outlines, options)));
-  await writeAtomically(file, bytes);
+  await writeFileAtomically(file, bytes, { makeFolder: true });
   return { file, format, objects: outlines.length };
 }
 
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UnetError(code === 'ENOSPC' ? 'DISK_FULL' : 'IO_ERROR', `cannot write ${file}: ${(error as Error).message}`, { path: file });
-  }
-}

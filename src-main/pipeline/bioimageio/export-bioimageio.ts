@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { stringify } from 'yaml';
@@ -14,6 +14,7 @@ import { modelReadme } from './model-readme';
 import { encodeNpy } from './npy';
 import { assertModelRdf, buildModelRdf } from './rdf';
 import { computeTestTensors, testInputTile, testTileSize } from './test-tensors';
+import { writeFileAtomically } from '../../io/write-atomically';
 
 export const PACKAGE_FILES = {
   rdf: 'rdf.yaml',
@@ -106,7 +107,7 @@ export async function exportBioimageio(modelDir: string, outFile: string, option
   assertModelRdf(rdf, 'the generated rdf.yaml');
   files[PACKAGE_FILES.rdf] = new TextEncoder().encode(stringify(rdf, { lineWidth: 0 }));
   const zip = zipSync(files, { level: 6 });
-  await writeAtomically(outFile, zip);
+  await writeFileAtomically(outFile, zip, { makeFolder: true });
   return { file: outFile, bytes: zip.byteLength, rdf };
 }
 
@@ -121,19 +122,6 @@ async function readModelFile(dir: string, name: string): Promise<Uint8Array> {
     return await readFile(path.join(dir, name));
   } catch (error) {
     throw new UnetError('NOT_FOUND', `${path.join(dir, name)}: ${(error as Error).message}`);
-  }
-}
-
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UnetError(code === 'ENOSPC' ? 'DISK_FULL' : 'IO_ERROR', `cannot write ${file}: ${(error as Error).message}`, { file });
   }
 }
 
