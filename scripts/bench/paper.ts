@@ -38,6 +38,8 @@ import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-p
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
+import { PRESETS } from '../../src-main/engine/presets';
+import type { PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -260,8 +262,7 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
     process.stderr.write(`PyTorch reference skipped: ${obstacle}\n`);
     return null;
   }
-  const presetTiles: Record<string, { tile: number; base: number }> = { paper: { tile: 572, base: 64 }, fast: { tile: 316, base: 16 }, tiny: { tile: 92, base: 8 } };
-  const shape = presetTiles[preset] ?? presetTiles.fast;
+  const shape = PRESETS[preset as PresetName] ?? PRESETS.fast;
   return startReference({
     script: REFERENCE_SCRIPT,
     dataset,
@@ -270,7 +271,7 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
     minutes,
     threads: values.threads ? (num('threads', values.threads) as number) : os.cpus().length,
     tile: values.tile ? (num('tile', values.tile) as number) : shape.tile,
-    base: shape.base,
+    base: shape.baseChannels,
     outDir: path.join(workspace, 'reference'),
     seed: num('seed', values.seed) as number,
   });

@@ -4,6 +4,7 @@ import { isLegalInputSize, outputSizeFor } from '../../../src-shared/imaging/til
 import { ONNX_INPUT, ONNX_OUTPUT } from '../onnx/unet-onnx-graph';
 import { createOrtSession, type InferenceProvider, type OrtSessionOptions } from './ort-session';
 import type { TileRunner } from './tile-runner';
+import { isOutOfMemoryMessage } from '../ort-train/ort-providers';
 
 export interface OrtRunner extends TileRunner {
   readonly provider: InferenceProvider;
@@ -59,7 +60,7 @@ export async function createOrtRunner(model: Uint8Array | string, shape: UnetSha
         result = await session.run(feeds);
       } catch (error) {
         const message = (error as Error).message ?? String(error);
-        const code = /out of memory|bad_alloc|Failed to allocate/i.test(message) ? 'OUT_OF_MEMORY' : 'INTERNAL';
+        const code = isOutOfMemoryMessage(message) ? 'OUT_OF_MEMORY' : 'INTERNAL';
         throw new UnetError(code, `ONNX Runtime failed on a ${size}x${size} tile: ${message}`, { size });
       }
       const output = result[ONNX_OUTPUT] as ort.Tensor;

@@ -14,7 +14,7 @@ import type { UnetParameter } from './unet-parameters';
  * model only holds the weights for checkpoints and is brought up to date when one is written.
  */
 export class OrtStepEngine implements StepEngine {
-  private feeds: StepFeeds | null = null;
+  private buffers: { input: Float32Array | null; target: Float32Array; dropoutMask: Float32Array | null } | null = null;
 
   private constructor(
     readonly model: tfl.LayersModel,
@@ -43,6 +43,7 @@ export class OrtStepEngine implements StepEngine {
   predictor(): TilePredictor {
     const { outputTile: out, numClasses: K } = this.config;
     return async (tile, channels) => {
+      // One channel is the same in both layouts.
       const chw = channels === 1 ? tile : hwcToChw(tile, 1, Math.round(Math.sqrt(tile.length / channels)), channels, new Float32Array(tile.length));
       return chwToHwc(await this.session.logProbabilities(chw), out, K);
     };
@@ -74,28 +75,36 @@ export class OrtStepEngine implements StepEngine {
     await this.session.dispose();
   }
 
-  /** The sampler's NHWC batch in the graph's NCHW layouts, and the dropout mask drawn from `rng`. */
+  /**
+   * The sampler's NHWC batch in the graph's NCHW layouts, and the dropout mask drawn from `rng`. One
+   * channel and the weights are the same in both layouts and are passed as they are (the batch stays
+   * valid until the next step asks for its tiles); only the one-hot target, and a multi-channel input,
+   * are transposed into buffers kept from step to step.
+   */
   private toFeeds(batch: StepBatch, rng: Rng): StepFeeds {
     const { tile, outputTile: out, numClasses: K, inChannels: C, dropout } = this.config;
     const io = this.session.io;
     const n = batch.size;
-    this.feeds ??= {
-      input: new Float32Array(n * C * tile * tile),
+    this.buffers ??= {
+      input: C === 1 ? null : new Float32Array(n * C * tile * tile),
       target: new Float32Array(n * K * out * out),
-      weights: new Float32Array(n * out * out),
       dropoutMask: io.dropoutShape ? new Float32Array(io.dropoutShape.reduce((a, b) => a * b, 1)) : null,
     };
-    const f = this.feeds;
-    hwcToChw(batch.input, n, tile, C, f.input);
-    hwcToChw(batch.target, n, out, K, f.target);
-    f.weights.set(batch.weights);
-    if (f.dropoutMask) {
+    const b = this.buffers;
+    const { dropoutMask } = b;
+    if (dropoutMask) {
       // Inverted dropout, as tfjs: kept activations are scaled by 1 / keep-probability.
       const keep = 1 - dropout;
-      for (let i = 0; i < f.dropoutMask.length; i++) f.dropoutMask[i] = rng.next() < keep ? 1 / keep : 0;
+      for (let i = 0; i < dropoutMask.length; i++) dropoutMask[i] = rng.next() < keep ? 1 / keep : 0;
     }
-    return f;
+    return {
+      input: b.input ? hwcToChw(batch.input, n, tile, C, b.input) : batch.input,
+      target: hwcToChw(batch.target, n, out, K, b.target),
+      weights: batch.weights,
+      dropoutMask,
+    };
   }
+
 }
 
 function readLayerWeight(model: tfl.LayersModel, p: UnetParameter): Float32Array {
@@ -105,10 +114,6 @@ function readLayerWeight(model: tfl.LayersModel, p: UnetParameter): Float32Array
 
 /** [N, S, S, C] -> [N, C, S, S]. */
 function hwcToChw(src: Float32Array, n: number, size: number, channels: number, dst: Float32Array): Float32Array {
-  if (channels === 1) {
-    dst.set(src);
-    return dst;
-  }
   const plane = size * size;
   for (let b = 0; b < n; b++) {
     const base = b * plane * channels;

@@ -70,13 +70,13 @@ export class OrtTrainingSession {
     if (values.length !== parameters.length) throw new UnetError('INTERNAL', `expected ${parameters.length} parameters, got ${values.length}`);
     this.params = parameters.map((p, i) => {
       if (values[i].length !== p.size) throw new UnetError('CORRUPT', `parameter ${p.name} has ${values[i].length} values, expected ${p.size}`);
-      return new ort.Tensor('float32', Float32Array.from(toOnnxLayout(p, values[i])), p.dims);
+      return new ort.Tensor('float32', toOnnxLayout(p, values[i]), p.dims);
     });
   }
 
   /** Every parameter in the tfjs layout, in the order of `io.parameters`. */
   parameters(): Float32Array[] {
-    return this.io.parameters.map((p, i) => Float32Array.from(toTfjsLayout(p, this.params[i].data as Float32Array)));
+    return this.io.parameters.map((p, i) => toTfjsLayout(p, this.params[i].data as Float32Array));
   }
 
   /** Slots in the tfjs trainer's layout and order, so checkpoints resume on either engine. */
@@ -84,7 +84,7 @@ export class OrtTrainingSession {
     const slots: OptimizerState['slots'] = [];
     this.io.parameters.forEach((p, i) => {
       this.slots[i].forEach((slot, j) => {
-        slots.push({ name: `${p.layer.name}/${p.role === 'weight' ? 'kernel' : 'bias'}/slot${j}`, shape: p.tfjsShape.slice(), data: Float32Array.from(toTfjsLayout(p, slot.data as Float32Array)) });
+        slots.push({ name: `${p.layer.name}/${p.role === 'weight' ? 'kernel' : 'bias'}/slot${j}`, shape: p.tfjsShape.slice(), data: toTfjsLayout(p, slot.data as Float32Array) });
       });
     });
     return { kind: this.options.optimizer, iterations: this.iterations, slots };
@@ -101,7 +101,7 @@ export class OrtTrainingSession {
         if (saved.shape.join('x') !== p.tfjsShape.join('x')) {
           throw new UnetError('CORRUPT', `optimizer slot ${saved.name} has shape ${saved.shape.join('x')}, expected ${p.tfjsShape.join('x')}`);
         }
-        return new ort.Tensor('float32', Float32Array.from(toOnnxLayout(p, saved.data)), p.dims);
+        return new ort.Tensor('float32', toOnnxLayout(p, saved.data), p.dims);
       }),
     );
     this.iterations = state.iterations;

@@ -1,7 +1,7 @@
 import type { OnnxModel } from '../onnx/onnx-writer';
 import type { UNetArchitecture } from '../unet-architecture';
 import { GraphBuilder, int } from './graph-builder';
-import { buildBackward, type WeightGradMethod } from './unet-backward';
+import { buildBackward } from './unet-backward';
 import { buildForward, type Shape4 } from './unet-forward';
 import { parameterInput, unetParameters, type UnetParameter } from './unet-parameters';
 
@@ -18,7 +18,6 @@ export interface TrainingGraphSpec {
   momentum: number;
   beta2?: number;
   epsilon?: number;
-  weightGrad?: WeightGradMethod;
   /** Also output every gradient as `grad:NAME` (for tests against other implementations). */
   outputGradients?: boolean;
 }
@@ -49,7 +48,6 @@ export interface TrainingGraph {
   io: TrainingGraphIO;
 }
 
-export const DEFAULT_WEIGHT_GRAD: WeightGradMethod = 'per-tap';
 
 /**
  * One whole training step as an ONNX graph of standard operators: forward, the paper's weighted
@@ -99,7 +97,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   const scale = g.op('Div', 'pixel_scale', [weights, norm]);
   const dLogits = g.op('Mul', 'logits_grad', [g.op('Sub', 'softmax_minus_target', [g.op('Exp', 'softmax', [logProb]), target]), scale]);
 
-  const grads = buildBackward(g, fwd, dLogits, paramInput, { weightGrad: spec.weightGrad ?? DEFAULT_WEIGHT_GRAD });
+  const grads = buildBackward(g, fwd, dLogits, paramInput);
 
   const beta1 = g.scalar(spec.momentum);
   for (const p of parameters) {

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel } from '../../../../src-main/engine/onnx/onnx-writer';
 import { toOnnxLayout, toTfjsLayout } from '../../../../src-main/engine/ort-train/parameter-layout';
 import { buildTrainingGraph } from '../../../../src-main/engine/ort-train/training-graph';
-import type { WeightGradMethod } from '../../../../src-main/engine/ort-train/unet-backward';
 import { createRng } from '../../../../src-shared/imaging/rng';
 import { sampleBatch, type GradientCase } from './gradient-case';
 
@@ -52,18 +51,18 @@ describe('the U-Net training step as an ONNX graph', { timeout: 300_000 }, () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  const cases: Array<[string, GradientCase, WeightGradMethod]> = [
-    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7 }, 'per-tap'],
-    ['tiny architecture, a batch of 3 (im2col weight gradients)', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 76, batch: 3, seed: 8 }, 'im2col'],
-    ['three levels, 4 classes, a batch of 2 (flat-shift weight gradients)', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 4, dropout: 0 }, tile: 108, batch: 2, seed: 9 }, 'flat-shift'],
-    ['fast architecture (depth 4, 16 channels)', { arch: { depth: 4, baseChannels: 16, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 188, batch: 1, seed: 7 }, 'per-tap'],
+  const cases: Array<[string, GradientCase]> = [
+    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7 }],
+    ['tiny architecture, a batch of 3', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 76, batch: 3, seed: 8 }],
+    ['three levels, 4 classes, a batch of 2', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 4, dropout: 0 }, tile: 108, batch: 2, seed: 9 }],
+    ['fast architecture (depth 4, 16 channels)', { arch: { depth: 4, baseChannels: 16, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 188, batch: 1, seed: 7 }],
   ];
-  for (const [name, c, weightGrad] of cases) {
+  for (const [name, c] of cases) {
     it(`gives the tfjs cpu backend's loss and gradients to 1e-4: ${name}`, async () => {
       const reference = await oracle(c, dir);
       const { input, target, weights, out } = sampleBatch(c);
       const K = c.arch.numClasses;
-      const graph = buildTrainingGraph({ arch: c.arch, tile: c.tile, batch: c.batch, optimizer: 'sgd', momentum: 0.99, outputGradients: true, weightGrad });
+      const graph = buildTrainingGraph({ arch: c.arch, tile: c.tile, batch: c.batch, optimizer: 'sgd', momentum: 0.99, outputGradients: true });
       const { io } = graph;
       const session = await ort.InferenceSession.create(encodeOnnxModel(graph.model), { intraOpNumThreads: 1 });
       const feeds: Record<string, ort.Tensor> = {
