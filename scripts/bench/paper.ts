@@ -11,7 +11,8 @@
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
- * --lr, --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
+ * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --steps N (a step budget instead of
+ * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
  * same training images, same budget, same threads, running at the same time, scored by the same code;
@@ -72,6 +73,9 @@ const { values } = parseArgs({
     name: { type: 'string' },
     reference: { type: 'boolean' },
     threads: { type: 'string' },
+    steps: { type: 'string' },
+    'lr-schedule': { type: 'string' },
+    'tile-sampling': { type: 'string' },
   },
 });
 
@@ -151,8 +155,10 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
         options: {
           preset,
           backend: values.backend as 'auto',
-          minutes,
-          steps: 1_000_000,
+          // --steps: a step budget (comparisons of recipes that do not depend on the machine's load).
+          ...(values.steps ? { steps: num('steps', values.steps) } : { minutes, steps: 1_000_000 }),
+          ...(values['lr-schedule'] ? { lrSchedule: values['lr-schedule'] as 'constant' | 'cosine' } : {}),
+          ...(values['tile-sampling'] ? { tileSampling: values['tile-sampling'] as 'labelled' | 'weighted' } : {}),
           seed: num('seed', values.seed),
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),

@@ -14,7 +14,7 @@ export interface BatchSource {
   dispose(): Promise<void>;
 }
 
-export type BatchGeometry = Pick<TrainConfig, 'batchSize' | 'tile' | 'outputTile' | 'numClasses' | 'inChannels' | 'seed'> & { augmentation: AugmentationConfig };
+export type BatchGeometry = Pick<TrainConfig, 'batchSize' | 'tile' | 'outputTile' | 'numClasses' | 'inChannels' | 'seed' | 'tileSampling'> & { augmentation: AugmentationConfig };
 
 /** Every step draws its tiles from its own generator, so a resumed run samples exactly what an uninterrupted one would. */
 export function stepRng(seed: number, step: number): Rng {
@@ -40,7 +40,7 @@ function copyTile(tile: TrainingTile, batch: StepBatch, i: number): void {
 }
 
 export function inlineBatchSource(samples: PreparedSample[], g: BatchGeometry): BatchSource {
-  const sampler = new TileSampler(samples, { input: g.tile, output: g.outputTile }, g.numClasses, g.augmentation);
+  const sampler = new TileSampler(samples, { input: g.tile, output: g.outputTile }, g.numClasses, g.augmentation, g.tileSampling);
   const batch = newBatch(g);
   return {
     mode: 'inline',

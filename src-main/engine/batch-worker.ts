@@ -9,7 +9,7 @@ const { samples, geometry } = workerData as { samples: PreparedSample[]; geometr
 const port = parentPort;
 if (!port) throw new Error('batch-worker runs as a worker thread');
 try {
-  const sampler = new TileSampler(samples, { input: geometry.tile, output: geometry.outputTile }, geometry.numClasses, geometry.augmentation);
+  const sampler = new TileSampler(samples, { input: geometry.tile, output: geometry.outputTile }, geometry.numClasses, geometry.augmentation, geometry.tileSampling);
   port.postMessage({ type: 'ready' });
   port.on('message', ({ step, batch }: { step: number; batch?: StepBatch }) => {
     try {

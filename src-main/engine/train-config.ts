@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, PRESET_NAMES } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
+import { DEFAULT_LR_SCHEDULE } from './lr-schedule';
 import { PRESETS } from './presets';
+import { DEFAULT_TILE_SAMPLING } from './tile-centres';
 import type { UNetArchitecture } from './unet-architecture';
 
 const augmentationSchema = z.object({
@@ -34,6 +36,10 @@ export const trainConfigInputSchema = z.object({
   momentum: z.number().min(0).max(0.9999).optional(),
   /** Linear learning-rate ramp from 0 over this many steps (momentum 0.99 is touchy at the start). */
   warmupSteps: z.number().int().min(0).max(100_000).default(50),
+  /** After the warm-up: constant, or a cosine decay that ends when the step or time budget ends. */
+  lrSchedule: z.enum(LR_SCHEDULES).default(DEFAULT_LR_SCHEDULE),
+  /** Tile centres: any labelled pixel, or half of them drawn in proportion to the loss weight (borders, rare classes). */
+  tileSampling: z.enum(TILE_SAMPLINGS).default(DEFAULT_TILE_SAMPLING),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   w0: z.number().min(0).max(1000).default(DEFAULT_W0),
   sigma: z.number().positive().max(1000).default(DEFAULT_SIGMA),
@@ -76,6 +82,8 @@ export interface TrainConfig {
   optimizer: 'sgd' | 'adam';
   momentum: number;
   warmupSteps: number;
+  lrSchedule: LrSchedule;
+  tileSampling: TileSampling;
   seed: number;
   w0: number;
   sigma: number;
@@ -143,6 +151,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     optimizer: c.optimizer ?? preset.optimizer,
     momentum: c.momentum ?? preset.momentum,
     warmupSteps: c.warmupSteps,
+    lrSchedule: c.lrSchedule,
+    tileSampling: c.tileSampling,
     seed: c.seed,
     w0: c.w0,
     sigma: c.sigma,
@@ -176,8 +186,3 @@ export function architectureOf(config: TrainConfig): UNetArchitecture {
   };
 }
 
-/** Learning rate at a 1-based step: a linear warm-up, then constant. */
-export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'warmupSteps'>, step: number): number {
-  if (config.warmupSteps <= 0 || step >= config.warmupSteps) return config.learningRate;
-  return (config.learningRate * step) / config.warmupSteps;
-}

@@ -11,7 +11,8 @@ import { METADATA_FORMAT, METADATA_VERSION, type UNetMetadata } from './model-fi
 import { createStepEngine } from './create-step-engine';
 import { isOutOfMemoryMessage } from './ort-train/ort-providers';
 import type { StepEngine } from './step-engine';
-import { architectureOf, learningRateAt, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
+import { budgetProgress, learningRateAt } from './lr-schedule';
+import { architectureOf, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';
 import { inlineBatchSource, stepRng, workerBatchSource, type BatchSource } from './batch-source';
 import { checkSample, maxClass, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
 import { buildUNet } from './unet-model';
@@ -184,7 +185,7 @@ class TrainingRun {
       const t0 = performance.now();
       const batch = await batches.take(step);
       const dataMs = performance.now() - t0;
-      const lr = learningRateAt(config, step);
+      const lr = learningRateAt(config, step, budgetProgress(config, step, this.elapsed()));
       const loss = await engine.step(batch, lr, stepRng(config.seed ^ DROPOUT_SEED, step));
       checkFiniteLoss(loss, step, lr);
       state.step = step;

@@ -4,6 +4,8 @@ import { extractMirroredTile } from '../../src-shared/imaging/mirror';
 import type { Rng } from '../../src-shared/imaging/rng';
 import { separationBorders } from '../../src-shared/imaging/separation-borders';
 import { weightMap } from '../../src-shared/imaging/weight-map';
+import type { TileSampling } from '../../src-shared/contract/training';
+import { maxOf, pickTileCentre } from './tile-centres';
 import type { AugmentationConfig } from './train-config';
 
 /** One annotated image as the trainer receives it. */
@@ -28,6 +30,8 @@ export interface PreparedSample extends Omit<TrainingSample, 'classMap' | 'insta
   paintedClassMap: Uint8Array;
   weights: Float32Array;
   labelled: number;
+  /** Largest loss weight (tile centres drawn in proportion to the weight need it). */
+  maxWeight: number;
 }
 
 export function checkSample(s: TrainingSample, numClasses?: number): void {
@@ -77,6 +81,7 @@ export function prepareSample(s: TrainingSample, options: { w0: number; sigma: n
     paintedClassMap: s.classMap,
     weights,
     labelled,
+    maxWeight: maxOf(weights),
   };
 }
 
@@ -110,6 +115,7 @@ export class TileSampler {
     private readonly geometry: TileGeometry,
     private readonly numClasses: number,
     augmentation: AugmentationConfig,
+    private readonly sampling: TileSampling = 'labelled',
   ) {
     if (samples.length === 0) throw new UnetError('INVALID_ARGUMENT', 'no training images');
     if (samples.every((s) => s.labelled === 0)) throw new UnetError('INVALID_ARGUMENT', 'the training images have no labelled pixels');
@@ -147,7 +153,7 @@ export class TileSampler {
   next(rng: Rng): TrainingTile {
     const candidates = this.samples.filter((s) => s.labelled > 0);
     const sample = candidates[rng.int(candidates.length)];
-    const [cx, cy] = pickLabelledPixel(sample, rng);
+    const [cx, cy] = pickTileCentre(sample, rng, this.sampling);
     const region = this.geometry.input + 2 * this.margin;
     const x0 = cx - Math.floor(region / 2);
     const y0 = cy - Math.floor(region / 2);
@@ -195,16 +201,3 @@ interface RegionBuffers {
   classMap: Uint8Array;
 }
 
-function pickLabelledPixel(sample: PreparedSample, rng: Rng): [number, number] {
-  const n = sample.width * sample.height;
-  // Rejection sampling is cheap when much is painted; fall back to a scan for sparse annotation.
-  for (let attempt = 0; attempt < 64; attempt++) {
-    const i = rng.int(n);
-    if (sample.classMap[i] !== 0) return [i % sample.width, Math.floor(i / sample.width)];
-  }
-  let k = rng.int(sample.labelled);
-  for (let i = 0; i < n; i++) {
-    if (sample.classMap[i] !== 0 && k-- === 0) return [i % sample.width, Math.floor(i / sample.width)];
-  }
-  return [0, 0];
-}

@@ -60,6 +60,14 @@ export function backendCandidates(choice: BackendChoice): TrainingBackend[] {
   }
 }
 
+/** After the warm-up: a constant learning rate, or a cosine decay that ends when the budget ends. */
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
+/** Tile centres: any labelled pixel, or half of the tiles in proportion to the loss weight (borders, rarer class). */
+export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
+export type TileSampling = (typeof TILE_SAMPLINGS)[number];
+
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 /**
@@ -80,6 +88,8 @@ export const trainOptionsSchema = z.object({
   w0: z.number().min(0).max(1000).optional(),
   sigma: z.number().positive().max(1000).optional(),
   elastic: z.boolean().optional(),
+  lrSchedule: z.enum(LR_SCHEDULES).optional(),
+  tileSampling: z.enum(TILE_SAMPLINGS).optional(),
   /**
    * Intensity scaling: 'dataset' (default) maps the 1st/99.8th percentiles of all training images to
    * 0/1 and applies that to every image later; 'per-image' uses each image's own percentiles (for

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { learningRateAt, resolveTrainConfig } from '../../../src-main/engine/train-config';
+import { learningRateAt } from '../../../src-main/engine/lr-schedule';
+import { resolveTrainConfig } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
 
 const FACTS = { numClasses: 3, inChannels: 1 };
