@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -95,6 +96,15 @@ async function main(): Promise<void> {
     );
     const split = { data: dataDir, excluded: values.exclude, train, validation, heldOut, runId: trained.runId, steps: trained.outcome?.steps ?? null };
     writeFileSync(path.join(outDir, 'split.json'), JSON.stringify(split, null, 1));
+    const training = {
+      minutes,
+      steps: trained.outcome?.steps ?? null,
+      elapsedSeconds: trained.outcome?.elapsedSeconds ?? null,
+      backend: trained.outcome?.backend ?? null,
+      threads: values.threads ? Number(values.threads) : os.cpus().length,
+      machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores`,
+    };
+    writeFileSync(path.join(outDir, 'training.json'), JSON.stringify(training, null, 1));
     process.stderr.write(`model written to ${outDir} (${trained.job.status})\n`);
   } finally {
     await ctx.close();
