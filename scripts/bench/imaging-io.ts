@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import { fromFile } from 'geotiff';
 import { join, resolve } from 'node:path';
-import { listImageFiles, readImage, readImageMetadata, readImageRegion, writeLabelImage } from '../../src-main/io/index';
+import { listImageFiles } from '../../src-main/io/list-image-files';
+import { readImage, readImageMetadata, readImageRegion } from '../../src-main/io/read-image';
+import { writeLabelImage } from '../../src-main/io/write-image';
 
 const quick = process.argv.includes('--quick');
 const ROOT = resolve(import.meta.dirname, '..', '..');

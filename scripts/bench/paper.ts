@@ -34,11 +34,11 @@ import { toFloat32, toGray } from '../../src-main/io/image-convert';
 import { readImage } from '../../src-main/io/read-image';
 import { pairFolders, type ImagePair } from '../../src-main/pipeline/image-pairs';
 import { ignoreUnannotatedCells } from '../../src-main/pipeline/partial-annotations';
-import { shardOf } from '../../src-main/pipeline/segment-files';
+import { shardOf } from '../../src-main/workflows/segment-files';
 import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
-import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
+import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
 import type { PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
@@ -200,12 +200,12 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
     if (calibrated) {
       process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s) with plain connected components\n`);
       await segment(true);
-      const plainTable = ctx.workspace.store.results.evaluations(trained.runId);
+      const plainTable = ctx.workspace.current.results.evaluations(trained.runId);
       plainRows = new Map(plainTable.rows.filter((r) => held.has(r.imageId)).map((r) => [r.imageName, r.values]));
     }
     process.stderr.write(`[fold ${index + 1}] segmenting ${test.length} held-out image(s)${calibrated ? ' with the calibrated post-processing' : ''}\n`);
     const outcome = await segment(false);
-    const table = ctx.workspace.store.results.evaluations(trained.runId);
+    const table = ctx.workspace.current.results.evaluations(trained.runId);
     let referenceRun: ReferenceRun | null = null;
     if (reference) {
       process.stderr.write(`[fold ${index + 1}] PyTorch reference: predicting the held-out images\n`);
@@ -236,7 +236,7 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
 
 /** Partial masks: a new annotation version where textured background far from annotated cells is unlabelled. */
 async function markUnannotatedCells(ctx: ReturnType<typeof createAppContext>, imageIds: number[]): Promise<number> {
-  const ws = ctx.workspace.store;
+  const ws = ctx.workspace.current;
   let total = 0;
   for (const id of imageIds) {
     const image = ws.images.get(id);

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     ws.close();
 
     const ctx = createAppContext({ mode: 'cli', workspacePath: dir });
-    const store = ctx.workspace.store;
+    const store = ctx.workspace.current;
     const cases: { label: string; query: Record<string, unknown> }[] = [
       { label: 'first page', query: { offset: 0 } },
       { label: 'middle page (offset 5000)', query: { offset: 5000 } },

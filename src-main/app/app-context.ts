@@ -17,10 +17,10 @@ import { createTrainingService } from '../services/training-service';
 import { startTrainingInEngineProcess } from '../pipeline/engine-training';
 import { createWorkspaceService } from '../services/workspace-service';
 import { defaultImageIo } from '../store/default-image-io';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { WorkspaceHolder } from '../store/workspace-holder';
 import { defaultWorkspacePath } from './default-workspace';
-import { Logger } from './logger';
+import { Logger } from '../support/logger';
 
 export interface AppContextOptions {
   mode: SystemInfo['mode'];
@@ -43,7 +43,7 @@ export interface AppContext {
   readonly logger: Logger;
   readonly services: UnetServices;
   readonly dispatch: Dispatch;
-  /** The open workspace store (opened on first use); main-side jobs use `workspace.store` directly. */
+  /** The current workspace (opened on first use); main-side workflows use `workspace.current` directly. */
   readonly workspace: WorkspaceHolder;
   workspacePath: string;
   close(): Promise<void>;
@@ -65,7 +65,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     for (const run of ws.recoveredRuns) logger.warn(`run ${run.id} (${run.name}) was interrupted: ${run.error?.message ?? ''}`, 'store');
   });
   const computeReporter = new ComputeReporter();
-  const storeContext: StoreContext = { workspace, bus, jobs, logger, io: defaultImageIo, isPathAllowed: options.isPathAllowed ?? (() => true) };
+  const workspaceContext: WorkspaceContext = { workspace, bus, jobs, logger, io: defaultImageIo, isPathAllowed: options.isPathAllowed ?? (() => true) };
   const services: UnetServices = {
     system: createSystemService({
       mode: options.mode,
@@ -75,14 +75,14 @@ export function createAppContext(options: AppContextOptions): AppContext {
       logger,
     }),
     jobs: createJobsService(jobs),
-    workspace: createWorkspaceService(storeContext),
-    datasets: createDatasetsService(storeContext),
-    images: createImagesService(storeContext),
-    annotations: createAnnotationsService(storeContext),
-    runs: createRunsService(storeContext),
-    results: createResultsService(storeContext),
-    training: createTrainingService({ store: storeContext, compute: computeReporter, startEngine: startTrainingInEngineProcess }),
-    segmentation: createSegmentationService(storeContext),
+    workspace: createWorkspaceService(workspaceContext),
+    datasets: createDatasetsService(workspaceContext),
+    images: createImagesService(workspaceContext),
+    annotations: createAnnotationsService(workspaceContext),
+    runs: createRunsService(workspaceContext),
+    results: createResultsService(workspaceContext),
+    training: createTrainingService({ context: workspaceContext, compute: computeReporter, startEngine: startTrainingInEngineProcess }),
+    segmentation: createSegmentationService(workspaceContext),
   };
   Object.assign(ctx, {
     workspace,

@@ -1,5 +1,5 @@
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
-import type { BaselineEvaluation } from '../pipeline/evaluate-folders';
+import type { BaselineEvaluation } from '../workflows/evaluate-folders';
 import { meanMetrics, REPORTED_METRICS, type ReportedMetric } from '../pipeline/segmentation-metrics';
 import { formatMetric } from './cli-output';
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { packageInfo } from '../app/app-info';
+import { packageInfo } from '../support/app-info';
 import { describeError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './cli-errors';
 import { CliOutput, type CliIo, type GlobalOptions } from './cli-output';
 import type { CommandAction, CommandEnv } from './command-kit';

@@ -1,8 +1,8 @@
 import { readMetadata } from '../engine/model-files';
-import { evaluateBaseline, evaluateFiles, type BaselineEvaluation, type ImageEvaluation } from '../pipeline/evaluate-folders';
+import { evaluateBaseline, evaluateFiles, type BaselineEvaluation, type ImageEvaluation } from '../workflows/evaluate-folders';
 import { fileStem, pairFiles } from '../pipeline/image-pairs';
 import { polarityOfModel } from '../pipeline/otsu-baseline';
-import type { SegmentedOutput } from '../pipeline/segment-files';
+import type { SegmentedOutput } from '../workflows/segment-files';
 import { meanMetrics, METRIC_LABELS, REPORTED_METRICS, type ReportedMetric } from '../pipeline/segmentation-metrics';
 import { listImageFiles } from '../io/list-image-files';
 import { baselineReport } from './baseline-report';

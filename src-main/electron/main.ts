@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvoke
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppContext, type AppContext } from '../app/app-context';
-import { contentSecurityPolicy } from '../server/security-headers';
+import { contentSecurityPolicy } from '../support/security-headers';
 import { IPC_CALL, IPC_EVENT, IPC_PICK_PATHS } from './ipc-channels';
 import { createPickPaths } from './open-dialog';
 import { mainWindowOptions } from './window-options';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { packageInfo } from '../app/app-info';
+import { packageInfo } from '../support/app-info';
 
 /** Versions recorded with every model, so a result can be traced to the software that made it. */
 export function softwareVersions(): Record<string, string> {

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { DatasetImport, ImagesChanged } from '../../src-shared/contract/images';
-import { appRoot } from '../app/app-info';
-import { startImportJob } from '../store/import/import-job';
-import type { StoreContext } from '../store/store-context';
-import { datasetForFiles } from './folder-dataset';
+import { appRoot } from '../support/app-info';
+import { startImportJob } from './import-job';
+import type { WorkspaceContext } from './workspace-context';
+import { datasetForFiles } from './dataset-for-files';
 import { pairFolders, type ImagePair } from './image-pairs';
 import { seededHoldOut } from './split-rule';
 
@@ -41,7 +41,7 @@ export async function demoPairs(dataDir = defaultDemoDataDir()): Promise<DemoPai
  * in test; an image already in a split keeps it). The files are the app's own, not a caller's path, so browser mode's allowed roots do not
  * apply to them.
  */
-export async function startDemoImport(ctx: StoreContext, dataDir = defaultDemoDataDir()): Promise<DatasetImport> {
+export async function startDemoImport(ctx: WorkspaceContext, dataDir = defaultDemoDataDir()): Promise<DatasetImport> {
   const pairs = await demoPairs(dataDir);
   const imagePath = (p: ImagePair) => path.resolve(p.image);
   const all = [...pairs.train, ...pairs.test];
@@ -62,5 +62,5 @@ export async function startDemoImport(ctx: StoreContext, dataDir = defaultDemoDa
       if (ids.length > 0) ctx.bus.emit('images.changed', { datasetId, ids, reason: 'split' } satisfies ImagesChanged);
     },
   });
-  return { dataset: ctx.workspace.store.datasets.get(datasetId), job };
+  return { dataset: ctx.workspace.current.datasets.get(datasetId), job };
 }

@@ -6,7 +6,7 @@ import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-
 import { openUnetRunner } from '../engine/inference/open-runner';
 import type { JobContext } from '../jobs/job-manager';
 import { readImage } from '../io/read-image';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from './workspace-context';
 import type { Workspace } from '../store/workspace';
 import type { DecodedImage } from '../io/image-types';
 import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity, type BaselineSettings } from './otsu-baseline';
@@ -39,8 +39,8 @@ export interface SegmentationOutcome {
  * job: per image, overlap-tile inference, outputs under predictions/run-N/, a prediction record, and
  * the metrics against the image's latest annotation when it has one.
  */
-export function startSegmentationJob(ctx: StoreContext, request: SegmentationRequest): JobInfo {
-  const ws = ctx.workspace.store;
+export function startSegmentationJob(ctx: WorkspaceContext, request: SegmentationRequest): JobInfo {
+  const ws = ctx.workspace.current;
   const run = ws.runs.summary(request.runId);
   const modelDir = resolveRunModel(ws, request.runId);
   const images = [...new Set(request.imageIds)].map((id) => ws.images.get(id));
@@ -56,7 +56,7 @@ export function startSegmentationJob(ctx: StoreContext, request: SegmentationReq
 }
 
 async function segmentImages(
-  ctx: StoreContext,
+  ctx: WorkspaceContext,
   ws: Workspace,
   job: JobContext,
   modelDir: string,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { packageInfo } from '../app/app-info';
+import { packageInfo } from '../support/app-info';
 
 const require = createRequire(import.meta.url);
 

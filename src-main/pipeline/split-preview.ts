@@ -2,7 +2,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { SplitPlanImage, TrainingSplitPlan } from '../../src-shared/contract/training';
 import type { Workspace } from '../store/workspace';
 import { AUTO_VALIDATION_FRACTION, decideSplit } from './split-rule';
-import { planTraining, splitCandidate } from './training-data';
+import { planTraining, splitCandidate } from './training-images';
 
 /**
  * training.planSplit: the split `training.start` would use with this seed (the same rule, the same

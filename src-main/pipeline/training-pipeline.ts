@@ -11,7 +11,7 @@ import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
 import type { TrainResult, TrainingSample as EngineSample } from '../engine/trainer';
 import type { JobContext } from '../jobs/job-manager';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from './workspace-context';
 import type { Workspace } from '../store/workspace';
 import { calibrateModelFolder, type ModelCalibration } from './calibrate-run-model';
 import { latestCheckpointOnDisk } from './checkpoint-on-disk';
@@ -22,10 +22,10 @@ import { runCheckpointsDir, runModelDir } from './run-model';
 import { writeFinalModel } from './run-model-files';
 import { runVersions } from './software-versions';
 import { AUTO_VALIDATION_FRACTION } from './split-rule';
-import { loadTrainingData, planTraining, type PlannedItem, type RunNormalization, type TrainingSample } from './training-data';
+import { loadTrainingImages, planTraining, type PlannedItem, type RunNormalization, type TrainingImage } from './training-images';
 
 export interface TrainingPipelineDeps {
-  store: StoreContext;
+  context: WorkspaceContext;
   compute: ComputeReporter;
   startEngine: StartEngineTraining;
 }
@@ -67,7 +67,7 @@ function configInput(options: TrainOptions, classNames: string[]): TrainConfigIn
  * seed, backend, device, versions), then trains in the engine as a job.
  */
 export async function startTrainingRun(deps: TrainingPipelineDeps, request: { datasetId: number; name?: string; options: TrainOptions }): Promise<StartedTraining> {
-  const ws = deps.store.workspace.store;
+  const ws = deps.context.workspace.current;
   const seed = request.options.seed ?? 1;
   const plan = planTraining(ws, request.datasetId, seed);
   const input = configInput({ ...request.options, seed }, plan.classNames);
@@ -75,8 +75,8 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   const device = await expectedBackend(deps.compute, resolved.backend);
   // A tile too large for the wasm heap is shrunk now (a network that fits no tile is refused), so the
   // run records the tile it really trains with and nothing is loaded for a run that cannot start.
-  const config = fitTileToBackend(resolved, device.backend, (message) => deps.store.logger.warn(message, 'training'));
-  const data = await loadTrainingData(ws, plan, undefined, request.options.normalization ?? 'dataset');
+  const config = fitTileToBackend(resolved, device.backend, (message) => deps.context.logger.warn(message, 'training'));
+  const data = await loadTrainingImages(ws, plan, undefined, request.options.normalization ?? 'dataset');
   const split: RecordedConfig['split'] = {
     automatic: plan.automaticSplit,
     train: plan.train.length,
@@ -99,7 +99,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
  * (resumedFrom), with the same configuration, normalisation and exact annotation versions.
  */
 export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: number): Promise<StartedTraining> {
-  const ws = deps.store.workspace.store;
+  const ws = deps.context.workspace.current;
   const previous = ws.runs.get(runId);
   if (previous.status !== 'interrupted' && previous.status !== 'cancelled' && previous.status !== 'failed') {
     throw new UnetError('CONFLICT', `run ${runId} is ${previous.status}; only interrupted, cancelled or failed runs can be resumed`, { runId });
@@ -114,7 +114,7 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
       return { imageId: m.imageId, name: image.name, path: image.path, width: image.width, height: image.height, split: m.split, annotationVersionId: m.annotationVersionId, annotationVersion: m.annotationVersion ?? 0 };
     });
   const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation') };
-  const data = await loadTrainingData(ws, plan, undefined, recorded.normalization);
+  const data = await loadTrainingImages(ws, plan, undefined, recorded.normalization);
   const device = await expectedBackend(deps.compute, recorded.backend);
   return launch(deps, ws, {
     datasetId: previous.datasetId,
@@ -162,13 +162,13 @@ interface LaunchSpec {
   name?: string;
   recorded: RecordedConfig;
   members: PlannedItem[];
-  samples: { train: TrainingSample[]; validation: TrainingSample[] };
+  samples: { train: TrainingImage[]; validation: TrainingImage[] };
   device: { backend: TrainingBackend; device: string };
   resume?: { runId: number; checkpointDir: string };
 }
 
 function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): StartedTraining {
-  const { store } = deps;
+  const { context } = deps;
   const { appVersion, tfjsVersion, versions } = runVersions();
   const run = ws.runs.create({
     datasetId: spec.datasetId,
@@ -185,9 +185,9 @@ function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): St
     status: 'queued',
   });
   const runId = run.id;
-  const changed = (status: RunStatus) => store.bus.emit('runs.changed', { id: runId, status, reason: 'updated' } satisfies RunsChanged);
+  const changed = (status: RunStatus) => context.bus.emit('runs.changed', { id: runId, status, reason: 'updated' } satisfies RunsChanged);
   changed('queued');
-  const job = store.jobs.start<TrainingOutcome>({
+  const job = context.jobs.start<TrainingOutcome>({
     kind: 'training',
     title: `Train ${run.name} on ${run.datasetName}`,
     run: (jobCtx) => trainJob(deps, ws, runId, spec, jobCtx, () => changed('running')),
@@ -197,7 +197,7 @@ function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): St
         if (ws.isOpen) ws.runs.setStatus(runId, status, status === 'succeeded' || status === 'cancelled' ? null : (info.error ?? null));
         changed(status);
       } catch (error) {
-        store.logger.error(`recording the end of run ${runId} failed: ${(error as Error).message}`, 'training');
+        context.logger.error(`recording the end of run ${runId} failed: ${(error as Error).message}`, 'training');
       }
     },
   });
@@ -205,7 +205,7 @@ function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): St
 }
 
 async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number, spec: LaunchSpec, job: JobContext, onRunning: () => void): Promise<TrainingOutcome> {
-  const { store, compute } = deps;
+  const { context, compute } = deps;
   const { recorded } = spec;
   job.throwIfCancelled();
   ws.runs.setStatus(runId, 'running');
@@ -213,7 +213,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
   job.progress(0, spec.resume ? `resuming run ${spec.resume.runId}` : 'starting the training engine');
   let backend: TrainingBackend | undefined;
   let engineConfig: TrainConfig = recorded;
-  const engineSamples = (list: TrainingSample[]): EngineSample[] =>
+  const engineSamples = (list: TrainingImage[]): EngineSample[] =>
     list.map((s) => ({ id: String(s.imageId), image: s.image, width: s.width, height: s.height, channels: 1, classMap: s.classMap, instanceMap: s.instanceMap }));
   const session = deps.startEngine(
     {
@@ -228,8 +228,8 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
         backend = report.active;
         engineConfig = config;
         compute.noteActiveTraining(report.active, report.device);
-        if (report.active !== spec.device.backend) store.logger.warn(`run ${runId} trains on ${report.active} (${report.device}), not ${spec.device.backend} as recorded at its start`, 'training');
-        if (config.tile !== recorded.tile) store.logger.warn(`run ${runId}: the engine uses tile ${config.tile} instead of ${recorded.tile} to fit the backend's memory`, 'training');
+        if (report.active !== spec.device.backend) context.logger.warn(`run ${runId} trains on ${report.active} (${report.device}), not ${spec.device.backend} as recorded at its start`, 'training');
+        if (config.tile !== recorded.tile) context.logger.warn(`run ${runId}: the engine uses tile ${config.tile} instead of ${recorded.tile} to fit the backend's memory`, 'training');
         job.progress(0, `training on ${report.active} (${report.device}) from step ${startStep}`);
       },
       onProgress: (p) => {
@@ -251,12 +251,12 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
         const percent = 100 * Math.min(1, Math.max(p.step / p.totalSteps, byTime));
         const val = p.validation ? `, validation IoU ${p.validation.iou.toFixed(3)}` : '';
         job.progress(percent, `step ${p.step}/${p.totalSteps}, loss ${p.loss.toFixed(4)}${val}`, info as unknown as Record<string, unknown>);
-        store.bus.emit('training.progress', info);
+        context.bus.emit('training.progress', info);
       },
       onCheckpoint: (c) => {
         ws.runs.addCheckpoint(runId, { step: c.step, path: c.dir, metricName: c.validation ? 'iou' : null, metricValue: c.validation?.iou ?? null });
       },
-      onLog: (level, message) => store.logger.log(level, `run ${runId}: ${message}`, 'training'),
+      onLog: (level, message) => context.logger.log(level, `run ${runId}: ${message}`, 'training'),
     },
   );
   const cancel = () => session.cancel();
@@ -311,7 +311,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
  * run's validation images and stored with the model. A failure here costs the calibration, not the run.
  */
 async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
-  const { logger } = deps.store;
+  const { logger } = deps.context;
   try {
     job.progress(99, 'calibrating the instance post-processing on the validation images');
     const calibration = await calibrateModelFolder(modelDir, spec.samples, { signal: job.signal, onProgress: (message) => job.progress(99, message) });

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from '../../src-shared/transport/codec';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../src-shared/transport/messages';
 import type { AppContext } from '../app/app-context';
-import { securityHeaders } from './security-headers';
+import { securityHeaders } from '../support/security-headers';
 import { serveStatic } from './static-files';
 import { createToken, tokenMatches } from './token';
 

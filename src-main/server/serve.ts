@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppContext, type AppContext } from '../app/app-context';
-import { appRoot } from '../app/app-info';
+import { appRoot } from '../support/app-info';
 import { createPathPolicy } from './allowed-roots';
 import { startBrowserServer, type BrowserServer } from './browser-server';
 

@@ -1,19 +1,19 @@
 import type { annotationsService } from '../../src-shared/contract/annotations';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { AnnotationData, AnnotationSaveResult, AnnotationSource } from '../../src-shared/contract/records';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 
-export function createAnnotationsService(ctx: StoreContext): ServiceImpl<typeof annotationsService> {
+export function createAnnotationsService(ctx: WorkspaceContext): ServiceImpl<typeof annotationsService> {
   const announce = (result: AnnotationSaveResult, source: AnnotationSource): AnnotationSaveResult => {
     if (!result.unchanged) {
-      const image = ctx.workspace.store.images.get(result.imageId);
+      const image = ctx.workspace.current.images.get(result.imageId);
       ctx.bus.emit('annotations.saved', { imageId: result.imageId, datasetId: image.datasetId, version: result.version, source });
     }
     return result;
   };
   return {
     get({ imageId, version }): AnnotationData {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       const image = store.images.get(imageId);
       const found = version === undefined ? store.annotations.latest(imageId) : store.annotations.version(imageId, version);
       if (found) {
@@ -34,16 +34,16 @@ export function createAnnotationsService(ctx: StoreContext): ServiceImpl<typeof 
       };
     },
     save({ imageId, baseVersion, classMap, instanceMap, author, message }) {
-      const result = ctx.workspace.store.annotations.save(imageId, { classMap, instanceMap, baseVersion, author, message, source: 'paint' });
+      const result = ctx.workspace.current.annotations.save(imageId, { classMap, instanceMap, baseVersion, author, message, source: 'paint' });
       return announce(result, 'paint');
     },
     history({ imageId }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       store.images.get(imageId);
       return store.annotations.history(imageId);
     },
     restore({ imageId, version, baseVersion, author }) {
-      return announce(ctx.workspace.store.annotations.restore(imageId, version, { baseVersion, author }), 'restore');
+      return announce(ctx.workspace.current.annotations.restore(imageId, version, { baseVersion, author }), 'restore');
     },
   };
 }

@@ -4,34 +4,34 @@ import { UnetError } from '../../src-shared/contract/errors';
 import { startDemoImport } from '../pipeline/demo-dataset';
 import { exportAnnotations, exportFolder } from '../store/export-annotations';
 import { allowedPath } from '../store/path-access';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 
-export function createDatasetsService(ctx: StoreContext): ServiceImpl<typeof datasetsService> {
+export function createDatasetsService(ctx: WorkspaceContext): ServiceImpl<typeof datasetsService> {
   const changed = (id: number, reason: DatasetsChanged['reason']) => ctx.bus.emit('datasets.changed', { id, reason } satisfies DatasetsChanged);
   return {
     list() {
-      return ctx.workspace.store.datasets.list();
+      return ctx.workspace.current.datasets.list();
     },
     get({ id }) {
-      return ctx.workspace.store.datasets.get(id);
+      return ctx.workspace.current.datasets.get(id);
     },
     create({ name, description, classes }) {
-      const dataset = ctx.workspace.store.datasets.create({ name, description, classes });
+      const dataset = ctx.workspace.current.datasets.create({ name, description, classes });
       changed(dataset.id, 'created');
       return dataset;
     },
     rename({ id, name }) {
-      const dataset = ctx.workspace.store.datasets.update(id, { name });
+      const dataset = ctx.workspace.current.datasets.update(id, { name });
       changed(id, 'renamed');
       return dataset;
     },
     setDescription({ id, description }) {
-      const dataset = ctx.workspace.store.datasets.update(id, { description });
+      const dataset = ctx.workspace.current.datasets.update(id, { description });
       changed(id, 'described');
       return dataset;
     },
     delete({ id, force }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       store.datasets.get(id);
       const runs = store.datasets.runCount(id);
       if (runs > 0 && !force) {
@@ -45,7 +45,7 @@ export function createDatasetsService(ctx: StoreContext): ServiceImpl<typeof dat
       return { id, runsDeleted: runs };
     },
     setClasses({ id, classes }) {
-      const result = ctx.workspace.store.datasets.setClasses(id, classes);
+      const result = ctx.workspace.current.datasets.setClasses(id, classes);
       changed(id, 'classes');
       return result;
     },
@@ -53,7 +53,7 @@ export function createDatasetsService(ctx: StoreContext): ServiceImpl<typeof dat
       return startDemoImport(ctx);
     },
     exportAnnotations({ id, format, folder }) {
-      const ws = ctx.workspace.store;
+      const ws = ctx.workspace.current;
       const dataset = ws.datasets.get(id);
       const target = folder ? allowedPath(ctx.isPathAllowed, folder) : exportFolder(ws, dataset.name);
       return ctx.jobs.start({

@@ -9,13 +9,13 @@ import type { StackAxes } from '../../src-shared/imaging/stack-axes';
 import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
 import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
-import { startImportJob } from '../store/import/import-job';
+import { startImportJob } from '../pipeline/import-job';
 import { allowedPath } from '../store/path-access';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { loadThumbnail } from '../store/thumbnails';
 import { verifyImages } from '../store/verify-images';
 
-export function createImagesService(ctx: StoreContext): ServiceImpl<typeof imagesService> {
+export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof imagesService> {
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
   // A stack's axes, by file path, size and mtime: stepping through planes reads its IFD chain once.
   const axesCache = new Map<string, StackAxes | null>();
@@ -39,21 +39,21 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
 
   return {
     list({ datasetId, offset, limit, annotated, split, name }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       store.datasets.get(datasetId);
       return store.images.list({ datasetId, offset, limit, annotated, split, name });
     },
     get({ id }) {
-      return ctx.workspace.store.images.get(id);
+      return ctx.workspace.current.images.get(id);
     },
     async thumbnail({ id, size }) {
-      const ws = ctx.workspace.store;
+      const ws = ctx.workspace.current;
       const image = ws.images.get(id);
       await checkImageFile(image);
       return loadThumbnail(ctx.io, ws.cacheDir, image, size);
     },
     async read({ id, frame, region }): Promise<ImagePixels> {
-      const image = ctx.workspace.store.images.get(id);
+      const image = ctx.workspace.current.images.get(id);
       if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
       await checkImageFile(image);
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
@@ -71,13 +71,13 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       };
     },
     setSplit({ ids, split }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       const updated = store.images.setSplit(ids, split);
       for (const [datasetId, group] of groupByDataset(ids, (id) => store.images.find(id)?.datasetId)) changed({ datasetId, ids: group, reason: 'split' });
       return { updated };
     },
     async verify({ datasetId, ids, searchFolders, relocate }) {
-      const ws = ctx.workspace.store;
+      const ws = ctx.workspace.current;
       if (datasetId === undefined && ids === undefined) throw new UnetError('INVALID_ARGUMENT', 'give a datasetId or image ids to verify');
       const folders = searchFolders.map((f) => allowedPath(ctx.isPathAllowed, f));
       const images = ids ? ids.map((id) => ws.images.get(id)) : ws.images.all(ws.datasets.get(datasetId as number).id);
@@ -96,14 +96,14 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       return report;
     },
     async import({ datasetId, paths, masks, recursive }) {
-      ctx.workspace.store.datasets.get(datasetId);
+      ctx.workspace.current.datasets.get(datasetId);
       const candidates = await candidatesOf(paths, { masks, recursive });
       return startImportJob(ctx, { datasetId, candidates });
     },
     async importAsDataset({ paths, masks, recursive, name }) {
       const candidates = await candidatesOf(paths, { masks, recursive });
       if (candidates.length === 0) throw new UnetError('NOT_FOUND', `no TIFF, PNG or JPEG image in ${paths.join(', ')}`, { paths });
-      const ws = ctx.workspace.store;
+      const ws = ctx.workspace.current;
       const first = path.resolve(paths[0]);
       const folder = (await isDirectory(first)) ? first : path.dirname(first);
       const dataset = ws.datasets.create({ name: freeDatasetName(ws, name ?? datasetNameFor(folder)), description: `Imported from ${folder}` });
@@ -111,7 +111,7 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
       return { dataset, job: startImportJob(ctx, { datasetId: dataset.id, candidates }) };
     },
     remove({ ids }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       const groups = groupByDataset(ids, (id) => store.images.find(id)?.datasetId);
       const removed = store.images.remove(ids);
       for (const [datasetId, group] of groups) changed({ datasetId, ids: group, reason: 'removed' });

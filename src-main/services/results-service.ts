@@ -5,21 +5,21 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { resultsService } from '../../src-shared/contract/results';
 import { exportPredictionRois, objectClassOf } from '../pipeline/export-prediction-rois';
 import { evaluationsCsv } from '../store/evaluation-csv';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 
-export function createResultsService(ctx: StoreContext): ServiceImpl<typeof resultsService> {
+export function createResultsService(ctx: WorkspaceContext): ServiceImpl<typeof resultsService> {
   return {
     predictions({ runId }) {
-      return ctx.workspace.store.results.predictions(runId);
+      return ctx.workspace.current.results.predictions(runId);
     },
     evaluations({ runId, split, metrics }) {
-      return ctx.workspace.store.results.evaluations(runId, { split, metrics });
+      return ctx.workspace.current.results.evaluations(runId, { split, metrics });
     },
     compare({ runIds, split, metrics }) {
-      return ctx.workspace.store.results.compare([...new Set(runIds)], { split, metrics });
+      return ctx.workspace.current.results.compare([...new Set(runIds)], { split, metrics });
     },
     exportCsv({ runIds, split, metrics }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       const ids = [...new Set(runIds)];
       const runs = ids.map((id) => ({ id, name: store.runs.summary(id).name, table: store.results.evaluations(id, { split, metrics }) }));
       const columns = metrics ?? [...new Set(runs.flatMap((r) => r.table.metrics))].sort();
@@ -34,7 +34,7 @@ export function createResultsService(ctx: StoreContext): ServiceImpl<typeof resu
       return { path: file, csv, rows };
     },
     async exportRois({ runId, format }) {
-      const store = ctx.workspace.store;
+      const store = ctx.workspace.current;
       const run = store.runs.summary(runId);
       const predictions = store.results.predictions(runId);
       if (predictions.length === 0) throw new UnetError('NOT_FOUND', `run ${runId} has no predictions yet: segment images with it first`);

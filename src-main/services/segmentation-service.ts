@@ -1,16 +1,16 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { segmentationService } from '../../src-shared/contract/segmentation';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { readPrediction, startSegmentationJob } from '../pipeline/segmentation-pipeline';
 
 /** Segments data set images with a run's model, records predictions and scores them against annotations. */
-export function createSegmentationService(ctx: StoreContext): ServiceImpl<typeof segmentationService> {
+export function createSegmentationService(ctx: WorkspaceContext): ServiceImpl<typeof segmentationService> {
   return {
     start({ runId, imageIds, options }) {
       return { job: startSegmentationJob(ctx, { runId, imageIds, options }) };
     },
     prediction({ runId, imageId }) {
-      return readPrediction(ctx.workspace.store, runId, imageId);
+      return readPrediction(ctx.workspace.current, runId, imageId);
     },
   };
 }

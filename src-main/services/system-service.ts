@@ -1,8 +1,8 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { ComputeInfo, GpuDoctorReport, SystemInfo } from '../../src-shared/contract/system';
 import type { systemService } from '../../src-shared/contract/system';
-import { packageInfo } from '../app/app-info';
-import type { Logger } from '../app/logger';
+import { packageInfo } from '../support/app-info';
+import type { Logger } from '../support/logger';
 
 export interface SystemServiceDeps {
   mode: SystemInfo['mode'];

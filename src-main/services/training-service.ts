@@ -11,7 +11,7 @@ export function createTrainingService(deps: TrainingPipelineDeps): ServiceImpl<t
       return PRESET_NAMES.map((name) => presetInfo(name));
     },
     planSplit({ datasetId, seed }) {
-      return previewTrainingSplit(deps.store.workspace.store, datasetId, seed);
+      return previewTrainingSplit(deps.context.workspace.current, datasetId, seed);
     },
     start({ datasetId, name, options }) {
       return startTrainingRun(deps, { datasetId, name, options });

@@ -3,13 +3,13 @@ import { UnetError } from '../../src-shared/contract/errors';
 import { isFinished } from '../../src-shared/contract/jobs';
 import type { workspaceService } from '../../src-shared/contract/workspace';
 import { allowedPath } from '../store/path-access';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { describeWorkspace } from '../store/workspace-holder';
 
-export function createWorkspaceService(ctx: StoreContext): ServiceImpl<typeof workspaceService> {
+export function createWorkspaceService(ctx: WorkspaceContext): ServiceImpl<typeof workspaceService> {
   return {
     current() {
-      return describeWorkspace(ctx.workspace.store);
+      return describeWorkspace(ctx.workspace.current);
     },
     async open({ path, create }) {
       const dir = allowedPath(ctx.isPathAllowed, path);

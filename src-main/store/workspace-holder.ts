@@ -7,7 +7,7 @@ import { Workspace, type WorkspaceOpenOptions } from './workspace';
  * stop the app from starting (the error reaches whoever asked for it, and another can be opened).
  */
 export class WorkspaceHolder {
-  private current: Workspace | null = null;
+  private opened: Workspace | null = null;
 
   constructor(
     private currentPath: string,
@@ -19,33 +19,33 @@ export class WorkspaceHolder {
   }
 
   get isOpen(): boolean {
-    return this.current !== null;
+    return this.opened !== null;
   }
 
   /** The open workspace, opening it now if needed. */
-  get store(): Workspace {
-    if (!this.current) {
-      this.current = Workspace.open(this.currentPath);
-      this.onOpened(this.current);
+  get current(): Workspace {
+    if (!this.opened) {
+      this.opened = Workspace.open(this.currentPath);
+      this.onOpened(this.opened);
     }
-    return this.current;
+    return this.opened;
   }
 
   /** Opens another workspace; the previous one is closed only once the new one opened. */
   open(dir: string, options: WorkspaceOpenOptions = {}): Workspace {
     // Reopening the open workspace would take this process's own running runs for crashed ones.
-    if (this.current && path.resolve(dir) === this.current.path) return this.current;
+    if (this.opened && path.resolve(dir) === this.opened.path) return this.opened;
     const next = Workspace.open(dir, options);
-    this.current?.close();
-    this.current = next;
+    this.opened?.close();
+    this.opened = next;
     this.currentPath = next.path;
     this.onOpened(next);
     return next;
   }
 
   close(): void {
-    this.current?.close();
-    this.current = null;
+    this.opened?.close();
+    this.opened = null;
   }
 }
 

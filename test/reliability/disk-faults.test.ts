@@ -43,7 +43,7 @@ async function openSession(workspace: string, width: number, height: number): Pr
     return outcome.value as T;
   };
   const dataset = await call<DatasetDetail>('datasets.create', { name: 'faults' });
-  const image = ctx.workspace.store.images.insert({
+  const image = ctx.workspace.current.images.insert({
     datasetId: dataset.id, path: path.join(workspace, 'cells.tif'), name: 'cells.tif', size: 1, mtimeMs: 1, contentHash: 'x',
     width, height, frames: 1, channels: 1, dtype: 'uint16', pixelSizeUm: null,
   });
@@ -109,7 +109,7 @@ describe('disk full', () => {
     const s = await openSession(path.join(tmp, 'page-limit'), 128, 96);
     try {
       for (let i = 0; i < 5; i++) expect((await s.save(i)).ok).toBe(true);
-      const db = s.ctx.workspace.store.db;
+      const db = s.ctx.workspace.current.db;
       db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
       const refused: ErrorInfo[] = [];
       for (let i = 5; i < 9; i++) {
@@ -177,7 +177,7 @@ describe('read-only workspace', () => {
     const s = await openSession(path.join(tmp, 'query-only'), 64, 48);
     try {
       for (let i = 0; i < 3; i++) expect((await s.save(i)).ok).toBe(true);
-      const db = s.ctx.workspace.store.db;
+      const db = s.ctx.workspace.current.db;
       db.pragma('query_only = ON');
       const writes: [string, unknown][] = [
         ['datasets.create', { name: 'more' }],

@@ -96,7 +96,7 @@ function armKill(app: TrainingApp, runId: number, moment: KillMoment, checkpoint
   });
   let watcher: FSWatcher | undefined;
   if (moment.at === 'write') {
-    const dir = runCheckpointsDir(app.ctx.workspace.store, runId);
+    const dir = runCheckpointsDir(app.ctx.workspace.current, runId);
     mkdirSync(dir, { recursive: true });
     watcher = watch(dir, (_event, name) => {
       if (typeof name === 'string' && name.startsWith(`.${LATEST}.tmp-`) && lastStep >= moment.step) fire();

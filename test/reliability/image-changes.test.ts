@@ -56,9 +56,9 @@ beforeAll(async () => {
   const members = [];
   for (const [i, image] of [...byName.values()].entries()) {
     await call('annotations.save', { imageId: image.id, baseVersion: 0, ...stormMaps(W, H, i) });
-    members.push({ imageId: image.id, split: 'train' as const, annotationVersionId: ctx.workspace.store.annotations.latest(image.id)?.id ?? null });
+    members.push({ imageId: image.id, split: 'train' as const, annotationVersionId: ctx.workspace.current.annotations.latest(image.id)?.id ?? null });
   }
-  runId = ctx.workspace.store.runs.create({
+  runId = ctx.workspace.current.runs.create({
     datasetId, config: { epochs: 1 }, seed: 1, backend: 'cpu', device: 'cpu', appVersion: 'test', tfjsVersion: 'test', images: members,
   }).id;
 
@@ -128,9 +128,9 @@ describe('image files changed or deleted after import', () => {
         expect(outcome.error.message).toContain(image.path);
       }
       // The store's check for readers: a changed file is refused before its pixels are decoded.
-      await expect(checkImageFile(ctx.workspace.store.images.get(image.id))).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'changed' } });
+      await expect(checkImageFile(ctx.workspace.current.images.get(image.id))).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'changed' } });
     }
-    await expect(checkImageFile(ctx.workspace.store.images.get(byName.get('moved')?.id as number))).resolves.toBeUndefined();
+    await expect(checkImageFile(ctx.workspace.current.images.get(byName.get('moved')?.id as number))).resolves.toBeUndefined();
     expect((await ctx.dispatch('system.ping', { echo: 'alive' })).ok).toBe(true);
   });
 

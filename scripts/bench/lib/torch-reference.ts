@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { ImagePair } from '../../../src-main/pipeline/image-pairs';
-import { evaluateFolders, type FolderEvaluation } from '../../../src-main/pipeline/evaluate-folders';
+import { evaluateFolders, type FolderEvaluation } from '../../../src-main/workflows/evaluate-folders';
 
 const PYTHON = '/usr/bin/python3';
 // glibc keeps freed big blocks instead of returning them on every step (the reference's own advice).

@@ -37,11 +37,11 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
   ).action(
     wrap<DemoCliOptions>(async (options) => {
       const out = env.output(options);
-      const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../pipeline/demo'), import('../../pipeline/instance-calibration')]);
+      const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../workflows/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
       const training = new ProgressDisplay(env.io, 'train');
       try {
-        const workspace = app.ctx.workspace.store.path;
+        const workspace = app.ctx.workspace.current.path;
         out.note(`U-Net Studio demo: workspace ${workspace}, preset ${options.preset}, ${options.minutes} min of training`);
         const report = await runDemo(
           app.ctx,

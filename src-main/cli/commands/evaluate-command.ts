@@ -24,7 +24,7 @@ export function registerEvaluate(program: Command, env: CommandEnv, wrap: Wrap):
   ).action(
     wrap<EvaluateOptions>(async (options) => {
       const out = env.output(options);
-      const { evaluateFolders } = await import('../../pipeline/evaluate-folders');
+      const { evaluateFolders } = await import('../../workflows/evaluate-folders');
       const { METRIC_LABELS, REPORTED_METRICS } = await import('../../pipeline/segmentation-metrics');
       const predDir = requireFolder(options.pred, '--pred');
       const masksDir = requireFolder(options.masks, '--masks');

@@ -21,7 +21,7 @@ export function registerMergeWorkspaces(program: Command, env: CommandEnv, wrap:
       const into = outputFolder(options.into, '--into');
       if (args.length === 0) throw new UsageError('give at least one shard workspace folder');
       const shards = args.map((dir) => requireFolder(dir, 'SHARD'));
-      const { mergeWorkspaces } = await import('../../pipeline/merge-workspaces');
+      const { mergeWorkspaces } = await import('../../workflows/merge-workspaces');
       const report = mergeWorkspaces(into, shards);
       out.result(report);
       const keys = ['datasets', 'images', 'annotationVersions', 'runs', 'curvePoints', 'checkpoints', 'predictions', 'evaluations'] as const;

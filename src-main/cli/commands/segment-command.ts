@@ -51,8 +51,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       if (!options.images || options.images.length === 0) throw new UsageError('--images needs at least one file or folder');
       if (options.rois && !options.instances) throw new UsageError('--rois needs --instances (ROIs outline the objects of the instance labels)');
       const [{ resolveInputs, segmentFiles, shardOf }, { recordPredictions }, { defaultWorkspacePath }, { describeInstanceOptions }, { scoreOutputs }] = await Promise.all([
-        import('../../pipeline/segment-files'),
-        import('../../pipeline/record-predictions'),
+        import('../../workflows/segment-files'),
+        import('../../workflows/record-predictions'),
         import('../../app/default-workspace'),
         import('../../pipeline/instance-calibration'),
         import('../score-outputs'),

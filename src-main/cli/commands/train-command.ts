@@ -92,7 +92,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.sigma !== undefined ? { sigma: options.sigma } : {}),
         ...(options.elastic === false ? { elastic: false } : {}),
       };
-      const [{ openLocalApp }, { trainFromFolders }] = await Promise.all([import('../local-api'), import('../../pipeline/train-from-folders')]);
+      const [{ openLocalApp }, { trainFromFolders }] = await Promise.all([import('../local-api'), import('../../workflows/train-from-folders')]);
       const app = openLocalApp(options.workspace, options);
       const display = new ProgressDisplay(env.io, 'train');
       try {

@@ -8,7 +8,7 @@ import type { NormalizationParams } from '../../../src-shared/imaging/normalizat
 import { createOrtRunner } from '../../engine/inference/ort-runner';
 import { MODEL_JSON, WEIGHTS_BIN } from '../../engine/model-files';
 import { unetOnnxFromFolder } from '../../engine/onnx/export-unet';
-import { packageInfo } from '../../app/app-info';
+import { packageInfo } from '../../support/app-info';
 import { coverImage, foregroundOf } from './cover-image';
 import { modelReadme } from './model-readme';
 import { encodeNpy } from './npy';

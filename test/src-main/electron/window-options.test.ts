@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mainWindowOptions } from '../../../src-main/electron/window-options';
-import { contentSecurityPolicy } from '../../../src-main/server/security-headers';
+import { contentSecurityPolicy } from '../../../src-main/support/security-headers';
 
 describe('desktop window security', () => {
   it('isolates the renderer: context isolation, sandbox, no Node', () => {

@@ -58,7 +58,7 @@ describe('datasets service', () => {
 
   it('keeps a data set with runs unless deletion is forced', async () => {
     const d = await app.call<DatasetDetail>('datasets.create', { name: 'with runs' });
-    const store = app.ctx.workspace.store;
+    const store = app.ctx.workspace.current;
     const run = store.runs.create({ datasetId: d.id, config: {}, seed: 1, backend: 'cpu', device: 'cpu', appVersion: '0', tfjsVersion: '4', images: [] });
     expect(await app.fail('datasets.delete', { id: d.id })).toMatchObject({ code: 'CONFLICT', details: { runs: 1 } });
     store.runs.setStatus(run.id, 'running');
@@ -72,12 +72,12 @@ describe('datasets service', () => {
     const d = await app.call<DatasetDetail>('datasets.create', { name: 'export me' });
     await app.job('images.import', { datasetId: d.id, paths: [path.join(FIXTURES, 'tiny')] });
     // A calibrated image: its label TIFFs must carry the pixel size for Fiji.
-    app.ctx.workspace.store.db.prepare("UPDATE images SET pixel_size_um = 0.5 WHERE name = 'cells_03.tif'").run();
+    app.ctx.workspace.current.db.prepare("UPDATE images SET pixel_size_um = 0.5 WHERE name = 'cells_03.tif'").run();
     const job = await app.job('datasets.exportAnnotations', { id: d.id, format });
     expect(job.status).toBe('succeeded');
     const result = job.result as AnnotationExportResult;
     expect(result).toMatchObject({ written: 3, skipped: 1 });
-    expect(path.dirname(result.folder)).toBe(app.ctx.workspace.store.exportsDir);
+    expect(path.dirname(result.folder)).toBe(app.ctx.workspace.current.exportsDir);
     const ext = format === 'png' ? '.png' : '.tif';
     expect(readdirSync(path.join(result.folder, 'classes')).sort()).toEqual(['cells_01', 'cells_02', 'cells_03'].map((n) => n + ext));
     const image = (await app.call<ImagePage>('images.list', { datasetId: d.id, name: 'cells_03' })).items[0];

@@ -166,7 +166,7 @@ describe('images service', () => {
   it('removes images unless a run used them', async () => {
     await importInto([path.join(FIXTURES, 'sibling')]);
     const [a, b] = (await page()).items;
-    const store = app.ctx.workspace.store;
+    const store = app.ctx.workspace.current;
     store.runs.create({ datasetId: dataset.id, config: {}, seed: 1, backend: 'cpu', device: 'cpu', appVersion: '0', tfjsVersion: '4', images: [{ imageId: a.id, split: 'train', annotationVersionId: null }] });
     expect((await app.fail('images.remove', { ids: [a.id] })).code).toBe('CONFLICT');
     expect(await app.call('images.remove', { ids: [b.id] })).toEqual({ removed: 1 });

@@ -22,7 +22,7 @@ describe('runs and results services', () => {
     imageIds = (await app.call<ImagePage>('images.list', { datasetId })).items.map((i) => i.id);
     await app.call('images.setSplit', { ids: imageIds.slice(0, 2), split: 'train' });
     await app.call('images.setSplit', { ids: imageIds.slice(2), split: 'test' });
-    store = app.ctx.workspace.store;
+    store = app.ctx.workspace.current;
     const train = store.trainingSet(datasetId, 'train');
     const test = store.trainingSet(datasetId, 'test');
     expect(train).toHaveLength(2);

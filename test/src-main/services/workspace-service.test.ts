@@ -40,11 +40,11 @@ describe('workspace service', () => {
 
   it('keeps the open workspace (and its running runs) when asked to open it again', async () => {
     app = createStoreApp();
-    const store = app.ctx.workspace.store;
+    const store = app.ctx.workspace.current;
     const d = store.datasets.create({ name: 'd' });
     const run = store.runs.create({ datasetId: d.id, config: {}, seed: 1, backend: 'cpu', device: 'cpu', appVersion: '0', tfjsVersion: '4', images: [], status: 'running' });
     await app.call('workspace.open', { path: path.join(app.tmp, 'workspace') });
-    expect(app.ctx.workspace.store).toBe(store);
+    expect(app.ctx.workspace.current).toBe(store);
     expect(store.runs.summary(run.id).status).toBe('running');
   });
 });

@@ -3,11 +3,11 @@ import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { BackendChoice, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
-import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from './demo-dataset';
-import type { SegmentationOutcome } from './segmentation-pipeline';
+import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from '../pipeline/demo-dataset';
+import type { SegmentationOutcome } from '../pipeline/segmentation-pipeline';
 import { trainFromFolders, type TrainFromFoldersResult } from './train-from-folders';
 
-export { DEMO_DATASET_NAME, defaultDemoDataDir } from './demo-dataset';
+export { DEMO_DATASET_NAME, defaultDemoDataDir } from '../pipeline/demo-dataset';
 
 export interface DemoOptions {
   /** Folder with train/{images,masks} and test/{images,masks} (default: the bundled resources/demo). */
@@ -128,7 +128,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
   const outcome = job.result as SegmentationOutcome;
   // The held-out images are not members of the run (it never saw them): pick their rows by id.
   const held = new Set(trained.testImageIds);
-  const table = ctx.workspace.store.results.evaluations(trained.runId, { metrics: ['iou', 'seg', 'ap50'] });
+  const table = ctx.workspace.current.results.evaluations(trained.runId, { metrics: ['iou', 'seg', 'ap50'] });
   const testRows: DemoImageResult[] = table.rows
     .filter((r) => held.has(r.imageId))
     .map((r) => ({

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../../src-main/app/app-context';
-import { loadTrainingData, planTraining } from '../../../src-main/pipeline/training-data';
+import { loadTrainingImages, planTraining } from '../../../src-main/pipeline/training-images';
 import { writeBlobFolders } from './blob-folders';
 
 let dir: string;
@@ -11,7 +11,7 @@ let ctx: AppContext;
 let datasetId: number;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'unet-training-data-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'unet-training-images-'));
   await writeBlobFolders(path.join(dir, 'blobs'), { count: 5, width: 40, height: 32 });
   ctx = createAppContext({ mode: 'cli', workspacePath: path.join(dir, 'ws') });
   const created = await ctx.dispatch('datasets.create', { name: 'blobs' });
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('planTraining', () => {
   it('splits a data set without splits 80/20 with the seed, and names the classes', () => {
-    const ws = ctx.workspace.store;
+    const ws = ctx.workspace.current;
     const plan = planTraining(ws, datasetId, 11);
     expect(plan.automaticSplit).toBe(true);
     expect([plan.train.length, plan.validation.length]).toEqual([4, 1]);
@@ -41,7 +41,7 @@ describe('planTraining', () => {
   });
 
   it('uses the data set\'s own splits when it has them', () => {
-    const ws = ctx.workspace.store;
+    const ws = ctx.workspace.current;
     const ids = ws.images.all(datasetId).map((i) => i.id);
     ws.images.setSplit(ids.slice(0, 2), 'train');
     ws.images.setSplit(ids.slice(2, 3), 'validation');
@@ -52,7 +52,7 @@ describe('planTraining', () => {
   });
 
   it('keeps test images out of the automatic split, and refuses a manual split with nothing to train', () => {
-    const ws = ctx.workspace.store;
+    const ws = ctx.workspace.current;
     const ids = ws.images.all(datasetId).map((i) => i.id);
     ws.images.setSplit(ids, null);
     ws.images.setSplit(ids.slice(0, 1), 'test');
@@ -69,15 +69,15 @@ describe('planTraining', () => {
   });
 });
 
-describe('loadTrainingData', () => {
+describe('loadTrainingImages', () => {
   it('normalises every image with the training images\' percentiles, or each by its own', async () => {
-    const ws = ctx.workspace.store;
+    const ws = ctx.workspace.current;
     const plan = planTraining(ws, datasetId, 11);
-    const dataset = await loadTrainingData(ws, plan);
+    const dataset = await loadTrainingImages(ws, plan);
     expect(dataset.normalization).toMatchObject({ kind: 'percentile', lowPct: 1, highPct: 99.8 });
     expect(dataset.train[0].image.length).toBe(40 * 32);
     expect(dataset.train[0].classMap.length).toBe(40 * 32);
-    const perImage = await loadTrainingData(ws, plan, undefined, 'per-image');
+    const perImage = await loadTrainingImages(ws, plan, undefined, 'per-image');
     expect(perImage.normalization).toEqual({ kind: 'percentile-per-image', lowPct: 1, highPct: 99.8 });
     for (const sample of perImage.train) {
       const sorted = Float32Array.from(sample.image).sort();

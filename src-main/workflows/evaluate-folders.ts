@@ -4,9 +4,9 @@ import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-
 import { readImage } from '../io/read-image';
 import { readImageOrChannel } from '../io/read-plane';
 import { maskToAnnotation } from '../store/import/mask-to-annotation';
-import { fileStem, pairFolders } from './image-pairs';
-import { baselineSettings, scoreBaseline, type BaselinePolarity, type BaselineSettings } from './otsu-baseline';
-import { meanMetrics, metricValues, type ReportedMetric } from './segmentation-metrics';
+import { fileStem, pairFolders } from '../pipeline/image-pairs';
+import { baselineSettings, scoreBaseline, type BaselinePolarity, type BaselineSettings } from '../pipeline/otsu-baseline';
+import { meanMetrics, metricValues, type ReportedMetric } from '../pipeline/segmentation-metrics';
 
 export interface ImageEvaluation {
   name: string;

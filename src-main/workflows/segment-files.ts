@@ -6,9 +6,9 @@ import { openUnetRunner } from '../engine/inference/open-runner';
 import { formatFromExtension } from '../io/image-format';
 import { listImageFiles, naturalCompare } from '../io/list-image-files';
 import { roiFileName, writeInstanceRois, type RoiFormat } from '../io/rois/instance-rois';
-import { fileStem } from './image-pairs';
-import { instanceLabels, writeMaskOutput } from './prediction-files';
-import { segmentFile } from './segment-file';
+import { fileStem } from '../pipeline/image-pairs';
+import { instanceLabels, writeMaskOutput } from '../pipeline/prediction-files';
+import { segmentFile } from '../pipeline/segment-file';
 
 export interface SegmentFilesRequest {
   modelDir: string;

@@ -1,12 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { UnetError } from '../../../src-shared/contract/errors';
-import type { ImagesChanged, ImagesImported, ImportResult } from '../../../src-shared/contract/images';
-import { isFinished, type JobInfo } from '../../../src-shared/contract/jobs';
-import type { StoreContext } from '../store-context';
-import { loadThumbnail } from '../thumbnails';
-import type { Workspace } from '../workspace';
-import type { ImportCandidate } from './find-import-files';
-import { importImages } from './import-images';
+import { UnetError } from '../../src-shared/contract/errors';
+import type { ImagesChanged, ImagesImported, ImportResult } from '../../src-shared/contract/images';
+import { isFinished, type JobInfo } from '../../src-shared/contract/jobs';
+import type { WorkspaceContext } from './workspace-context';
+import { loadThumbnail } from '../store/thumbnails';
+import type { Workspace } from '../store/workspace';
+import type { ImportCandidate } from '../store/import/find-import-files';
+import { importImages } from '../store/import/import-images';
 
 /** Thumbnails made ahead of time after an import, at the size the image grid asks for. */
 export const GRID_THUMBNAIL_SIZE = 256;
@@ -25,8 +25,8 @@ export interface ImportJobSpec {
  * one at a time per data set, progress with the data set's id, then the events the views listen to
  * and thumbnails made in the background.
  */
-export function startImportJob(ctx: StoreContext, spec: ImportJobSpec): JobInfo {
-  const ws = ctx.workspace.store;
+export function startImportJob(ctx: WorkspaceContext, spec: ImportJobSpec): JobInfo {
+  const ws = ctx.workspace.current;
   const { datasetId, candidates } = spec;
   const dataset = ws.datasets.get(datasetId);
   const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && (j.data as { datasetId?: number } | undefined)?.datasetId === datasetId);
@@ -55,8 +55,8 @@ export function startImportJob(ctx: StoreContext, spec: ImportJobSpec): JobInfo 
 }
 
 /** Background job: fills the thumbnail cache for freshly imported images, one at a time. */
-function startThumbnails(ctx: StoreContext, datasetId: number, ids: number[]): void {
-  const ws = ctx.workspace.store;
+function startThumbnails(ctx: WorkspaceContext, datasetId: number, ids: number[]): void {
+  const ws = ctx.workspace.current;
   ctx.jobs.start({
     kind: 'thumbnails',
     title: `Thumbnails for ${ids.length} image(s)`,

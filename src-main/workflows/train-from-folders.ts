@@ -5,12 +5,12 @@ import type { TrainOptions, TrainProgressInfo } from '../../src-shared/contract/
 import type { AppContext } from '../app/app-context';
 import { readImageMetadata } from '../io/read-image';
 import { defaultImageIo } from '../store/default-image-io';
-import type { StoreContext } from '../store/store-context';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { datasetNameFor, importPairsAsDataset } from './folder-dataset';
-import type { ImagePair } from './image-pairs';
-import { runModelDir } from './run-model';
-import { AUTO_VALIDATION_FRACTION, seededHoldOut } from './split-rule';
-import type { TrainingOutcome } from './training-pipeline';
+import type { ImagePair } from '../pipeline/image-pairs';
+import { runModelDir } from '../pipeline/run-model';
+import { AUTO_VALIDATION_FRACTION, seededHoldOut } from '../pipeline/split-rule';
+import type { TrainingOutcome } from '../pipeline/training-pipeline';
 
 export interface TrainFromFoldersRequest {
   /** Training pairs (image + mask). */
@@ -78,7 +78,7 @@ export function splitPairs(pairs: ImagePair[], fraction: number, seed: number): 
  * the final model to `outDir`. Cancelling `signal` cancels the job (the model so far is kept).
  */
 export async function trainFromFolders(ctx: AppContext, request: TrainFromFoldersRequest, hooks: TrainFromFoldersHooks = {}, signal?: AbortSignal): Promise<TrainFromFoldersResult> {
-  const store: StoreContext = { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true };
+  const context: WorkspaceContext = { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true };
   const seed = request.options.seed ?? 1;
   const { train, validation } = request.validation
     ? { train: request.train, validation: request.validation }
@@ -86,14 +86,14 @@ export async function trainFromFolders(ctx: AppContext, request: TrainFromFolder
   const test = request.test ?? [];
   await checkMaskSizes([...train, ...validation, ...test]);
   hooks.onPhase?.(`importing ${train.length + validation.length + test.length} image(s) into the workspace`);
-  const dataset = await importPairsAsDataset(store, request.datasetName ?? datasetNameFor(path.dirname(train[0].image)), [...train, ...validation, ...test], hooks.onImport);
+  const dataset = await importPairsAsDataset(context, request.datasetName ?? datasetNameFor(path.dirname(train[0].image)), [...train, ...validation, ...test], hooks.onImport);
   // A mask that could not be used (wrong size, not labels) would silently drop its image: stop instead.
   const failures = dataset.import.failures;
   if (failures.length > 0) {
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
     throw new UnetError('INVALID_ARGUMENT', `${failures[0].path}: ${failures[0].error}${more}`, { failures, usage: true });
   }
-  const ws = ctx.workspace.store;
+  const ws = ctx.workspace.current;
   const idsOf = (pairs: ImagePair[]) => pairs.map((p) => dataset.imageIds.get(path.resolve(p.image))).filter((id): id is number => id !== undefined);
   const trainIds = idsOf(train);
   const validationIds = idsOf(validation);

@@ -100,7 +100,7 @@ function versionInfo(ws: Workspace, item: PlannedItem): AnnotationVersionInfo {
 }
 
 /** One image ready for the engine: normalised gray pixels and the annotation maps. */
-export interface TrainingSample {
+export interface TrainingImage {
   imageId: number;
   name: string;
   split: Split;
@@ -114,9 +114,9 @@ export interface TrainingSample {
 /** How a run scaled intensities: one normalisation for the data set, or each image by its own percentiles. */
 export type RunNormalization = NormalizationParams | { kind: 'percentile-per-image'; lowPct: number; highPct: number };
 
-export interface LoadedTrainingData {
-  train: TrainingSample[];
-  validation: TrainingSample[];
+export interface LoadedTrainingImages {
+  train: TrainingImage[];
+  validation: TrainingImage[];
   normalization: RunNormalization;
 }
 
@@ -124,13 +124,13 @@ export interface LoadedTrainingData {
  * Reads the planned images (first frame, as gray) and their annotation versions, and normalises all of
  * them with one percentile normalisation computed over the training images (recorded with the run).
  */
-export async function loadTrainingData(
+export async function loadTrainingImages(
   ws: Workspace,
   plan: Pick<TrainingPlan, 'train' | 'validation'>,
   onImage?: (done: number, total: number) => void,
   /** A run's recorded normalisation (when resuming), or 'per-image'; by default computed over the training images. */
   mode: RunNormalization | 'dataset' | 'per-image' = 'dataset',
-): Promise<LoadedTrainingData> {
+): Promise<LoadedTrainingImages> {
   const all = [...plan.train, ...plan.validation];
   const raw: Float32Array[] = [];
   for (const [index, item] of all.entries()) {
@@ -147,7 +147,7 @@ export async function loadTrainingData(
     : typeof mode === 'object' && mode.kind === 'percentile'
       ? mode
       : computeDatasetNormalization(raw.slice(0, plan.train.length));
-  const samples = all.map((item, index): TrainingSample => {
+  const samples = all.map((item, index): TrainingImage => {
     const annotation = ws.annotations.byId(item.annotationVersionId);
     const params = normalization.kind === 'percentile' ? normalization : computePercentileNormalization(raw[index], normalization.lowPct, normalization.highPct);
     return {

@@ -3,8 +3,9 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { ImportResult } from '../../src-shared/contract/images';
 import type { JobContext } from '../jobs/job-manager';
 import { importImages } from '../store/import/import-images';
-import type { StoreContext } from '../store/store-context';
-import type { ImagePair } from './image-pairs';
+import type { WorkspaceContext } from '../pipeline/workspace-context';
+import { datasetForFiles } from '../pipeline/dataset-for-files';
+import type { ImagePair } from '../pipeline/image-pairs';
 
 export interface FolderDataset {
   datasetId: number;
@@ -18,35 +19,16 @@ export interface FolderDataset {
 export { datasetNameFor } from '../store/dataset-names';
 
 /**
- * The data set that receives these files: one named `preferredName` holding none but them is reused
- * (files already in it are skipped on import); one holding other images is left alone and a new name
- * ("NAME 2", ...) is taken.
- */
-export function datasetForFiles(ctx: Pick<StoreContext, 'workspace' | 'bus'>, preferredName: string, files: ReadonlySet<string>, description: string): { datasetId: number; datasetName: string; created: boolean } {
-  const ws = ctx.workspace.store;
-  for (let n = 1; ; n++) {
-    const datasetName = n === 1 ? preferredName : `${preferredName} ${n}`;
-    const existing = ws.datasets.list().find((d) => d.name.toLowerCase() === datasetName.toLowerCase());
-    if (!existing) {
-      const datasetId = ws.datasets.create({ name: datasetName, description }).id;
-      ctx.bus.emit('datasets.changed', { id: datasetId, reason: 'created' });
-      return { datasetId, datasetName, created: true };
-    }
-    if (ws.images.all(existing.id).every((image) => files.has(image.path))) return { datasetId: existing.id, datasetName: existing.name, created: false };
-  }
-}
-
-/**
  * Puts image/mask pairs into the data set of `datasetForFiles`, through the store's importer (masks
  * become annotations: {0,255}/{0,1} = foreground, other integers = instances), and waits for it.
  */
 export async function importPairsAsDataset(
-  ctx: StoreContext,
+  ctx: WorkspaceContext,
   preferredName: string,
   pairs: ImagePair[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<FolderDataset> {
-  const ws = ctx.workspace.store;
+  const ws = ctx.workspace.current;
   const paths = new Set(pairs.map((p) => path.resolve(p.image)));
   const { datasetId, datasetName, created } = datasetForFiles(ctx, preferredName, paths, `Imported from ${path.dirname(pairs[0].image)}`);
   const id = datasetId;
