@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../src-main/app/app-context';
 import type { ImagePair } from '../../src-main/pipeline/image-pairs';
-import { trainFromFolders } from '../../src-main/pipeline/train-from-folders';
+import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({

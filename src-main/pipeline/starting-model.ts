@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import { appRoot } from '../app/app-info';
+import { appRoot } from '../support/app-info';
 import { readMetadata, type UNetMetadata } from '../engine/model-files';
 import type { Workspace } from '../store/workspace';
 import { runModelDir } from './run-model';
