@@ -32,7 +32,7 @@ import { createAppContext } from '../../src-main/app/app-context';
 import { toFloat32, toGray } from '../../src-main/io/image-convert';
 import { readImage } from '../../src-main/io/read-image';
 import { pairFolders, type ImagePair } from '../../src-main/pipeline/image-pairs';
-import { ignoreUnannotatedCells } from '../../src-main/pipeline/partial-annotations';
+import { ignoreUnannotatedCells } from './lib/partial-annotations';
 import { shardOf } from '../../src-main/pipeline/segment-files';
 import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
