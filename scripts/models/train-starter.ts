@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../src-main/app/app-context';
-import type { ImagePair } from '../../src-main/pipeline/image-pairs';
+import type { ImagePair } from '../../src-main/io/image-pairs';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

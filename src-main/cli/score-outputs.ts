@@ -1,6 +1,6 @@
 import { readMetadata } from '../engine/model-files';
 import { evaluateBaseline, evaluateFiles, type BaselineEvaluation, type ImageEvaluation } from '../workflows/evaluate-folders';
-import { fileStem, pairFiles } from '../pipeline/image-pairs';
+import { fileStem, pairFiles } from '../io/image-pairs';
 import { polarityOfModel } from '../pipeline/otsu-baseline';
 import type { SegmentedOutput } from '../workflows/segment-files';
 import { meanMetrics, METRIC_LABELS, REPORTED_METRICS, type ReportedMetric } from '../pipeline/segmentation-metrics';

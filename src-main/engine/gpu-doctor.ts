@@ -13,6 +13,7 @@ import {
   type DriverInfo,
   type LibraryHit,
 } from './inference/cuda-probe';
+import { tfjsVersion } from './versions';
 
 /** One thing the doctor checked, in words a user can act on. */
 export interface GpuFinding {
@@ -44,7 +45,6 @@ export interface GpuDoctorOptions {
   activeTraining?: { backend: TrainingBackend; device: string; attempts?: Array<{ backend: TrainingBackend; ok: boolean; reason?: string }> };
 }
 
-const TFJS_VERSION = '4.22.0';
 const CUDA11_FIX =
   'Install the CUDA 11.2 runtime and cuDNN 8.1 (NVIDIA archives, or `pip install nvidia-cuda-runtime-cu11 nvidia-cudnn-cu11==8.*`), then add their lib folders to LD_LIBRARY_PATH or run `sudo ldconfig`.';
 const CUDA12_FIX =
@@ -210,7 +210,7 @@ async function tfjsTrainingAttempts(hasDriver: boolean, findings: GpuFinding[]):
       level: 'warn',
       title: 'GPU training package not installed',
       detail: '@tensorflow/tfjs-node-gpu is an optional dependency and is not installed (its install downloads libtensorflow and may have failed or been skipped). It needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1.',
-      fix: `On a GPU machine: \`npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION}\` (needs internet access to storage.googleapis.com), with CUDA 11.2 and cuDNN 8.1 installed.`,
+      fix: `On a GPU machine: \`npm install @tensorflow/tfjs-node-gpu@${tfjsVersion()}\` (needs internet access to storage.googleapis.com), with CUDA 11.2 and cuDNN 8.1 installed.`,
     });
   } else if (!tfjsBinding(gpuDir)) {
     attempts.push({ backend: 'tensorflow-gpu', available: false, reason: 'tfjs-node-gpu is installed but its native addon is missing' });
@@ -218,7 +218,7 @@ async function tfjsTrainingAttempts(hasDriver: boolean, findings: GpuFinding[]):
       level: 'error',
       title: 'tfjs-node-gpu native addon missing',
       detail: `${gpuDir} has no lib/napi-v*/tfjs_binding.node: its install script did not finish (libtensorflow download or build failed).`,
-      fix: `Rebuild it: \`npm rebuild @tensorflow/tfjs-node-gpu --build-addon-from-source\` or reinstall \`npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION}\`.`,
+      fix: `Rebuild it: \`npm rebuild @tensorflow/tfjs-node-gpu --build-addon-from-source\` or reinstall \`npm install @tensorflow/tfjs-node-gpu@${tfjsVersion()}\`.`,
     });
   } else {
     const missing = await missingLibraries(TFJS_GPU_LIBS);
@@ -253,7 +253,7 @@ async function tfjsTrainingAttempts(hasDriver: boolean, findings: GpuFinding[]):
       level: 'error',
       title: 'tfjs-node native addon missing',
       detail: `${cpuDir} has no lib/napi-v*/tfjs_binding.node: its install script did not finish.`,
-      fix: `Reinstall: \`npm install @tensorflow/tfjs-node@${TFJS_VERSION}\`.`,
+      fix: `Reinstall: \`npm install @tensorflow/tfjs-node@${tfjsVersion()}\`.`,
     });
   } else {
     attempts.push({ backend: 'tensorflow', available: true });

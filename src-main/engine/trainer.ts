@@ -9,7 +9,7 @@ import { checkFiniteLoss } from './loss';
 import { fitTileToBackend } from './memory-fit';
 import { METADATA_FORMAT, METADATA_VERSION, type UNetMetadata } from './model-files';
 import { createStepEngine } from './create-step-engine';
-import { isOutOfMemoryMessage } from './ort-train/ort-providers';
+import { isOutOfMemoryMessage } from '../../src-shared/contract/out-of-memory';
 import type { StepEngine } from './step-engine';
 import { budgetProgress, learningRateAt } from './lr-schedule';
 import { architectureOf, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './train-config';

@@ -108,18 +108,3 @@ export function parameterCount(arch: UNetArchitecture): number {
   }
   return n;
 }
-
-/**
- * The same network declared for another input size (tfjs layers models have a static input shape, which
- * `predict` enforces); weights are copied, the original model is left as it is.
- */
-export function resizeUNetInput(model: tfl.LayersModel, arch: UNetArchitecture, inputSize: number): tfl.LayersModel {
-  const resized = buildUNet(arch, { seed: 0, inputSize, initialize: false });
-  const source = new Map(model.weights.map((w) => [w.originalName, w.read()]));
-  for (const w of resized.weights) {
-    const value = source.get(w.originalName);
-    if (!value) throw new UnetError('INVALID_ARGUMENT', `the model has no weight ${w.originalName}; is it a U-Net of this architecture?`);
-    w.write(value);
-  }
-  return resized;
-}

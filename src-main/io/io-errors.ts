@@ -1,4 +1,5 @@
 import { UnetError, type ErrorCode } from '../../src-shared/contract/errors';
+import { isOutOfMemoryMessage } from '../../src-shared/contract/out-of-memory';
 
 /** An error about one file: the message starts with the path so a log line alone says which file failed. */
 export function fileError(code: ErrorCode, path: string, reason: string, details?: Record<string, unknown>): UnetError {
@@ -46,7 +47,7 @@ export function toImageError(path: string, error: unknown): UnetError {
   if (error instanceof UnetError) return error;
   if (isErrno(error)) return fromFsError(path, error);
   const message = error instanceof Error ? error.message : String(error);
-  if (/allocation failed|Invalid (typed )?array length|out of memory/i.test(message)) {
+  if (isOutOfMemoryMessage(message)) {
     return fileError('OUT_OF_MEMORY', path, `not enough memory to decode (${message})`);
   }
   return corrupt(path, `cannot be decoded (${message})`);

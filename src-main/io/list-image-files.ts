@@ -8,6 +8,11 @@ import { fileError, fromFsError } from './io-errors';
 export interface ListImageFilesOptions {
   /** Descend into sub-folders (hidden ones and symlinked folders are skipped). */
   recursive?: boolean;
+  /**
+   * List a symbolic link to a file (default true). Browser-mode imports pass false, so that a link
+   * cannot reach a file outside the folders they are allowed to read.
+   */
+  followSymlinks?: boolean;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -22,9 +27,9 @@ function isHidden(name: string): boolean {
   return name.startsWith('.');
 }
 
-async function isFileEntry(dir: string, entry: Dirent): Promise<boolean> {
+async function isFileEntry(dir: string, entry: Dirent, followSymlinks: boolean): Promise<boolean> {
   if (entry.isFile()) return true;
-  if (!entry.isSymbolicLink()) return false;
+  if (!followSymlinks || !entry.isSymbolicLink()) return false;
   try {
     return (await stat(join(dir, entry.name))).isFile();
   } catch {
@@ -56,7 +61,7 @@ export async function listImageFiles(dir: string, options: ListImageFilesOptions
       if (isHidden(entry.name)) continue;
       if (entry.isDirectory()) {
         if (options.recursive) await visit(join(folder, entry.name));
-      } else if (formatFromExtension(entry.name) && await isFileEntry(folder, entry)) {
+      } else if (formatFromExtension(entry.name) && await isFileEntry(folder, entry, options.followSymlinks ?? true)) {
         found.push(join(folder, entry.name));
       }
     }

@@ -6,7 +6,7 @@ import { appRoot } from '../support/app-info';
 import { startImportJob } from './import-job';
 import type { WorkspaceContext } from './workspace-context';
 import { datasetForFiles } from './dataset-for-files';
-import { pairFolders, type ImagePair } from './image-pairs';
+import { pairFolders, type ImagePair } from '../io/image-pairs';
 import { seededHoldOut } from './split-rule';
 
 export const DEMO_DATASET_NAME = 'Demo: DSB 2018 nuclei';

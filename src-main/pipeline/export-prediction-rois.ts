@@ -6,7 +6,7 @@ import { instancesFromBinary } from '../../src-shared/imaging/connected-componen
 import type { LabelArray } from '../../src-shared/imaging/types';
 import { roiFileName, writeInstanceRois, type InstanceRoiOptions } from '../io/rois/instance-rois';
 import type { ImageIo } from '../store/image-io';
-import { fileStem } from './image-pairs';
+import { fileStem } from '../io/image-pairs';
 
 /**
  * Writes the objects of each prediction into `outDir` as an ImageJ ROI set or GeoJSON file named after

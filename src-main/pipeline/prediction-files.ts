@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { writeFloatTiff, writeLabelImage } from '../io/write-image';
 import { defaultImageIo } from '../store/default-image-io';
-import { fileStem } from './image-pairs';
+import { fileStem } from '../io/image-pairs';
 import type { SegmentedImage } from './segment-file';
 
 /**

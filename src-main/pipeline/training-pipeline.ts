@@ -20,7 +20,7 @@ import type { StartEngineTraining } from './engine-training';
 import { outOfMemoryAdvice } from './memory-advice';
 import { runCheckpointsDir, runModelDir } from './run-model';
 import { writeFinalModel } from './run-model-files';
-import { runVersions } from './software-versions';
+import { runVersions } from '../engine/versions';
 import { AUTO_VALIDATION_FRACTION } from './split-rule';
 import { loadTrainingImages, planTraining, type PlannedItem, type RunNormalization, type TrainingImage } from './training-images';
 

@@ -1,29 +1,8 @@
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import { formatFromExtension } from '../io/image-format';
+import { listImageFiles } from '../io/list-image-files';
 import { readImage, readImageMetadata, readImageRegion } from '../io/read-image';
 import { writeLabelImage } from '../io/write-image';
 import type { ImageIo, LabelPixels } from './image-io';
-
-/**
- * Image files directly in `dir` (by extension), sorted by name; hidden files are skipped. Unlike the
- * image I/O's listImageFiles this leaves out symbolic links, so an import never follows a link out of
- * the folders browser mode allows (test/reliability/browser-security.test.ts).
- */
-async function listImageFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UnetError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot list ${dir}: ${(error as Error).message}`, { path: dir });
-  }
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && formatFromExtension(e.name) !== undefined)
-    .map((e) => path.join(dir, e.name))
-    .sort((a, b) => a.localeCompare(b));
-}
 
 /** Label images hold 8- or 16-bit values; more than 65535 instance ids are renumbered 1..N first. */
 function writeLabels(file: string, data: LabelPixels, width: number, height: number, options: { pixelSizeUm?: number | null } = {}): Promise<void> {
@@ -53,5 +32,7 @@ export const defaultImageIo: ImageIo = {
   readImage,
   readImageRegion,
   writeLabelImage: writeLabels,
-  listImageFiles,
+  // Links are left out so that an import never follows one out of the folders browser mode allows
+  // (test/reliability/browser-security.test.ts).
+  listImageFiles: (dir) => listImageFiles(dir, { followSymlinks: false }),
 };

@@ -12,6 +12,6 @@ export interface ImageIo {
    * size in µm is written into TIFFs so that Fiji opens them calibrated.
    */
   writeLabelImage(path: string, data: LabelPixels, width: number, height: number, options?: { pixelSizeUm?: number | null }): Promise<void>;
-  /** Image files directly in `dir`, sorted. */
+  /** Image files directly in `dir`, in natural order (img2 before img10); the real one leaves out links. */
   listImageFiles(dir: string): Promise<string[]>;
 }

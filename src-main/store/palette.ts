@@ -1,14 +1,6 @@
 import { UnetError } from '../../src-shared/contract/errors';
+import { BACKGROUND_COLOR, defaultClassColor } from '../../src-shared/contract/class-colors';
 import { BACKGROUND_CLASS, type ClassDef } from '../../src-shared/contract/records';
-
-/** Distinct colours for classes 2..; background keeps its own. */
-const CLASS_COLORS = ['#e53e3e', '#38a169', '#d69e2e', '#805ad5', '#dd6b20', '#319795', '#d53f8c', '#718096'];
-
-export const BACKGROUND_COLOR = '#3182ce';
-
-export function defaultClassColor(value: number): string {
-  return value === BACKGROUND_CLASS ? BACKGROUND_COLOR : CLASS_COLORS[(value - 2 + CLASS_COLORS.length) % CLASS_COLORS.length];
-}
 
 export function defaultPalette(): ClassDef[] {
   return [

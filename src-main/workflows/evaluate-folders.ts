@@ -4,7 +4,7 @@ import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-
 import { readImage } from '../io/read-image';
 import { readImageOrChannel } from '../io/read-plane';
 import { maskToAnnotation } from '../store/import/mask-to-annotation';
-import { fileStem, pairFolders } from '../pipeline/image-pairs';
+import { fileStem, pairFolders } from '../io/image-pairs';
 import { baselineSettings, scoreBaseline, type BaselinePolarity, type BaselineSettings } from '../pipeline/otsu-baseline';
 import { meanMetrics, metricValues, type ReportedMetric } from '../pipeline/segmentation-metrics';
 

@@ -5,7 +5,7 @@ import type { JobContext } from '../jobs/job-manager';
 import { importImages } from '../store/import/import-images';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { datasetForFiles } from '../pipeline/dataset-for-files';
-import type { ImagePair } from '../pipeline/image-pairs';
+import type { ImagePair } from '../io/image-pairs';
 
 export interface FolderDataset {
   datasetId: number;

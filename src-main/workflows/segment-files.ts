@@ -6,7 +6,7 @@ import { openUnetRunner } from '../engine/inference/open-runner';
 import { formatFromExtension } from '../io/image-format';
 import { listImageFiles, naturalCompare } from '../io/list-image-files';
 import { roiFileName, writeInstanceRois, type RoiFormat } from '../io/rois/instance-rois';
-import { fileStem } from '../pipeline/image-pairs';
+import { fileStem } from '../io/image-pairs';
 import { instanceLabels, writeMaskOutput } from '../pipeline/prediction-files';
 import { segmentFile } from '../pipeline/segment-file';
 

@@ -7,7 +7,7 @@ import { readImageMetadata } from '../io/read-image';
 import { defaultImageIo } from '../store/default-image-io';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { datasetNameFor, importPairsAsDataset } from './folder-dataset';
-import type { ImagePair } from '../pipeline/image-pairs';
+import type { ImagePair } from '../io/image-pairs';
 import { runModelDir } from '../pipeline/run-model';
 import { AUTO_VALIDATION_FRACTION, seededHoldOut } from '../pipeline/split-rule';
 import type { TrainingOutcome } from '../pipeline/training-pipeline';

@@ -64,10 +64,6 @@ export type ServiceImpl<S extends ServiceDef> = {
 export type ContractApi<C extends ContractDef> = { [K in keyof C]: ServiceApi<C[K]> };
 export type ContractImpl<C extends ContractDef> = { [K in keyof C]: ServiceImpl<C[K]> };
 
-/** Payload type of the event `channel` ("service.event"). */
-export type EventPayload<C extends ContractDef, S extends keyof C, E extends keyof C[S]['events']> =
-  C[S]['events'][E] extends EventDef<infer P> ? P : never;
-
 /** Names of all methods and events, as "service.name" strings, in declaration order. */
 export function contractManifest(contract: ContractDef): { methods: string[]; events: string[] } {
   const methods: string[] = [];

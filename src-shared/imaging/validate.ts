@@ -14,12 +14,6 @@ export function assertNonNegativeInt(value: number, name: string): void {
   }
 }
 
-export function assertFiniteNumber(value: number, name: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new UnetError('INVALID_ARGUMENT', `${name} must be a finite number, got ${value}`, { [name]: value });
-  }
-}
-
 export function assertImageSize(width: number, height: number): void {
   assertPositiveInt(width, 'width');
   assertPositiveInt(height, 'height');

@@ -37,23 +37,31 @@ export function borderCutoffDistance(sigma: number): number {
   return sigma * Math.sqrt(2 * Math.log(1 / BORDER_TERM_RELATIVE_CUTOFF));
 }
 
+/**
+ * The balanced class weights from pixel counts per class id: w_c = N / (K N_c) over the labelled
+ * classes present (index 0 = unlabeled = 0). The annotation view keeps the counts up to date edit by
+ * edit and calls this directly.
+ */
+export function balancedClassWeights(counts: Float64Array): Float64Array {
+  let labelled = 0;
+  let present = 0;
+  for (let c = 1; c < 256; c++) {
+    labelled += counts[c];
+    if (counts[c] > 0) present++;
+  }
+  const weights = new Float64Array(256);
+  for (let c = 1; c < 256; c++) if (counts[c] > 0) weights[c] = labelled / (present * counts[c]);
+  return weights;
+}
+
 /** Class weight per class id (index 0 = unlabeled = 0). */
 export function classWeightsFor(classMap: Uint8Array, classWeights: 'balanced' | number[] = 'balanced'): Float64Array {
   const counts = new Float64Array(256);
   for (let i = 0; i < classMap.length; i++) counts[classMap[i]]++;
+  if (classWeights === 'balanced') return balancedClassWeights(counts);
   let maxClass = 0;
   for (let c = 1; c < 256; c++) if (counts[c] > 0) maxClass = c;
   const weights = new Float64Array(256);
-  if (classWeights === 'balanced') {
-    let labelled = 0;
-    let present = 0;
-    for (let c = 1; c < 256; c++) {
-      labelled += counts[c];
-      if (counts[c] > 0) present++;
-    }
-    for (let c = 1; c < 256; c++) if (counts[c] > 0) weights[c] = labelled / (present * counts[c]);
-    return weights;
-  }
   if (!Array.isArray(classWeights)) {
     throw new UnetError('INVALID_ARGUMENT', "classWeights must be 'balanced' or an array of numbers");
   }

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { ImagePair } from '../../../src-main/pipeline/image-pairs';
+import type { ImagePair } from '../../../src-main/io/image-pairs';
 import { evaluateFolders, type FolderEvaluation } from '../../../src-main/workflows/evaluate-folders';
 
 const PYTHON = '/usr/bin/python3';

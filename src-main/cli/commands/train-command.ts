@@ -66,7 +66,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       const modelOut = outputFolder(options.out, '--out');
       if ((options.valImages === undefined) !== (options.valMasks === undefined)) throw new UsageError('--val-images and --val-masks go together');
       if (options.valImages && options.valFraction !== undefined) throw new UsageError('give either --val-images/--val-masks or --val-fraction, not both');
-      const { pairFolders } = await import('../../pipeline/image-pairs');
+      const { pairFolders } = await import('../../io/image-pairs');
       const paired = await pairFolders(images, masks);
       if (paired.pairs.length === 0) throw new UsageError(`no mask in ${options.masks} has the file name of an image in ${options.images}`);
       for (const file of paired.unmatchedImages) out.note(`no mask for ${file}; not used`);

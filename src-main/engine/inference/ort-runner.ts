@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { isOutOfMemoryMessage } from '../../../src-shared/contract/out-of-memory';
 import { isLegalInputSize, outputSizeFor } from '../../../src-shared/imaging/tile-geometry';
 import { ONNX_INPUT, ONNX_OUTPUT } from '../onnx/unet-onnx-graph';
 import { createOrtSession, type InferenceProvider, type OrtSessionOptions } from './ort-session';
 import type { TileRunner } from './tile-runner';
-import { isOutOfMemoryMessage } from '../ort-train/ort-providers';
 
 export interface OrtRunner extends TileRunner {
   readonly provider: InferenceProvider;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { isOutOfMemoryMessage } from '../../../src-shared/contract/out-of-memory';
 import { isLegalInputSize, outputSizeFor } from '../../../src-shared/imaging/tile-geometry';
 import type { UNetArchitecture } from '../unet-architecture';
 import type { TileRunner } from './tile-runner';
@@ -35,7 +36,7 @@ export function createTfjsRunner(model: tfl.LayersModel, arch: UNetArchitecture,
         return (await planes.data()) as Float32Array;
       } catch (error) {
         const message = (error as Error).message ?? String(error);
-        throw new UnetError(/memory|allocat/i.test(message) ? 'OUT_OF_MEMORY' : 'INTERNAL', `tfjs failed on a ${size}x${size} tile: ${message}`, { size });
+        throw new UnetError(isOutOfMemoryMessage(message) ? 'OUT_OF_MEMORY' : 'INTERNAL', `tfjs failed on a ${size}x${size} tile: ${message}`, { size });
       } finally {
         planes.dispose();
       }

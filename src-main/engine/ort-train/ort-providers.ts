@@ -1,6 +1,7 @@
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { isOutOfMemoryMessage } from '../../../src-shared/contract/out-of-memory';
 import { ortCudaReadiness } from '../inference/cuda-probe';
 
 /** ONNX Runtime execution providers the training engine can ask for. */
@@ -74,10 +75,6 @@ export function ortError(error: unknown, context: string): UnetError {
     return new UnetError('OUT_OF_MEMORY', `${context}: out of memory (${firstLine(message)}); use a smaller tile, batch or preset`, { reason: 'out-of-memory' });
   }
   return new UnetError('BACKEND_UNAVAILABLE', `${context}: ${firstLine(message)}`);
-}
-
-export function isOutOfMemoryMessage(message: string): boolean {
-  return /out of memory|bad_alloc|Failed to allocate|Cannot allocate memory|\bOOM\b|allocation failed|memory access out of bounds|Cannot enlarge memory/i.test(message);
 }
 
 function firstLine(message: string): string {

@@ -8,6 +8,7 @@ import type { NormalizationParams } from '../../../src-shared/imaging/normalizat
 import { createOrtRunner } from '../../engine/inference/ort-runner';
 import { MODEL_JSON, WEIGHTS_BIN } from '../../engine/model-files';
 import { unetOnnxFromFolder } from '../../engine/onnx/export-unet';
+import { tfjsVersion } from '../../engine/versions';
 import { packageInfo } from '../../support/app-info';
 import { coverImage, foregroundOf } from './cover-image';
 import { modelReadme } from './model-readme';
@@ -99,7 +100,7 @@ export async function exportBioimageio(modelDir: string, outFile: string, option
       testOutput: file('testOutput'),
     },
     opsetVersion: ONNX_OPSET,
-    tensorflowVersion: metadata.versions?.tfjs ?? metadata.versions?.['tfjs-core'] ?? '4.22.0',
+    tensorflowVersion: metadata.versions?.tfjs ?? metadata.versions?.['tfjs-core'] ?? tfjsVersion(),
     // The calibrated instance post-processing, where other tools look for it (it is also in metadata).
     config: { metadata, instancePostprocessing: metadata.instancePostprocessing?.options ?? null, exportedBy: `${packageInfo().name} ${packageInfo().version}` },
     timestamp: new Date().toISOString(),

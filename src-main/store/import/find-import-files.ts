@@ -1,6 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { naturalCompare } from '../../io/list-image-files';
+import { matchMasks } from '../../io/image-pairs';
 import { pathNotAllowed } from '../path-access';
 
 export interface ImportCandidate {
@@ -19,13 +21,6 @@ export interface FindOptions {
 }
 
 const MASKS_FOLDERS = ['masks', 'labels', 'mask', 'gt'];
-const MASK_SUFFIX = /[_.-](mask|masks|label|labels|seg|gt)$/i;
-
-function stemOf(file: string): string {
-  const base = path.basename(file);
-  // Strip one extension, or two for .ome.tif.
-  return base.replace(/(\.ome)?\.[^.]+$/i, '');
-}
 
 async function isDirectory(p: string): Promise<boolean> {
   try {
@@ -33,16 +28,6 @@ async function isDirectory(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Files of a folder keyed by lower-case stem (first one wins). */
-function byStem(files: string[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const file of files) {
-    const key = stemOf(file).toLowerCase();
-    if (!map.has(key)) map.set(key, file);
-  }
-  return map;
 }
 
 /** The masks folder that belongs to an images folder: `X/masks` next to `X/images`. */
@@ -55,35 +40,19 @@ async function masksFolderFor(imagesDir: string): Promise<string | null> {
   return null;
 }
 
+/** The files of the masks folder that belongs to `imagesDir`, when there is one and it may be read. */
+async function masksBeside(imagesDir: string, options: FindOptions): Promise<string[]> {
+  const masksDir = await masksFolderFor(imagesDir);
+  return masksDir && options.isPathAllowed(masksDir) ? options.listImageFiles(masksDir) : [];
+}
+
 async function pairFolder(imagesDir: string, options: FindOptions, out: ImportCandidate[]): Promise<void> {
   const files = await options.listImageFiles(imagesDir);
   if (!options.masks) {
     for (const file of files) out.push({ imagePath: file, maskPath: null });
     return;
   }
-  const masksDir = await masksFolderFor(imagesDir);
-  const masks = masksDir && options.isPathAllowed(masksDir) ? byStem(await options.listImageFiles(masksDir)) : new Map<string, string>();
-  const siblings = siblingMasks(files);
-  const maskFiles = new Set(siblings.values());
-  for (const file of files) {
-    if (maskFiles.has(file)) continue;
-    const key = stemOf(file).toLowerCase();
-    out.push({ imagePath: file, maskPath: masks.get(key) ?? siblings.get(key) ?? null });
-  }
-}
-
-/** Masks stored beside their images (NAME_mask.png, NAME-labels.tif), keyed by the image's stem. */
-function siblingMasks(files: string[]): Map<string, string> {
-  const stems = new Set(files.map((f) => stemOf(f).toLowerCase()));
-  const found = new Map<string, string>();
-  for (const file of files) {
-    const stem = stemOf(file);
-    if (!MASK_SUFFIX.test(stem)) continue;
-    const base = stem.replace(MASK_SUFFIX, '').toLowerCase();
-    // A NAME_mask file without a NAME image is an image of its own.
-    if (stems.has(base) && !found.has(base)) found.set(base, file);
-  }
-  return found;
+  for (const { image, mask } of matchMasks(files, await masksBeside(imagesDir, options)).images) out.push({ imagePath: image, maskPath: mask });
 }
 
 async function collectFolder(dir: string, options: FindOptions, out: ImportCandidate[], depth: number): Promise<void> {
@@ -96,7 +65,7 @@ async function collectFolder(dir: string, options: FindOptions, out: ImportCandi
   await pairFolder(dir, options, out);
   if (!options.recursive || depth >= 16) return;
   const entries = await readdir(dir, { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => naturalCompare(a.name, b.name))) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     if (options.masks && MASKS_FOLDERS.includes(entry.name.toLowerCase())) continue;
     await collectFolder(path.join(dir, entry.name), options, out, depth + 1);
@@ -106,8 +75,9 @@ async function collectFolder(dir: string, options: FindOptions, out: ImportCandi
 /**
  * What an import of these paths would add: image files with their matching masks. A folder with an
  * images/ subfolder is read as images/ + masks/ pairs; an images/ folder finds its masks/ sibling;
- * masks beside images are matched by suffix (NAME_mask.png). Paths are absolute; each one given
- * must be allowed.
+ * masks beside images are matched by suffix (NAME_mask.png). Masks match images by the rule of
+ * pipeline/image-pairs, as `unet-studio train` pairs them. Paths are absolute; each one given must
+ * be allowed.
  */
 export async function findImportFiles(paths: string[], options: FindOptions): Promise<ImportCandidate[]> {
   const out: ImportCandidate[] = [];
@@ -125,11 +95,10 @@ export async function findImportFiles(paths: string[], options: FindOptions): Pr
     } else {
       let maskPath: string | null = null;
       if (options.masks) {
+        // The mask the file gets when its whole folder is imported.
         const dir = path.dirname(p);
-        const masksDir = await masksFolderFor(dir);
-        const masks = masksDir && options.isPathAllowed(masksDir) ? byStem(await options.listImageFiles(masksDir)) : new Map<string, string>();
-        const key = stemOf(p).toLowerCase();
-        maskPath = masks.get(key) ?? siblingMasks(await options.listImageFiles(dir)).get(key) ?? null;
+        const folder = matchMasks(await options.listImageFiles(dir), await masksBeside(dir, options)).images;
+        maskPath = folder.find((c) => c.image === p)?.mask ?? null;
       }
       out.push({ imagePath: p, maskPath });
     }

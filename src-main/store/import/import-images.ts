@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { defaultClassColor } from '../../../src-shared/contract/class-colors';
 import { toErrorInfo } from '../../../src-shared/contract/errors';
 import type { ImportResult } from '../../../src-shared/contract/images';
 import { FIRST_OBJECT_CLASS } from '../../../src-shared/contract/records';
 import type { JobContext } from '../../jobs/job-manager';
 import { hashFile } from '../file-hash';
 import type { ImageIo } from '../image-io';
-import { defaultClassColor } from '../palette';
 import type { Workspace } from '../workspace';
 import type { ImportCandidate } from './find-import-files';
 import { maskToAnnotation } from './mask-to-annotation';

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuDoctor } from '../../../src-main/engine/gpu-doctor';
 import { backendCandidates } from '../../../src-shared/contract/training';
@@ -48,7 +49,8 @@ describe('GPU doctor', () => {
     const report = await gpuDoctor();
     const gpu = report.training.attempts.find((a) => a.backend === 'tensorflow-gpu') as (typeof report.training.attempts)[number];
     if (!gpu.available && /not installed/.test(gpu.reason ?? '')) {
-      expect(report.findings.some((f) => f.title.includes('GPU training package') && f.fix?.includes('@tensorflow/tfjs-node-gpu'))).toBe(true);
+      // The install advice names the tfjs release the app is built on.
+      expect(report.findings.some((f) => f.title.includes('GPU training package') && f.fix?.includes(`@tensorflow/tfjs-node-gpu@${tf.version_core}`))).toBe(true);
     }
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnetError } from '../../../src-shared/contract/errors';
 import { listImageFiles, naturalCompare } from '../../../src-main/io/list-image-files';
+import { defaultImageIo } from '../../../src-main/store/default-image-io';
 
 let dir: string;
 beforeAll(() => {
@@ -34,6 +35,18 @@ describe('listImageFiles', () => {
     expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
       'a.png', 'b.JPG', 'c.jpeg', 'link.png', 'sub/deeper/x.tif', 'sub/img9.png', 'sub/img10.png', 't1.tiff', 't2.TIF', 'T2b.png', 't10.tif',
     ]);
+  });
+
+  it('leaves out links to files with followSymlinks: false', async () => {
+    const files = await listImageFiles(dir, { followSymlinks: false, recursive: true });
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'a.png', 'b.JPG', 'c.jpeg', 'sub/deeper/x.tif', 'sub/img9.png', 'sub/img10.png', 't1.tiff', 't2.TIF', 'T2b.png', 't10.tif',
+    ]);
+  });
+
+  it('is the listing the import uses: natural order, links left out', async () => {
+    const files = await defaultImageIo.listImageFiles(dir);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['a.png', 'b.JPG', 'c.jpeg', 't1.tiff', 't2.TIF', 'T2b.png', 't10.tif']);
   });
 
   it('fails with NOT_FOUND or INVALID_ARGUMENT for a bad folder', async () => {

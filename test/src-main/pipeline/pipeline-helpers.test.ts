@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UNetMetadata } from '../../../src-main/engine/model-files';
-import { pairFiles, fileStem } from '../../../src-main/pipeline/image-pairs';
+import { pairFiles, fileStem } from '../../../src-main/io/image-pairs';
 import { maskFromClassMap } from '../../../src-main/pipeline/prediction-files';
 import { inferenceTile } from '../../../src-main/pipeline/segment-file';
 import { isLegalInputSize, outputSizeFor } from '../../../src-shared/imaging/tile-geometry';

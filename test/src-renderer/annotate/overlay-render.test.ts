@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultClassColor } from '../../../src-shared/contract/class-colors';
 import { createLabelMaps } from '../../../src-renderer/src/lib/annotate/label-maps';
 import { renderLabelOverlay } from '../../../src-renderer/src/lib/annotate/overlay-render';
 import { addClass, classColorTable, nextClassValue, paintableClasses, updateClass } from '../../../src-renderer/src/lib/annotate/palette';
@@ -18,6 +19,14 @@ describe('palette', () => {
     expect(() => addClass(classes, '   ')).toThrow();
     expect(updateClass(more, 3, { name: 'nuclei' })[2].name).toBe('nuclei');
     expect(updateClass(more, 3, { name: '' })[2].name).toBe('nucleus');
+  });
+
+  it('gives a new class the colour an import gives it', () => {
+    let palette = classes;
+    for (let i = 0; i < 9; i++) palette = addClass(palette, `class ${i}`);
+    expect(palette.slice(2).map((c) => c.color)).toEqual(palette.slice(2).map((c) => defaultClassColor(c.value)));
+    expect(palette.find((c) => c.value === 9)?.color).toBe('#718096');
+    expect(paintableClasses([])[1].color).toBe(defaultClassColor(1));
   });
 
   it('builds an RGBA table with class 0 transparent', () => {

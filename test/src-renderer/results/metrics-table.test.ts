@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationTable } from '../../../src-shared/contract/records';
-import { buildMetricsTable, describeBaseline, meanOf, splitsIn, worstRow } from '../../../src-renderer/src/lib/results/metrics-table';
+import { buildMetricsTable, describeBaseline, meanOf, splitsIn } from '../../../src-renderer/src/lib/results/metrics-table';
 
 const table: EvaluationTable = {
   runId: 1,
@@ -49,16 +49,9 @@ describe('buildMetricsTable', () => {
   });
 });
 
-describe('splitsIn and worstRow', () => {
+describe('splitsIn', () => {
   it('lists the splits present in canonical order', () => {
     expect(splitsIn(table)).toEqual(['validation', 'test']);
-  });
-
-  it('finds the worst image by the metric direction', () => {
-    const m = buildMetricsTable(table);
-    expect(worstRow(m, 'iou')?.imageId).toBe(2);
-    expect(worstRow(m, 'pixelError')?.imageId).toBe(2);
-    expect(worstRow(m, 'seg')?.imageId).toBe(3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CurvePoint, RunComparison } from '../../../src-shared/contract/records';
 import { validationIouOf } from '../../../src-renderer/src/lib/charts/curve-series';
-import { alignRunCurves, comparisonRows, pairedImages } from '../../../src-renderer/src/lib/results/run-comparison';
+import { alignRunCurves, comparisonRows } from '../../../src-renderer/src/lib/results/run-comparison';
 
 const p = (step: number, iou?: number): CurvePoint => ({ step, loss: 1, metrics: iou === undefined ? {} : { iou }, elapsedMs: null, recordedAt: '' });
 
@@ -56,13 +56,5 @@ describe('comparisonRows', () => {
   it('marks no best when only one run has a value', () => {
     const single = { ...cmp, runs: cmp.runs.slice(1) };
     expect(comparisonRows(single)[0].best).toBe(-1);
-  });
-});
-
-describe('pairedImages', () => {
-  it('keeps only images every run scored', () => {
-    expect(pairedImages(cmp, 'iou')).toEqual({ rows: [{ imageId: 10, imageName: 'x', values: [0.7, 0.9, 0.1] }], unpaired: 1 });
-    const two = { ...cmp, runs: cmp.runs.slice(0, 2) };
-    expect(pairedImages(two, 'iou').rows.map((r) => r.imageId)).toEqual([10, 11]);
   });
 });

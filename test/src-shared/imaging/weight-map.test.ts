@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  balancedClassWeights,
   borderCutoffDistance,
   borderWeightTerm,
   classWeightsFor,
@@ -32,6 +33,17 @@ describe('classWeightsFor', () => {
     expect(wc[1]).toBeCloseTo(45 / (2 * 27), 12);
     expect(wc[2]).toBeCloseTo(45 / (2 * 18), 12);
     expect(27 * wc[1] + 18 * wc[2]).toBeCloseTo(45, 10);
+  });
+
+  it('balances from class counts alone, as the annotation view keeps them', () => {
+    const counts = new Float64Array(256);
+    counts[0] = 5;
+    counts[1] = 27;
+    counts[2] = 18;
+    const wc = balancedClassWeights(counts);
+    expect(wc).toEqual(classWeightsFor(twoSquares().classMap));
+    expect(wc[0]).toBe(0);
+    expect(wc[3]).toBe(0);
   });
 
   it('takes fixed weights by class id and rejects missing or bad entries', () => {

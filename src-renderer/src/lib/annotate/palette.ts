@@ -1,7 +1,5 @@
+import { BACKGROUND_COLOR, defaultClassColor } from '../../../../src-shared/contract/class-colors';
 import { BACKGROUND_CLASS, FIRST_OBJECT_CLASS, UNLABELED_CLASS, type ClassDef } from '../../../../src-shared/contract/records';
-
-/** Colours offered to new classes, in order; chosen to stay apart from each other on grey images. */
-export const NEW_CLASS_COLORS = ['#e53e3e', '#38a169', '#d69e2e', '#805ad5', '#dd6b20', '#319795', '#d53f8c', '#a0aec0'];
 
 /** The pseudo-class the eraser paints: shown in the palette, never stored in the data set. */
 export const UNLABELED_ENTRY: ClassDef = { value: UNLABELED_CLASS, name: 'unlabeled', color: '#000000' };
@@ -19,14 +17,13 @@ export function nextClassValue(classes: readonly ClassDef[]): number | null {
   return null;
 }
 
-/** A new palette with one more object class (name trimmed, colour from NEW_CLASS_COLORS). */
+/** A new palette with one more object class (name trimmed, the colour an import would give it). */
 export function addClass(classes: readonly ClassDef[], name: string): ClassDef[] {
   const value = nextClassValue(classes);
   const trimmed = name.trim();
   if (value === null) throw new Error('a data set holds at most 254 object classes');
   if (!trimmed) throw new Error('a class needs a name');
-  const color = NEW_CLASS_COLORS[(value - FIRST_OBJECT_CLASS) % NEW_CLASS_COLORS.length];
-  return [...classes, { value, name: trimmed, color }].sort((a, b) => a.value - b.value);
+  return [...classes, { value, name: trimmed, color: defaultClassColor(value) }].sort((a, b) => a.value - b.value);
 }
 
 export function updateClass(classes: readonly ClassDef[], value: number, change: Partial<Pick<ClassDef, 'name' | 'color'>>): ClassDef[] {
@@ -36,7 +33,7 @@ export function updateClass(classes: readonly ClassDef[], value: number, change:
 /** Palette entries offered for painting: unlabeled (eraser), background, then object classes. */
 export function paintableClasses(classes: readonly ClassDef[]): ClassDef[] {
   const sorted = [...classes].sort((a, b) => a.value - b.value);
-  if (!sorted.some((c) => c.value === BACKGROUND_CLASS)) sorted.unshift({ value: BACKGROUND_CLASS, name: 'background', color: '#3182ce' });
+  if (!sorted.some((c) => c.value === BACKGROUND_CLASS)) sorted.unshift({ value: BACKGROUND_CLASS, name: 'background', color: BACKGROUND_COLOR });
   return [UNLABELED_ENTRY, ...sorted];
 }
 

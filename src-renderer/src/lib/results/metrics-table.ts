@@ -92,16 +92,3 @@ export function splitsIn(table: EvaluationTable): Split[] {
   const present = new Set(table.rows.map((r) => r.split).filter((s): s is Split => s !== null));
   return (['train', 'validation', 'test'] as const).filter((s) => present.has(s));
 }
-
-/** The worst image for a metric, to point the user at failures. */
-export function worstRow(model: MetricsTableModel, metric: string): EvaluationRow | undefined {
-  const better = metricMeta(metric).better;
-  let worst: EvaluationRow | undefined;
-  for (const row of model.rows) {
-    const v = row.values[metric];
-    if (typeof v !== 'number') continue;
-    const w = worst?.values[metric] as number | undefined;
-    if (w === undefined || (better === 'higher' ? v < w : v > w)) worst = row;
-  }
-  return worst;
-}

@@ -125,10 +125,3 @@ export function drawOutlines(
   }
   return out;
 }
-
-/** Object classes only (>= 2 -> 1) as outline labels, for maps without instance ids. */
-export function foregroundLabels(classMap: Uint8Array): Uint8Array {
-  const out = new Uint8Array(classMap.length);
-  for (let i = 0; i < classMap.length; i++) out[i] = classMap[i] >= 2 ? 1 : 0;
-  return out;
-}

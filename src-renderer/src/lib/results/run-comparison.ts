@@ -52,24 +52,3 @@ export function comparisonRows(cmp: RunComparison): ComparisonRow[] {
     return { metric, label: meta.label, better: meta.better, values, counts, best };
   });
 }
-
-export interface PairedImageRow {
-  imageId: number;
-  imageName: string;
-  values: (number | null)[];
-}
-
-/**
- * Per-image values of one metric, one column per run. Only images every run evaluated are paired,
- * so differences between runs are never differences between image sets.
- */
-export function pairedImages(cmp: RunComparison, metric: string): { rows: PairedImageRow[]; unpaired: number } {
-  const rows: PairedImageRow[] = [];
-  let unpaired = 0;
-  for (const image of cmp.images) {
-    const values = cmp.runs.map((r) => image.values[String(r.runId)]?.[metric] ?? null);
-    if (values.every((v) => v !== null)) rows.push({ imageId: image.imageId, imageName: image.imageName, values });
-    else unpaired++;
-  }
-  return { rows, unpaired };
-}

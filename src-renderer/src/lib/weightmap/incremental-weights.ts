@@ -1,5 +1,5 @@
 import { UnetError } from '../../../../src-shared/contract/errors';
-import { borderCutoffDistance, borderWeightTerm } from '../../../../src-shared/imaging/weight-map';
+import { balancedClassWeights, borderCutoffDistance, borderWeightTerm } from '../../../../src-shared/imaging/weight-map';
 import type { PixelRect } from '../annotate/label-maps';
 
 export interface WeightsResultData {
@@ -98,19 +98,6 @@ export class IncrementalWeightMap {
       this.border.set(local.subarray(src, src + target.width), y * width + target.x);
     }
   }
-}
-
-/** As `classWeightsFor(classMap, 'balanced')`, from class counts: w_c = N / (K N_c) over labelled classes. */
-export function balancedClassWeights(counts: Float64Array): Float64Array {
-  let labelled = 0;
-  let present = 0;
-  for (let c = 1; c < 256; c++) {
-    labelled += counts[c];
-    if (counts[c] > 0) present++;
-  }
-  const weights = new Float64Array(256);
-  for (let c = 1; c < 256; c++) if (counts[c] > 0) weights[c] = labelled / (present * counts[c]);
-  return weights;
 }
 
 function countRegion(counts: Float64Array, classMap: Uint8Array, width: number, r: PixelRect, sign: number): void {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findImportFiles, type FindOptions } from '../../../../src-main/store/import/find-import-files';
+import { pairFolders } from '../../../../src-main/io/image-pairs';
 import { defaultImageIo } from '../../../../src-main/store/default-image-io';
 import { tempDir } from '../temp-workspace';
 
@@ -57,6 +58,23 @@ describe('findImportFiles', () => {
     ]);
     expect(relative(await findImportFiles([path.join(dir.path, 'flat')], options({ masks: false }))).map((r) => r[0])).toHaveLength(5);
     expect(relative(await findImportFiles([path.join(dir.path, 'flat', 'x.png')], options()))).toEqual([['flat/x.png', 'flat/x_mask.png']]);
+  });
+
+  it('pairs an images/ + masks/ folder as `unet-studio train` does, in natural order', async () => {
+    for (const name of ['img10.png', 'img2.png', 'img3.png', 'img3.tif', 'x.png', 'x_mask.png', 'y.png']) touch('set', 'images', name);
+    for (const name of ['img10.png', 'img2_mask.png', 'img3.png', 'stray.png']) touch('set', 'masks', name);
+    const imported = relative(await findImportFiles([path.join(dir.path, 'set')], options()));
+    expect(imported).toEqual([
+      ['set/images/img2.png', 'set/masks/img2_mask.png'],
+      ['set/images/img3.png', 'set/masks/img3.png'],
+      ['set/images/img3.tif', null],
+      ['set/images/img10.png', 'set/masks/img10.png'],
+      ['set/images/x.png', 'set/images/x_mask.png'],
+      ['set/images/y.png', null],
+    ]);
+    const cli = await pairFolders(path.join(dir.path, 'set', 'images'), path.join(dir.path, 'set', 'masks'));
+    expect(relative(cli.pairs.map((p) => ({ imagePath: p.image, maskPath: p.mask })))).toEqual(imported.filter(([, mask]) => mask));
+    expect(relative(cli.unmatchedImages.map((imagePath) => ({ imagePath, maskPath: null })))).toEqual(imported.filter(([, mask]) => !mask));
   });
 
   it('descends into subfolders only when recursive, skipping masks folders', async () => {

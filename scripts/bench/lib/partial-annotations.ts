@@ -1,6 +1,6 @@
-import { UnetError } from '../../src-shared/contract/errors';
-import { BACKGROUND_CLASS, UNLABELED_CLASS } from '../../src-shared/contract/records';
-import { euclideanDistanceTransform } from '../../src-shared/imaging/distance-transform';
+import { UnetError } from '../../../src-shared/contract/errors';
+import { BACKGROUND_CLASS, UNLABELED_CLASS } from '../../../src-shared/contract/records';
+import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance-transform';
 
 export interface PartialOptions {
   /** Background farther than this from every annotated object may be an unannotated cell (px). */
