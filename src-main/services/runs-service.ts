@@ -1,5 +1,6 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { runsService } from '../../src-shared/contract/runs';
+import { interruptedRuns } from '../pipeline/resume-point';
 import type { StoreContext } from '../store/store-context';
 
 export function createRunsService(ctx: StoreContext): ServiceImpl<typeof runsService> {
@@ -17,7 +18,7 @@ export function createRunsService(ctx: StoreContext): ServiceImpl<typeof runsSer
       return ctx.workspace.store.runs.checkpoints(id);
     },
     interrupted() {
-      return ctx.workspace.store.runs.interrupted();
+      return interruptedRuns(ctx.workspace.store);
     },
     update({ id, name, notes }) {
       const run = ctx.workspace.store.runs.update(id, { name, notes });
