@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
+import { isProcessAlive } from '../io/process-alive';
 import type { InstanceOptions } from './inference/instance-postprocess';
 import type { UNetArchitecture } from './unet-architecture';
 
@@ -152,7 +153,6 @@ export async function readBytes(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Writes files into `dir` via a temp sibling and a rename; an existing `dir` is replaced. */
 /**
  * A process killed while writing leaves its `.NAME.tmp-PID-*` folder behind (as large as a
  * checkpoint). Remove those whose writer is no longer alive; never touch a live writer's folder.
@@ -174,15 +174,7 @@ export async function removeAbandonedTemporaries(parent: string, base: string): 
   }
 }
 
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
+/** Writes files into `dir` via a temp sibling and a rename; an existing `dir` is replaced. */
 export async function writeFolderAtomically(dir: string, files: Array<[string, Uint8Array | string]>): Promise<void> {
   const parent = path.dirname(path.resolve(dir));
   const base = path.basename(dir);

@@ -1,5 +1,6 @@
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { runsService } from '../../src-shared/contract/runs';
+import { interruptedRuns } from '../pipeline/resume-point';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
 
 export function createRunsService(ctx: WorkspaceContext): ServiceImpl<typeof runsService> {
@@ -17,7 +18,7 @@ export function createRunsService(ctx: WorkspaceContext): ServiceImpl<typeof run
       return ctx.workspace.current.runs.checkpoints(id);
     },
     interrupted() {
-      return ctx.workspace.current.runs.interrupted();
+      return interruptedRuns(ctx.workspace.current);
     },
     update({ id, name, notes }) {
       const run = ctx.workspace.current.runs.update(id, { name, notes });

@@ -1,10 +1,15 @@
-import { existsSync } from 'node:fs';
-import os from 'node:os';
 import type { ErrorInfo } from '../../src-shared/contract/errors';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { CheckpointRecord, CurvePoint, InterruptedRun, RunDetail, RunImage, RunStatus, RunSummary, Split } from '../../src-shared/contract/records';
+import type { CheckpointRecord, CurvePoint, RunDetail, RunImage, RunStatus, RunSummary, Split } from '../../src-shared/contract/records';
 import { nowIso } from './clock';
 import type { Db } from './database';
+import { RunCheckpoints, type NewCheckpoint } from './run-checkpoints';
+import { RunCurves, type NewCurvePoint } from './run-curves';
+import { processOwner, recoverInterruptedRuns } from './run-recovery';
+
+export type { NewCheckpoint } from './run-checkpoints';
+export type { NewCurvePoint } from './run-curves';
+export { processOwner } from './run-recovery';
 
 export interface NewRun {
   datasetId: number;
@@ -22,20 +27,6 @@ export interface NewRun {
   images: { imageId: number; split: Split; annotationVersionId: number | null }[];
   resumedFrom?: number | null;
   status?: 'queued' | 'running';
-}
-
-export interface NewCurvePoint {
-  step: number;
-  loss?: number | null;
-  metrics?: Record<string, number>;
-  elapsedMs?: number | null;
-}
-
-export interface NewCheckpoint {
-  step: number;
-  path: string;
-  metricName?: string | null;
-  metricValue?: number | null;
 }
 
 export interface RunQuery {
@@ -69,16 +60,6 @@ interface RunRow {
   last_loss: number | null;
 }
 
-interface CheckpointRow {
-  id: number;
-  run_id: number;
-  step: number;
-  path: string;
-  metric_name: string | null;
-  metric_value: number | null;
-  created_at: string;
-}
-
 const SELECT_RUNS = `
   SELECT r.*, d.name AS dataset_name,
          (SELECT max(step) FROM run_curves c WHERE c.run_id = r.id) AS last_step,
@@ -86,10 +67,6 @@ const SELECT_RUNS = `
   FROM runs r JOIN datasets d ON d.id = r.dataset_id`;
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
-
-function finite(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
 
 function toSummary(row: RunRow): RunSummary {
   return {
@@ -110,49 +87,15 @@ function toSummary(row: RunRow): RunSummary {
   };
 }
 
-function toCheckpoint(row: CheckpointRow): CheckpointRecord {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    step: row.step,
-    path: row.path,
-    metricName: row.metric_name,
-    metricValue: row.metric_value,
-    createdAt: row.created_at,
-  };
-}
-
-/** This process, as recorded in a running run's owner column. */
-export function processOwner(): string {
-  return `${os.hostname()}:${process.pid}`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Whether a run marked queued/running at open has lost its process. A run owned by another live
- * process on this host (a second app or CLI on the same workspace) is left alone; this process's
- * own pid counts as lost, since a freshly opened workspace cannot have started anything yet.
- */
-function isOrphaned(owner: string | null): boolean {
-  if (!owner) return true;
-  const sep = owner.lastIndexOf(':');
-  const host = owner.slice(0, sep);
-  const pid = Number(owner.slice(sep + 1));
-  if (host !== os.hostname() || !Number.isInteger(pid)) return false;
-  return pid === process.pid || !isAlive(pid);
-}
-
-/** Training runs: what they used, how they went, and their checkpoints. */
+/** Training runs: what they used and how they went; curves, checkpoints and crash recovery have their own files. */
 export class RunsRepository {
-  constructor(private readonly db: Db) {}
+  private readonly curveStore: RunCurves;
+  private readonly checkpointStore: RunCheckpoints;
+
+  constructor(private readonly db: Db) {
+    this.curveStore = new RunCurves(db);
+    this.checkpointStore = new RunCheckpoints(db);
+  }
 
   create(run: NewRun): RunDetail {
     const time = nowIso();
@@ -226,7 +169,7 @@ export class RunsRepository {
          WHERE m.run_id = ? ORDER BY m.split, i.name, i.id`,
       )
       .all(id) as RunImage[];
-    const checkpointCount = (this.db.prepare('SELECT count(*) AS n FROM checkpoints WHERE run_id = ?').get(id) as { n: number }).n;
+    const checkpointCount = this.checkpointStore.count(id);
     return {
       ...toSummary(row),
       notes: row.notes,
@@ -302,79 +245,27 @@ export class RunsRepository {
 
   /** Records a curve point; values reported for the same step (loss, then validation) merge. */
   appendCurvePoint(id: number, point: NewCurvePoint): void {
-    if (!Number.isInteger(point.step) || point.step < 0) throw new UnetError('INVALID_ARGUMENT', `step must be a non-negative integer, got ${point.step}`);
-    const metrics: Record<string, number> = {};
-    for (const [key, value] of Object.entries(point.metrics ?? {})) if (Number.isFinite(value)) metrics[key] = value;
-    try {
-      this.db
-        .prepare(
-          `INSERT INTO run_curves (run_id, step, loss, metrics, elapsed_ms, recorded_at) VALUES (@id, @step, @loss, @metrics, @elapsed, @time)
-           ON CONFLICT (run_id, step) DO UPDATE SET
-             loss = coalesce(excluded.loss, loss),
-             metrics = json_patch(metrics, excluded.metrics),
-             elapsed_ms = coalesce(excluded.elapsed_ms, elapsed_ms),
-             recorded_at = excluded.recorded_at`,
-        )
-        .run({ id, step: point.step, loss: finite(point.loss), metrics: JSON.stringify(metrics), elapsed: finite(point.elapsedMs), time: nowIso() });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnetError('NOT_FOUND', `no run with id ${id}`, { runId: id });
-      throw error;
-    }
+    this.curveStore.append(id, point);
   }
 
   /** The curve, optionally from a step on, thinned to at most maxPoints (the last point always kept). */
   curves(id: number, options: { fromStep?: number; maxPoints?: number } = {}): CurvePoint[] {
     this.summary(id);
-    const total = (this.db.prepare('SELECT count(*) AS n FROM run_curves WHERE run_id = ? AND step >= ?').get(id, options.fromStep ?? 0) as { n: number }).n;
-    const stride = options.maxPoints && total > options.maxPoints ? Math.ceil(total / options.maxPoints) : 1;
-    const rows = this.db
-      .prepare(
-        `SELECT step, loss, metrics, elapsed_ms, recorded_at FROM (
-           SELECT *, row_number() OVER (ORDER BY step) - 1 AS rn FROM run_curves WHERE run_id = @id AND step >= @from
-         ) WHERE rn % @stride = 0 OR rn = @last ORDER BY step`,
-      )
-      .all({ id, from: options.fromStep ?? 0, stride, last: total - 1 }) as { step: number; loss: number | null; metrics: string; elapsed_ms: number | null; recorded_at: string }[];
-    return rows.map((r) => ({ step: r.step, loss: r.loss, metrics: JSON.parse(r.metrics) as Record<string, number>, elapsedMs: r.elapsed_ms, recordedAt: r.recorded_at }));
+    return this.curveStore.read(id, options);
   }
 
   addCheckpoint(id: number, checkpoint: NewCheckpoint): CheckpointRecord {
     this.summary(id);
-    const newId = this.db
-      .prepare('INSERT INTO checkpoints (run_id, step, path, metric_name, metric_value, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, checkpoint.step, checkpoint.path, checkpoint.metricName ?? null, finite(checkpoint.metricValue), nowIso()).lastInsertRowid;
-    return toCheckpoint(this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(newId) as CheckpointRow);
+    return this.checkpointStore.add(id, checkpoint);
   }
 
   checkpoints(id: number): CheckpointRecord[] {
     this.summary(id);
-    return (this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step, id').all(id) as CheckpointRow[]).map(toCheckpoint);
+    return this.checkpointStore.list(id);
   }
 
   lastCheckpoint(id: number): CheckpointRecord | null {
-    const row = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT 1').get(id) as CheckpointRow | undefined;
-    return row ? toCheckpoint(row) : null;
-  }
-
-  /** Runs that stopped with the process that ran them, newest first, with where they could resume. */
-  interrupted(): InterruptedRun[] {
-    return this.list({ status: 'interrupted', limit: 1000 }).map((run) => {
-      const resumeFrom = this.resumeCheckpoint(run.id);
-      return { run, lastCheckpoint: resumeFrom ?? this.lastCheckpoint(run.id), resumable: resumeFrom !== null };
-    });
-  }
-
-  /**
-   * The checkpoint a resume of this run continues from: its own last one, or, for a resume killed
-   * before its first checkpoint, that of the nearest run it continued (following resumedFrom).
-   */
-  private resumeCheckpoint(runId: number): CheckpointRecord | null {
-    const seen = new Set<number>();
-    for (let id: number | null = runId; id !== null && !seen.has(id); id = this.get(id).resumedFrom ?? null) {
-      seen.add(id);
-      const checkpoint = this.lastCheckpoint(id);
-      if (checkpoint !== null && existsSync(checkpoint.path)) return checkpoint;
-    }
-    return null;
+    return this.checkpointStore.last(id);
   }
 
   /**
@@ -382,26 +273,6 @@ export class RunsRepository {
    * interrupted, with their last checkpoint noted in the error details.
    */
   recoverInterrupted(): RunSummary[] {
-    const stale = (this.db.prepare("SELECT id, owner, status FROM runs WHERE status IN ('queued', 'running')").all() as { id: number; owner: string | null; status: RunStatus }[]).filter(
-      (r) => isOrphaned(r.owner),
-    );
-    if (stale.length === 0) return [];
-    const time = nowIso();
-    const update = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, updated_at = ? WHERE id = ?");
-    this.db.transaction(() => {
-      for (const run of stale) {
-        const checkpoint = this.lastCheckpoint(run.id);
-        const message = checkpoint
-          ? `the application stopped while this run was ${run.status}; the last checkpoint is at step ${checkpoint.step}`
-          : `the application stopped while this run was ${run.status}; no checkpoint was saved`;
-        const error: ErrorInfo = {
-          code: 'INTERNAL',
-          message,
-          details: { interrupted: true, previousStatus: run.status, checkpointId: checkpoint?.id ?? null, checkpointStep: checkpoint?.step ?? null },
-        };
-        update.run(JSON.stringify(error), time, time, run.id);
-      }
-    }).immediate();
-    return stale.map((r) => this.summary(r.id));
+    return recoverInterruptedRuns(this.db, this.checkpointStore).map((id) => this.summary(id));
   }
 }

@@ -219,8 +219,9 @@ export interface CurvePoint {
 
 export interface InterruptedRun {
   run: RunSummary;
+  /** The checkpoint a resume continues from (maybe of a run this one continued); else the run's last recorded one. */
   lastCheckpoint: CheckpointRecord | null;
-  /** The checkpoint file still exists, so training can resume from it. */
+  /** training.resume finds a checkpoint to continue from. */
   resumable: boolean;
 }
 

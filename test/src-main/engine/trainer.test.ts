@@ -71,6 +71,19 @@ describe('train (in process, wasm)', () => {
     expect(second.metrics.validation).toEqual(straight.metrics.validation);
   });
 
+  it('refuses a checkpoint of another architecture, reporting what it knew and releasing what it loaded', async () => {
+    const first = await train(request('other-arch', { steps: 2, validateEvery: 100 }));
+    expect(first.status).toBe('succeeded');
+    const tensors = tf.memory().numTensors;
+    const result = await train(request('other-arch-resumed', { steps: 4, baseChannels: 4 }, { resumeFrom: path.join(root, 'other-arch') }));
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('CONFLICT');
+    expect(result.config?.baseChannels).toBe(4);
+    expect(result.backend?.active).toBeDefined();
+    expect([result.steps, result.latestCheckpoint, result.bestCheckpoint]).toEqual([0, null, null]);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
   it('stops when the time budget is spent and keeps the best validated weights', async () => {
     const result = await train(request('budget', { steps: 100_000, minutes: 0.05, validateEvery: 100_000 }));
     expect(result.status).toBe('succeeded');

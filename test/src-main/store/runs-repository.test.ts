@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,9 +97,7 @@ describe('RunsRepository', () => {
     const queued = ws.runs.create(newRun);
     const done = ws.runs.create(newRun);
     ws.runs.setStatus(done.id, 'succeeded');
-    const checkpointFile = path.join(ws.modelsDir, 'ckpt-300.bin');
-    writeFileSync(checkpointFile, 'weights');
-    ws.runs.addCheckpoint(running.id, { step: 300, path: checkpointFile });
+    ws.runs.addCheckpoint(running.id, { step: 300, path: path.join(ws.modelsDir, 'ckpt-300') });
     ws.runs.appendCurvePoint(running.id, { step: 310, loss: 0.2 });
     ws.close();
 
@@ -114,25 +111,7 @@ describe('RunsRepository', () => {
     expect(recovered.error).toMatchObject({ details: { interrupted: true, previousStatus: 'running', checkpointStep: 300 } });
     expect(recovered.error?.message).toMatch(/step 300/);
     expect(reopened.runs.get(done.id).status).toBe('succeeded');
-    const interrupted = reopened.runs.interrupted();
-    const entry = interrupted.find((i) => i.run.id === running.id);
-    expect(entry).toMatchObject({ resumable: true, lastCheckpoint: { step: 300, path: checkpointFile } });
-    expect(interrupted.find((i) => i.run.id === queued.id)).toMatchObject({ resumable: false, lastCheckpoint: null });
-  });
-
-  it('offers a resumed run killed before its first checkpoint for resume from the run it continued', () => {
-    const first = ws.runs.create(newRun);
-    const checkpointFile = path.join(ws.modelsDir, 'ckpt-50.bin');
-    writeFileSync(checkpointFile, 'weights');
-    ws.runs.addCheckpoint(first.id, { step: 50, path: checkpointFile });
-    ws.runs.setStatus(first.id, 'interrupted');
-    const resumed = ws.runs.create({ ...newRun, resumedFrom: first.id });
-    ws.runs.setStatus(resumed.id, 'interrupted');
-    const orphan = ws.runs.create(newRun);
-    ws.runs.setStatus(orphan.id, 'interrupted');
-    const entries = ws.runs.interrupted();
-    expect(entries.find((i) => i.run.id === resumed.id)).toMatchObject({ resumable: true, lastCheckpoint: { step: 50, path: checkpointFile } });
-    expect(entries.find((i) => i.run.id === orphan.id)).toMatchObject({ resumable: false, lastCheckpoint: null });
+    expect(reopened.runs.get(queued.id).error).toMatchObject({ details: { interrupted: true, previousStatus: 'queued', checkpointStep: null } });
   });
 
   it('leaves a run alone while the process that owns it is alive', () => {
