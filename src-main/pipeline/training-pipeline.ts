@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { toErrorInfo, UnetError } from '../../src-shared/contract/errors';
-import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { JobOf } from '../../src-shared/contract/jobs';
 import type { RunStatus, Split } from '../../src-shared/contract/records';
 import type { RunsChanged } from '../../src-shared/contract/runs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
-import { backendCandidates, type BackendChoice, type TrainOptions, type TrainProgressInfo } from '../../src-shared/contract/training';
+import { backendCandidates, type BackendChoice, type TrainingOutcome, type TrainOptions, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
@@ -31,22 +31,11 @@ export interface TrainingPipelineDeps {
 }
 
 export interface StartedTraining {
-  job: JobInfo;
+  job: JobOf<'training'>;
   runId: number;
 }
 
-/** What a training job returns when it ends normally. */
-export interface TrainingOutcome {
-  runId: number;
-  steps: number;
-  stopReason?: 'steps' | 'time';
-  best: { step: number; loss: number; iou: number } | null;
-  modelDir: string | null;
-  elapsedSeconds: number;
-  backend?: TrainingBackend;
-  /** The instance post-processing and Otsu polarity chosen after training and stored with the model. */
-  calibration?: Omit<ModelCalibration, 'notes'>;
-}
+export type { TrainingOutcome };
 
 /** The configuration recorded with a run: the engine's resolved config plus what the pipeline decided. */
 export type RecordedConfig = TrainConfig & {
@@ -187,7 +176,7 @@ function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): St
   const runId = run.id;
   const changed = (status: RunStatus) => store.bus.emit('runs.changed', { id: runId, status, reason: 'updated' } satisfies RunsChanged);
   changed('queued');
-  const job = store.jobs.start<TrainingOutcome>({
+  const job = store.jobs.start({
     kind: 'training',
     title: `Train ${run.name} on ${run.datasetName}`,
     run: (jobCtx) => trainJob(deps, ws, runId, spec, jobCtx, () => changed('running')),
@@ -204,7 +193,7 @@ function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSpec): St
   return { job, runId };
 }
 
-async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number, spec: LaunchSpec, job: JobContext, onRunning: () => void): Promise<TrainingOutcome> {
+async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number, spec: LaunchSpec, job: JobContext<'training'>, onRunning: () => void): Promise<TrainingOutcome> {
   const { store, compute } = deps;
   const { recorded } = spec;
   job.throwIfCancelled();
@@ -250,7 +239,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
         const byTime = recorded.minutes ? p.elapsed / (recorded.minutes * 60) : 0;
         const percent = 100 * Math.min(1, Math.max(p.step / p.totalSteps, byTime));
         const val = p.validation ? `, validation IoU ${p.validation.iou.toFixed(3)}` : '';
-        job.progress(percent, `step ${p.step}/${p.totalSteps}, loss ${p.loss.toFixed(4)}${val}`, info as unknown as Record<string, unknown>);
+        job.progress(percent, `step ${p.step}/${p.totalSteps}, loss ${p.loss.toFixed(4)}${val}`, info);
         store.bus.emit('training.progress', info);
       },
       onCheckpoint: (c) => {
@@ -310,7 +299,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
  * A step of the pipeline after the trainer returns: the instance post-processing is chosen on the
  * run's validation images and stored with the model. A failure here costs the calibration, not the run.
  */
-async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
+async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext<'training'>): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
   const { logger } = deps.store;
   try {
     job.progress(99, 'calibrating the instance post-processing on the validation images');

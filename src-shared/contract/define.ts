@@ -64,6 +64,9 @@ export type ServiceImpl<S extends ServiceDef> = {
 export type ContractApi<C extends ContractDef> = { [K in keyof C]: ServiceApi<C[K]> };
 export type ContractImpl<C extends ContractDef> = { [K in keyof C]: ServiceImpl<C[K]> };
 
+/** Result type of a service's method (what `dispatch` returns as `value` for it). */
+export type MethodResult<S extends ServiceDef, M extends keyof S['methods']> = S['methods'][M] extends MethodDef<any, any, infer R> ? R : never;
+
 /** Payload type of the event `channel` ("service.event"). */
 export type EventPayload<C extends ContractDef, S extends keyof C, E extends keyof C[S]['events']> =
   C[S]['events'][E] extends EventDef<infer P> ? P : never;

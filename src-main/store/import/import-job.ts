@@ -1,12 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { UnetError } from '../../../src-shared/contract/errors';
 import type { ImagesChanged, ImagesImported, ImportResult } from '../../../src-shared/contract/images';
-import { isFinished, type JobInfo } from '../../../src-shared/contract/jobs';
+import { isFinished, type JobOf } from '../../../src-shared/contract/jobs';
 import type { StoreContext } from '../store-context';
 import { loadThumbnail } from '../thumbnails';
 import type { Workspace } from '../workspace';
 import type { ImportCandidate } from './find-import-files';
-import { importImages } from './import-images';
+import { importImages, type ImportSteps } from './import-images';
 
 /** Thumbnails made ahead of time after an import, at the size the image grid asks for. */
 export const GRID_THUMBNAIL_SIZE = 256;
@@ -25,18 +25,18 @@ export interface ImportJobSpec {
  * one at a time per data set, progress with the data set's id, then the events the views listen to
  * and thumbnails made in the background.
  */
-export function startImportJob(ctx: StoreContext, spec: ImportJobSpec): JobInfo {
+export function startImportJob(ctx: StoreContext, spec: ImportJobSpec): JobOf<'import'> {
   const ws = ctx.workspace.store;
   const { datasetId, candidates } = spec;
   const dataset = ws.datasets.get(datasetId);
-  const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && (j.data as { datasetId?: number } | undefined)?.datasetId === datasetId);
+  const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && j.data?.datasetId === datasetId);
   if (busy) throw new UnetError('CONFLICT', `an import into ${dataset.name} is already running`, { jobId: busy.id });
   const importedIds: number[] = [];
   return ctx.jobs.start({
     kind: 'import',
     title: `Import ${candidates.length} image(s) into ${dataset.name}`,
     run: async (job) => {
-      const progress: typeof job.progress = (percent, message, data) => job.progress(percent, message, { ...data, datasetId });
+      const progress: ImportSteps['progress'] = (percent, message, counts) => job.progress(percent, message, { ...counts, datasetId });
       const deps = { ws, io: ctx.io, isPathAllowed: spec.isPathAllowed ?? ctx.isPathAllowed };
       try {
         const result = await importImages({ ...job, progress }, deps, datasetId, candidates, (id) => importedIds.push(id));
