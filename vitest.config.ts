@@ -1,14 +1,15 @@
 import { defineConfig } from 'vitest/config';
-import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// Unit, engine and integration tests. End-to-end browser tests live in test/e2e and run separately.
+/**
+ * Every test, as three projects with a config file each: `unit` (fast, no processes, no training),
+ * `integration` (forks, spawns or trains) and `e2e` (Chromium against browser mode; build the renderer
+ * first). `npx vitest run FILE` runs a file in its project, `--project unit` one project. `npm test`
+ * (scripts/test.mjs) runs the projects one after the other, each with its own pool settings, and
+ * prints the time of each.
+ */
 export default defineConfig({
-  plugins: [svelte({ hot: false })],
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    projects: ['vitest.unit.config.ts', 'vitest.integration.config.ts', 'vitest.e2e.config.ts'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite, in the order that fails fastest: layer rule, type checks, unit/engine/
-// integration tests (Vitest), then the end-to-end tests in Chromium against browser mode.
-// Ends with one summary line "tests: N passed, N failed, N skipped".
+// `npm test`: the whole suite, in the order that fails fastest: layer rule, test projects, type checks,
+// then the Vitest projects one after the other: unit, integration (forks, spawns, trains) and the
+// end-to-end tests in Chromium against browser mode. Ends with a table of each project's time and one
+// summary line "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,42 +14,78 @@ mkdirSync(resultsDir, { recursive: true });
 const args = new Set(process.argv.slice(2));
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
-let failedSteps = [];
+const failedSteps = [];
+/** One row per Vitest project: its counts and wall time, or why it did not run. */
+const projects = [];
 
 function step(name, command, commandArgs, env = {}) {
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   const ok = result.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)} s)`);
   if (!ok) failedSteps.push(name);
-  return ok;
+  return { ok, seconds };
 }
 
 function countVitest(file) {
-  if (!existsSync(file)) return;
+  if (!existsSync(file)) return null;
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  totals.passed += report.numPassedTests ?? 0;
-  totals.failed += report.numFailedTests ?? 0;
-  totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  const counts = {
+    files: report.testResults?.length ?? 0,
+    passed: report.numPassedTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  return counts;
 }
 
+/** Runs one project with its own config (its own pool settings) and records its row. */
+function project(name, title) {
+  const report = path.join(resultsDir, `vitest-${name}.json`);
+  const config = `vitest.${name}.config.ts`;
+  const { seconds } = step(title, bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  projects.push({ name, seconds, counts: countVitest(report) });
+}
+
+function printProjectTimes() {
+  const header = ['project', 'files', 'passed', 'failed', 'skipped', 'time'];
+  const rows = projects.map((p) => [
+    p.name,
+    ...(p.counts ? [p.counts.files, p.counts.passed, p.counts.failed, p.counts.skipped].map(String) : ['-', '-', '-', '-']),
+    p.seconds === null ? p.note : `${p.seconds.toFixed(1)} s`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+// A report left by an earlier run must not be counted when a project ends before writing its own.
+for (const name of ['unit', 'integration', 'e2e']) rmSync(path.join(resultsDir, `vitest-${name}.json`), { force: true });
+
 step('layer check', process.execPath, [path.join(root, 'scripts', 'check-layers.mjs')]);
+step('test projects check', process.execPath, [path.join(root, 'scripts', 'check-test-projects.mjs')]);
 if (!args.has('--no-typecheck')) {
   step('type check: src-shared', bin('tsc'), ['-p', 'src-shared']);
   step('type check: src-main', bin('tsc'), ['-p', 'src-main']);
   step('type check: src-renderer', bin('svelte-check'), ['--tsconfig', 'src-renderer/tsconfig.json', '--threshold', 'error', '--output', 'human']);
 }
-const unitReport = path.join(resultsDir, 'vitest-unit.json');
-step('unit, engine and integration tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]);
-countVitest(unitReport);
-if (!args.has('--no-e2e')) {
-  const e2eReport = path.join(resultsDir, 'vitest-e2e.json');
-  if (step('build renderer', process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--renderer'])) {
-    step('end-to-end tests (Chromium, browser mode)', bin('vitest'), ['run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${e2eReport}`]);
-    countVitest(e2eReport);
-  }
+project('unit', 'unit tests');
+project('integration', 'integration tests (processes, training)');
+if (args.has('--no-e2e')) {
+  projects.push({ name: 'e2e', seconds: null, note: 'not run (--no-e2e)', counts: null });
+} else if (step('build renderer', process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--renderer']).ok) {
+  project('e2e', 'end-to-end tests (Chromium, browser mode)');
+} else {
+  projects.push({ name: 'e2e', seconds: null, note: 'not run (the renderer did not build)', counts: null });
 }
+console.log('');
+printProjectTimes();
 console.log('');
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

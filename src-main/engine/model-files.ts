@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UnetError } from '../../src-shared/contract/errors';
+import type { CalibratedInstances, ModelBaseline } from '../../src-shared/contract/training';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
 import { isProcessAlive } from '../io/process-alive';
 import type { InstanceOptions } from './inference/instance-postprocess';
@@ -42,19 +43,10 @@ export interface UNetMetadata {
    */
   instancePostprocessing?: CalibratedInstances;
   /** The Otsu baseline as fit to the training annotations: which side of the threshold is foreground. */
-  baseline?: { method: 'otsu'; sigma: number; polarity: 'bright' | 'dark'; rule: 'training annotations' | 'minority' };
+  baseline?: ModelBaseline;
 }
 
-/** Instance post-processing parameters with how they were chosen. */
-export interface CalibratedInstances {
-  options: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'minSize'>;
-  /** The score maximised, on how many validation images, the chosen value and that of plain components. */
-  metric: 'seg' | 'ap50';
-  images: number;
-  score: number;
-  defaultScore: number;
-  candidates: number;
-}
+export type { CalibratedInstances };
 
 export interface LoadedModel {
   model: tfl.LayersModel;

@@ -1,28 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { isFinished, type JobInfo, type JobStatus } from '../../src-shared/contract/jobs';
+import { isFinished, type JobData, type JobInfo, type JobKind, type JobOf, type JobResult, type JobStatus } from '../../src-shared/contract/jobs';
 import { toErrorInfo, UnetError } from '../../src-shared/contract/errors';
 
-export interface JobContext {
+export interface JobContext<K extends JobKind> {
   readonly id: string;
   readonly signal: AbortSignal;
   /** Reports progress (0..100, clamped and never decreasing) with a message and optional live data. */
-  progress(percent: number, message?: string, data?: Record<string, unknown>): void;
+  progress(percent: number, message?: string, data?: JobData<K>): void;
   /** Throws CANCELLED when the job was cancelled; call it at every step. */
   throwIfCancelled(): void;
 }
 
-export interface JobSpec<T> {
-  kind: string;
+export interface JobSpec<K extends JobKind> {
+  kind: K;
   title: string;
-  run: (ctx: JobContext) => Promise<T>;
+  run: (ctx: JobContext<K>) => Promise<JobResult<K>>;
   /** Called once when the job ends, whatever the outcome (e.g. to update a run record). */
-  onFinished?: (job: JobInfo) => void;
+  onFinished?: (job: JobOf<K>) => void;
 }
 
-interface JobEntry {
-  info: JobInfo;
+interface JobEntry<K extends JobKind = JobKind> {
+  info: JobOf<K>;
   controller: AbortController;
-  done: Promise<JobInfo>;
+  done: Promise<JobOf<K>>;
 }
 
 const FINISHED_JOBS_KEPT = 200;
@@ -36,10 +36,10 @@ export class JobManager {
 
   constructor(private readonly onUpdate: (job: JobInfo) => void) {}
 
-  start<T>(spec: JobSpec<T>): JobInfo {
+  start<K extends JobKind>(spec: JobSpec<K>): JobOf<K> {
     const id = randomUUID();
     const controller = new AbortController();
-    const info: JobInfo = {
+    const info: JobOf<K> = {
       id,
       kind: spec.kind,
       title: spec.title,
@@ -48,8 +48,8 @@ export class JobManager {
       message: 'queued',
       createdAt: new Date().toISOString(),
     };
-    const entry: JobEntry = { info, controller, done: Promise.resolve(info) };
-    this.jobs.set(id, entry);
+    const entry: JobEntry<K> = { info, controller, done: Promise.resolve(info) };
+    this.jobs.set(id, entry as JobEntry);
     this.emit(entry);
     entry.done = this.execute(entry, spec);
     this.prune();
@@ -57,19 +57,24 @@ export class JobManager {
   }
 
   list(): JobInfo[] {
-    return [...this.jobs.values()].map((e) => ({ ...e.info })).reverse();
+    return [...this.jobs.values()].map((e) => copyOf(e.info)).reverse();
   }
 
   get(id: string): JobInfo {
     const entry = this.jobs.get(id);
     if (!entry) throw new UnetError('NOT_FOUND', `no job with id ${id}`);
-    return { ...entry.info };
+    return copyOf(entry.info);
   }
 
   /** Resolves when the job has finished, with its final state. */
-  wait(id: string): Promise<JobInfo> {
+  wait(id: string): Promise<JobInfo>;
+  /** The same for a job whose kind is known (e.g. the one `start` returned), typed by that kind. */
+  wait<K extends JobKind>(job: Pick<JobOf<K>, 'id' | 'kind'>): Promise<JobOf<K>>;
+  wait(job: string | Pick<JobInfo, 'id' | 'kind'>): Promise<JobOf<JobKind>> {
+    const id = typeof job === 'string' ? job : job.id;
     const entry = this.jobs.get(id);
     if (!entry) throw new UnetError('NOT_FOUND', `no job with id ${id}`);
+    if (typeof job !== 'string' && entry.info.kind !== job.kind) throw new UnetError('INTERNAL', `job ${id} is of kind ${entry.info.kind}, not ${job.kind}`);
     return entry.done;
   }
 
@@ -77,18 +82,18 @@ export class JobManager {
     const entry = this.jobs.get(id);
     if (!entry) throw new UnetError('NOT_FOUND', `no job with id ${id}`);
     if (!isFinished(entry.info.status)) entry.controller.abort();
-    return { ...entry.info };
+    return copyOf(entry.info);
   }
 
   cancelAll(): void {
     for (const entry of this.jobs.values()) if (!isFinished(entry.info.status)) entry.controller.abort();
   }
 
-  private async execute<T>(entry: JobEntry, spec: JobSpec<T>): Promise<JobInfo> {
+  private async execute<K extends JobKind>(entry: JobEntry<K>, spec: JobSpec<K>): Promise<JobOf<K>> {
     // Let the caller receive the queued state before anything runs.
     await Promise.resolve();
     const { info, controller } = entry;
-    const ctx: JobContext = {
+    const ctx: JobContext<K> = {
       id: info.id,
       signal: controller.signal,
       progress: (percent, message, data) => {
@@ -133,12 +138,17 @@ export class JobManager {
     return { ...info };
   }
 
-  private emit(entry: JobEntry): void {
-    this.onUpdate({ ...entry.info });
+  private emit(entry: JobEntry<JobKind>): void {
+    this.onUpdate(copyOf(entry.info));
   }
 
   private prune(): void {
     const finished = [...this.jobs.values()].filter((e) => isFinished(e.info.status));
     for (const entry of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.jobs.delete(entry.info.id);
   }
+}
+
+/** A copy of a job's state; a job of any kind is a `JobInfo` (the generic `JobOf<JobKind>` is not). */
+function copyOf(info: JobOf<JobKind>): JobInfo {
+  return { ...info } as JobInfo;
 }

@@ -1,12 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagesChanged, ImagesImported, ImportResult } from '../../src-shared/contract/images';
-import { isFinished, type JobInfo } from '../../src-shared/contract/jobs';
+import { isFinished, type JobOf } from '../../src-shared/contract/jobs';
 import type { WorkspaceContext } from './workspace-context';
 import { loadThumbnail } from '../store/thumbnails';
 import type { Workspace } from '../store/workspace';
 import type { ImportCandidate } from '../store/import/find-import-files';
-import { importImages } from '../store/import/import-images';
+import { importImages, type ImportSteps } from '../store/import/import-images';
 
 /** Thumbnails made ahead of time after an import, at the size the image grid asks for. */
 export const GRID_THUMBNAIL_SIZE = 256;
@@ -25,18 +25,18 @@ export interface ImportJobSpec {
  * one at a time per data set, progress with the data set's id, then the events the views listen to
  * and thumbnails made in the background.
  */
-export function startImportJob(ctx: WorkspaceContext, spec: ImportJobSpec): JobInfo {
+export function startImportJob(ctx: WorkspaceContext, spec: ImportJobSpec): JobOf<'import'> {
   const ws = ctx.workspace.current;
   const { datasetId, candidates } = spec;
   const dataset = ws.datasets.get(datasetId);
-  const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && (j.data as { datasetId?: number } | undefined)?.datasetId === datasetId);
+  const busy = ctx.jobs.list().find((j) => j.kind === 'import' && !isFinished(j.status) && j.data?.datasetId === datasetId);
   if (busy) throw new UnetError('CONFLICT', `an import into ${dataset.name} is already running`, { jobId: busy.id });
   const importedIds: number[] = [];
   return ctx.jobs.start({
     kind: 'import',
     title: `Import ${candidates.length} image(s) into ${dataset.name}`,
     run: async (job) => {
-      const progress: typeof job.progress = (percent, message, data) => job.progress(percent, message, { ...data, datasetId });
+      const progress: ImportSteps['progress'] = (percent, message, counts) => job.progress(percent, message, { ...counts, datasetId });
       const deps = { ws, io: ctx.io, isPathAllowed: spec.isPathAllowed ?? ctx.isPathAllowed };
       try {
         const result = await importImages({ ...job, progress }, deps, datasetId, candidates, (id) => importedIds.push(id));

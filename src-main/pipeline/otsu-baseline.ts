@@ -1,3 +1,4 @@
+import type { BaselineSettings } from '../../src-shared/contract/segmentation';
 import type { LabelArray } from '../../src-shared/imaging/types';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 import { OTSU_SIGMA, otsuSegmentation, otsuSplit, polarityFromAnnotations, type OtsuSegmentation, type Polarity } from '../../src-shared/imaging/otsu';
@@ -15,15 +16,10 @@ import { metricValues, type ReportedMetric } from './segmentation-metrics';
  */
 export interface BaselinePolarity {
   polarity: Polarity | null;
-  rule: 'training annotations' | 'minority' | 'given';
+  rule: BaselineSettings['rule'];
 }
 
-/** How the baseline was computed, as stored with its scores and printed in reports. */
-export interface BaselineSettings {
-  sigma: number;
-  polarity: Polarity | 'per image';
-  rule: BaselinePolarity['rule'];
-}
+export type { BaselineSettings };
 
 /** Training images read to decide a polarity when the model does not record one. */
 const MAX_POLARITY_IMAGES = 8;

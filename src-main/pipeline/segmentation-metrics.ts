@@ -1,11 +1,7 @@
+import { REPORTED_METRICS, type ReportedMetric } from '../../src-shared/contract/segmentation';
 import type { SegmentationEvaluation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 
-/**
- * The metrics recorded per image and printed by `unet-studio evaluate`, with the names they are stored
- * under: foreground IoU, CTC SEG, ISBI V_rand / V_info / Rand error / pixel error / warping error, AP@0.5.
- */
-export const REPORTED_METRICS = ['iou', 'seg', 'vRand', 'vInfo', 'randError', 'pixelError', 'warpingError', 'ap50'] as const;
-export type ReportedMetric = (typeof REPORTED_METRICS)[number];
+export { REPORTED_METRICS, type ReportedMetric };
 
 export const METRIC_LABELS: Record<ReportedMetric, string> = {
   iou: 'IoU',

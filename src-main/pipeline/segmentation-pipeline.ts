@@ -1,7 +1,7 @@
 import { UnetError } from '../../src-shared/contract/errors';
-import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { JobOf } from '../../src-shared/contract/jobs';
 import type { ImageRecord } from '../../src-shared/contract/records';
-import type { PredictionView, SegmentOptions } from '../../src-shared/contract/segmentation';
+import type { PredictionView, SegmentationOutcome, SegmentOptions } from '../../src-shared/contract/segmentation';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import type { JobContext } from '../jobs/job-manager';
@@ -9,7 +9,7 @@ import { readImage } from '../io/read-image';
 import type { WorkspaceContext } from './workspace-context';
 import type { Workspace } from '../store/workspace';
 import type { DecodedImage } from '../io/image-types';
-import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity, type BaselineSettings } from './otsu-baseline';
+import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity } from './otsu-baseline';
 import { writeWorkspacePrediction } from './prediction-files';
 import { resolveRunModel, runPredictionsDir } from './run-model';
 import { segmentDecoded } from './segment-file';
@@ -21,25 +21,14 @@ export interface SegmentationRequest {
   options: Required<Pick<SegmentOptions, 'tta' | 'instances' | 'evaluate'>> & Pick<SegmentOptions, 'tile' | 'threshold' | 'erosion'>;
 }
 
-export interface SegmentationOutcome {
-  runId: number;
-  predicted: number;
-  evaluated: number;
-  /** Mean of each metric over the evaluated images. */
-  mean: Record<ReportedMetric, number | null>;
-  /** The Otsu baseline's mean of each metric over the same images, and how it was computed. */
-  baseline: { mean: Record<ReportedMetric, number | null>; settings: BaselineSettings } | null;
-  /** The instance post-processing used, and whether it was the one calibrated with the model. */
-  instances: { options: Record<string, unknown>; calibrated: boolean } | null;
-  failures: { imageId: number; error: string }[];
-}
+export type { SegmentationOutcome };
 
 /**
  * Checks the request (the run has a model, every image exists and its file is there) and starts the
  * job: per image, overlap-tile inference, outputs under predictions/run-N/, a prediction record, and
  * the metrics against the image's latest annotation when it has one.
  */
-export function startSegmentationJob(ctx: WorkspaceContext, request: SegmentationRequest): JobInfo {
+export function startSegmentationJob(ctx: WorkspaceContext, request: SegmentationRequest): JobOf<'segmentation'> {
   const ws = ctx.workspace.current;
   const run = ws.runs.summary(request.runId);
   const modelDir = resolveRunModel(ws, request.runId);
@@ -48,7 +37,7 @@ export function startSegmentationJob(ctx: WorkspaceContext, request: Segmentatio
   if (missing.length > 0) {
     throw new UnetError('NOT_FOUND', `${missing.length} image file(s) are missing, e.g. ${missing[0].path} (verify the data set to find them)`, { imageIds: missing.map((i) => i.id) });
   }
-  return ctx.jobs.start<SegmentationOutcome>({
+  return ctx.jobs.start({
     kind: 'segmentation',
     title: `Segment ${images.length} image(s) with ${run.name}`,
     run: (job) => segmentImages(ctx, ws, job, modelDir, images, request),
@@ -58,7 +47,7 @@ export function startSegmentationJob(ctx: WorkspaceContext, request: Segmentatio
 async function segmentImages(
   ctx: WorkspaceContext,
   ws: Workspace,
-  job: JobContext,
+  job: JobContext<'segmentation'>,
   modelDir: string,
   images: ImageRecord[],
   request: SegmentationRequest,

@@ -48,7 +48,7 @@ export function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSp
   const runId = run.id;
   const changed = (status: RunStatus) => store.bus.emit('runs.changed', { id: runId, status, reason: 'updated' } satisfies RunsChanged);
   changed('queued');
-  const job = store.jobs.start<TrainingOutcome>({
+  const job = store.jobs.start({
     kind: 'training',
     title: `Train ${run.name} on ${run.datasetName}`,
     run: (jobCtx) => trainJob(deps, ws, runId, spec, jobCtx, () => changed('running')),
@@ -65,7 +65,7 @@ export function launch(deps: TrainingPipelineDeps, ws: Workspace, spec: LaunchSp
   return { job, runId };
 }
 
-async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number, spec: LaunchSpec, job: JobContext, onRunning: () => void): Promise<TrainingOutcome> {
+async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number, spec: LaunchSpec, job: JobContext<'training'>, onRunning: () => void): Promise<TrainingOutcome> {
   const { recorded } = spec;
   job.throwIfCancelled();
   ws.runs.setStatus(runId, 'running');
@@ -139,7 +139,7 @@ function trainingFailure(result: TrainResult, runId: number, config: TrainConfig
  * A step of the pipeline after the trainer returns: the instance post-processing is chosen on the
  * run's validation images and stored with the model. A failure here costs the calibration, not the run.
  */
-async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
+async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext<'training'>): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
   const { logger } = deps.context;
   try {
     job.progress(99, 'calibrating the instance post-processing on the validation images');

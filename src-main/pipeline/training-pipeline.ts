@@ -1,6 +1,6 @@
-import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
-import type { TrainOptions } from '../../src-shared/contract/training';
+import type { TrainingOutcome, TrainOptions } from '../../src-shared/contract/training';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
@@ -23,22 +23,11 @@ export interface TrainingPipelineDeps {
 }
 
 export interface StartedTraining {
-  job: JobInfo;
+  job: JobOf<'training'>;
   runId: number;
 }
 
-/** What a training job returns when it ends normally. */
-export interface TrainingOutcome {
-  runId: number;
-  steps: number;
-  stopReason?: 'steps' | 'time';
-  best: { step: number; loss: number; iou: number } | null;
-  modelDir: string | null;
-  elapsedSeconds: number;
-  backend?: TrainingBackend;
-  /** The instance post-processing and Otsu polarity chosen after training and stored with the model. */
-  calibration?: Omit<ModelCalibration, 'notes'>;
-}
+export type { TrainingOutcome };
 
 /** The configuration recorded with a run: the engine's resolved config plus what the pipeline decided. */
 export type RecordedConfig = TrainConfig & {

@@ -19,7 +19,7 @@ export interface EngineStart {
 export interface ProgressTarget {
   runId: number;
   ws: Workspace;
-  job: JobContext;
+  job: JobContext<'training'>;
   store: WorkspaceContext;
   compute: ComputeReporter;
   /** The configuration recorded at the start, and the backend expected then. */
@@ -46,7 +46,7 @@ export function engineCallbacks(target: ProgressTarget): { hooks: EngineTraining
     onProgress: (p) => {
       ws.runs.appendCurvePoint(runId, curvePoint(p));
       const info = progressInfo(runId, p, started.backend);
-      job.progress(progressPercent(p, recorded.minutes), progressMessage(p), info as unknown as Record<string, unknown>);
+      job.progress(progressPercent(p, recorded.minutes), progressMessage(p), info);
       store.bus.emit('training.progress', info);
     },
     onCheckpoint: (c) => {

@@ -31,7 +31,7 @@ export function exportFolder(ws: Workspace, datasetName: string, folder?: string
  * classes/NAME (8-bit class values) and instances/NAME (16-bit ids, 32-bit when needed).
  */
 export async function exportAnnotations(
-  job: Pick<JobContext, 'progress' | 'throwIfCancelled'>,
+  job: Pick<JobContext<'export-annotations'>, 'progress' | 'throwIfCancelled'>,
   ws: Workspace,
   io: ImageIo,
   datasetId: number,

@@ -1,10 +1,11 @@
 import { UnetError } from '../../src-shared/contract/errors';
-import type { JobInfo } from '../../src-shared/contract/jobs';
+import type { MethodResult } from '../../src-shared/contract/define';
+import type { JobInfo, JobOf } from '../../src-shared/contract/jobs';
+import type { SegmentationOutcome, segmentationService } from '../../src-shared/contract/segmentation';
 import type { BackendChoice, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from '../pipeline/demo-dataset';
-import type { SegmentationOutcome } from '../pipeline/segmentation-pipeline';
 import { trainFromFolders, type TrainFromFoldersResult } from './train-from-folders';
 
 export { DEMO_DATASET_NAME, defaultDemoDataDir } from '../pipeline/demo-dataset';
@@ -30,8 +31,8 @@ export interface DemoOptions {
 
 export interface DemoHooks {
   onPhase?(message: string): void;
-  onTraining?(progress: TrainProgressInfo, job: JobInfo): void;
-  onSegmentation?(job: JobInfo): void;
+  onTraining?(progress: TrainProgressInfo, job: JobOf<'training'>): void;
+  onSegmentation?(job: JobOf<'segmentation'>): void;
 }
 
 export interface DemoImageResult {
@@ -111,21 +112,24 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
   hooks.onPhase?.(`segmenting ${trained.testImageIds.length} held-out image(s) and scoring them against their masks`);
   const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: false, instances: true, evaluate: true } });
   if (!started.ok) throw UnetError.fromInfo(started.error);
-  const jobId = (started.value as { job: JobInfo }).job.id;
+  const segmentJob = (started.value as MethodResult<typeof segmentationService, 'start'>).job;
+  const jobId = segmentJob.id;
   const unsubscribe = ctx.bus.subscribe((channel, payload) => {
-    if (channel === 'jobs.update' && (payload as JobInfo).id === jobId) hooks.onSegmentation?.(payload as JobInfo);
+    if (channel !== 'jobs.update') return;
+    const job = payload as JobInfo;
+    if (job.id === jobId && job.kind === 'segmentation') hooks.onSegmentation?.(job);
   });
   const cancel = () => ctx.jobs.cancel(jobId);
   signal?.addEventListener('abort', cancel, { once: true });
-  let job: JobInfo;
+  let job: JobOf<'segmentation'>;
   try {
-    job = await ctx.jobs.wait(jobId);
+    job = await ctx.jobs.wait(segmentJob);
   } finally {
     unsubscribe();
     signal?.removeEventListener('abort', cancel);
   }
-  if (job.status !== 'succeeded') throw new UnetError(job.error?.code ?? 'INTERNAL', `segmentation ${job.status}: ${job.error?.message ?? ''}`.trim());
-  const outcome = job.result as SegmentationOutcome;
+  const outcome = job.result;
+  if (job.status !== 'succeeded' || !outcome) throw new UnetError(job.error?.code ?? 'INTERNAL', `segmentation ${job.status}: ${job.error?.message ?? ''}`.trim());
   // The held-out images are not members of the run (it never saw them): pick their rows by id.
   const held = new Set(trained.testImageIds);
   const table = ctx.workspace.current.results.evaluations(trained.runId, { metrics: ['iou', 'seg', 'ap50'] });

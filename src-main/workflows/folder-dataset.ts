@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { ImportResult } from '../../src-shared/contract/images';
 import type { JobContext } from '../jobs/job-manager';
-import { importImages } from '../store/import/import-images';
+import { importImages, type ImportSteps } from '../store/import/import-images';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
 import { datasetForFiles } from '../pipeline/dataset-for-files';
 import type { ImagePair } from '../io/image-pairs';
@@ -33,21 +33,20 @@ export async function importPairsAsDataset(
   const { datasetId, datasetName, created } = datasetForFiles(ctx, preferredName, paths, `Imported from ${path.dirname(pairs[0].image)}`);
   const id = datasetId;
   const candidates = pairs.map((p) => ({ imagePath: path.resolve(p.image), maskPath: path.resolve(p.mask) }));
-  const job = ctx.jobs.start<ImportResult>({
+  const job = ctx.jobs.start({
     kind: 'import',
     title: `Import ${candidates.length} image(s) into ${datasetName}`,
-    run: (jobCtx: JobContext) => {
-      const progress: JobContext['progress'] = (percent, message, data) => {
-        jobCtx.progress(percent, message, { ...data, datasetId: id });
-        const done = (data as { done?: number } | undefined)?.done;
-        if (done !== undefined) onProgress?.(done, candidates.length);
+    run: (jobCtx) => {
+      const progress: ImportSteps['progress'] = (percent, message, counts) => {
+        jobCtx.progress(percent, message, { ...counts, datasetId: id });
+        if (counts) onProgress?.(counts.done, candidates.length);
       };
       return importImages({ ...jobCtx, progress }, { ws, io: ctx.io, isPathAllowed: ctx.isPathAllowed }, id, candidates);
     },
   });
-  const finished = await ctx.jobs.wait(job.id);
-  if (finished.status !== 'succeeded') throw new UnetError(finished.error?.code ?? 'INTERNAL', finished.error?.message ?? `import ${finished.status}`);
-  const result = finished.result as ImportResult;
+  const finished = await ctx.jobs.wait(job);
+  if (finished.status !== 'succeeded' || !finished.result) throw new UnetError(finished.error?.code ?? 'INTERNAL', finished.error?.message ?? `import ${finished.status}`);
+  const result = finished.result;
   ctx.bus.emit('datasets.changed', { id, reason: 'images' });
   const imageIds = new Map<string, number>();
   for (const candidate of candidates) {

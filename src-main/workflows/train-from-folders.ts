@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import { isFinished, type JobInfo } from '../../src-shared/contract/jobs';
-import type { TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
+import type { MethodResult } from '../../src-shared/contract/define';
+import { isFinished, type JobInfo, type JobOf } from '../../src-shared/contract/jobs';
+import type { trainingService, TrainingOutcome, TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
 import { readImageMetadata } from '../io/read-image';
 import { defaultImageIo } from '../store/default-image-io';
@@ -10,7 +11,6 @@ import { datasetNameFor, importPairsAsDataset } from './folder-dataset';
 import type { ImagePair } from '../io/image-pairs';
 import { runModelDir } from '../pipeline/run-model';
 import { AUTO_VALIDATION_FRACTION, seededHoldOut } from '../pipeline/split-rule';
-import type { TrainingOutcome } from '../pipeline/training-pipeline';
 
 export interface TrainFromFoldersRequest {
   /** Training pairs (image + mask). */
@@ -33,7 +33,7 @@ export interface TrainFromFoldersHooks {
   /** After import and splits, before training starts: a chance to adjust the data set (e.g. annotations). */
   beforeTraining?(dataset: { datasetId: number; trainIds: number[]; validationIds: number[]; testImageIds: number[] }): Promise<void>;
   onImport?(done: number, total: number): void;
-  onProgress?(progress: TrainProgressInfo, job: JobInfo): void;
+  onProgress?(progress: TrainProgressInfo, job: JobOf<'training'>): void;
 }
 
 export interface TrainFromFoldersResult {
@@ -41,7 +41,7 @@ export interface TrainFromFoldersResult {
   datasetId: number;
   datasetName: string;
   runId: number;
-  job: JobInfo;
+  job: JobOf<'training'>;
   trainImages: string[];
   validationImages: string[];
   /** Image ids of the test pairs in the data set. */
@@ -108,27 +108,27 @@ export async function trainFromFolders(ctx: AppContext, request: TrainFromFolder
   // Through the dispatcher, exactly as the UI calls it (the input is validated against the contract).
   const outcomeOfStart = await ctx.dispatch('training.start', { datasetId: dataset.datasetId, name: request.runName, options: request.options });
   if (!outcomeOfStart.ok) throw UnetError.fromInfo(outcomeOfStart.error);
-  const started = outcomeOfStart.value as { job: JobInfo; runId: number };
-  let lastData: unknown;
+  const started = outcomeOfStart.value as MethodResult<typeof trainingService, 'start'>;
+  let lastData: TrainProgressInfo | undefined;
   const unsubscribe = ctx.bus.subscribe((channel, payload) => {
     if (channel !== 'jobs.update') return;
     const job = payload as JobInfo;
     // Other updates of the job (status, messages) repeat the last progress data: report each step once.
-    if (job.id !== started.job.id || !job.data || job.data === lastData || (job.data as { runId?: number }).runId !== started.runId) return;
+    if (job.id !== started.job.id || job.kind !== 'training' || !job.data || job.data === lastData || job.data.runId !== started.runId) return;
     lastData = job.data;
-    hooks.onProgress?.(job.data as unknown as TrainProgressInfo, job);
+    hooks.onProgress?.(job.data, job);
   });
   const cancel = () => ctx.jobs.cancel(started.job.id);
   signal?.addEventListener('abort', cancel, { once: true });
   if (signal?.aborted) cancel();
-  let job: JobInfo;
+  let job: JobOf<'training'>;
   try {
-    job = await ctx.jobs.wait(started.job.id);
+    job = await ctx.jobs.wait(started.job);
   } finally {
     unsubscribe();
     signal?.removeEventListener('abort', cancel);
   }
-  const outcome = job.status === 'succeeded' ? (job.result as TrainingOutcome) : null;
+  const outcome = job.status === 'succeeded' ? (job.result ?? null) : null;
   const source = runModelDir(ws, started.runId);
   let modelDir: string | null = null;
   if (isFinished(job.status) && (outcome?.modelDir ?? (await exists(path.join(source, 'unet.json'))))) {

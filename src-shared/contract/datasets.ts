@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
 import { fsPath, rowId, type ClassDef, type DatasetDetail, type DatasetSummary } from './records';
-import type { JobInfo } from './jobs';
+import type { JobOf } from './jobs';
 import type { DatasetImport } from './images';
 
 export const classDefSchema = z.object({
@@ -59,7 +59,7 @@ export const datasetsService = defineService({
      */
     exportAnnotations: method(
       z.object({ id: rowId, format: z.enum(['tiff', 'png']).default('tiff'), folder: fsPath.optional() }),
-    ).returns<JobInfo>(),
+    ).returns<JobOf<'export-annotations'>>(),
   },
   events: {
     changed: event<DatasetsChanged>(),

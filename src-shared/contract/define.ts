@@ -64,6 +64,9 @@ export type ServiceImpl<S extends ServiceDef> = {
 export type ContractApi<C extends ContractDef> = { [K in keyof C]: ServiceApi<C[K]> };
 export type ContractImpl<C extends ContractDef> = { [K in keyof C]: ServiceImpl<C[K]> };
 
+/** Result type of a service's method (what `dispatch` returns as `value` for it). */
+export type MethodResult<S extends ServiceDef, M extends keyof S['methods']> = S['methods'][M] extends MethodDef<any, any, infer R> ? R : never;
+
 /** Names of all methods and events, as "service.name" strings, in declaration order. */
 export function contractManifest(contract: ContractDef): { methods: string[]; events: string[] } {
   const methods: string[] = [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
 import { fsPath, rowId, SPLITS, type DatasetDetail, type ImagePage, type ImagePixels, type ImageRecord, type Thumbnail, type VerifyReport } from './records';
-import type { JobInfo } from './jobs';
+import type { JobOf } from './jobs';
 
 const split = z.enum(SPLITS);
 const idList = z.array(rowId).min(1).max(100_000);
@@ -18,10 +18,22 @@ export interface ImportResult {
   failures: { path: string; error: string }[];
 }
 
+/** Counts of an import so far, after each file. */
+export interface ImportCounts {
+  done: number;
+  total: number;
+  imported: number;
+  annotated: number;
+  failed: number;
+}
+
+/** Live data of an import job: its data set, and the counts once the first file is done. */
+export type ImportProgress = { datasetId: number } & Partial<ImportCounts>;
+
 /** A data set created for an import, and the import job filling it. */
 export interface DatasetImport {
   dataset: DatasetDetail;
-  job: JobInfo;
+  job: JobOf<'import'>;
 }
 
 const importSource = {
@@ -87,7 +99,7 @@ export const imagesService = defineService({
      * Adds image files and folders to a data set, as a job. A folder holding images/ (and masks/)
      * is read as pairs; masks matched by name (masks/NAME, NAME_mask.EXT) become annotations.
      */
-    import: method(z.object({ datasetId: rowId, ...importSource })).returns<JobInfo>(),
+    import: method(z.object({ datasetId: rowId, ...importSource })).returns<JobOf<'import'>>(),
     /**
      * The first import's single step: creates a data set named after the (first) folder, or `name`
      * ("NAME 2" when taken), and imports into it as `import` does. Refused before anything is

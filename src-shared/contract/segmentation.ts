@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineService, method } from './define';
-import type { JobInfo } from './jobs';
+import type { Polarity } from '../imaging/otsu';
+import type { JobOf } from './jobs';
 
 export const segmentOptionsSchema = z.object({
   /** Input tile edge; the engine picks a legal size near it (default: the model's training tile). */
@@ -29,6 +30,41 @@ export interface PredictionView {
   instances?: Uint32Array;
 }
 
+/**
+ * The metrics recorded per image and printed by `unet-studio evaluate`, with the names they are stored
+ * under: foreground IoU, CTC SEG, ISBI V_rand / V_info / Rand error / pixel error / warping error, AP@0.5.
+ */
+export const REPORTED_METRICS = ['iou', 'seg', 'vRand', 'vInfo', 'randError', 'pixelError', 'warpingError', 'ap50'] as const;
+export type ReportedMetric = (typeof REPORTED_METRICS)[number];
+
+/** How the Otsu baseline was computed, as stored with its scores and printed in reports. */
+export interface BaselineSettings {
+  sigma: number;
+  polarity: Polarity | 'per image';
+  rule: 'training annotations' | 'minority' | 'given';
+}
+
+/** Live data of a segmentation job: images done of the total, and the runner that predicts. */
+export interface SegmentationProgress {
+  done: number;
+  total: number;
+  runner: string;
+}
+
+/** What a segmentation job returns when it ends normally. */
+export interface SegmentationOutcome {
+  runId: number;
+  predicted: number;
+  evaluated: number;
+  /** Mean of each metric over the evaluated images. */
+  mean: Record<ReportedMetric, number | null>;
+  /** The Otsu baseline's mean of each metric over the same images, and how it was computed. */
+  baseline: { mean: Record<ReportedMetric, number | null>; settings: BaselineSettings } | null;
+  /** The instance post-processing used, and whether it was the one calibrated with the model. */
+  instances: { options: Record<string, unknown>; calibrated: boolean } | null;
+  failures: { imageId: number; error: string }[];
+}
+
 export const segmentationService = defineService({
   methods: {
     /** Segments images with a run's best model (tiled, optional TTA) and records predictions and metrics. */
@@ -38,7 +74,7 @@ export const segmentationService = defineService({
         imageIds: z.array(z.number().int().positive()).min(1).max(100_000),
         options: segmentOptionsSchema.default({ tta: false, instances: true, evaluate: true }),
       }),
-    ).returns<{ job: JobInfo }>(),
+    ).returns<{ job: JobOf<'segmentation'> }>(),
     /** The stored prediction of one image by one run, for the overlay. */
     prediction: method(z.object({ runId: z.number().int().positive(), imageId: z.number().int().positive() })).returns<PredictionView>(),
   },

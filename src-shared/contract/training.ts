@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { Polarity } from '../imaging/otsu';
 import { defineService, event, method } from './define';
-import type { JobInfo } from './jobs';
+import type { JobOf } from './jobs';
 import { rowId, type Split } from './records';
 import type { TrainingBackend } from './system';
 
@@ -120,7 +121,7 @@ export interface PresetInfo {
   parameters: number;
 }
 
-/** Live numbers of a training job, carried in `JobInfo.data` and as `training.progress` events. */
+/** Live numbers of a training job, carried in the job's `data` and as `training.progress` events. */
 export interface TrainProgressInfo {
   runId: number;
   step: number;
@@ -131,6 +132,38 @@ export interface TrainProgressInfo {
   etaSeconds: number;
   elapsedSeconds: number;
   backend?: TrainingBackend;
+}
+
+/** Instance post-processing parameters chosen on a run's validation images, with how they were chosen. */
+export interface CalibratedInstances {
+  options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number };
+  /** The score maximised, on how many validation images, the chosen value and that of plain components. */
+  metric: 'seg' | 'ap50';
+  images: number;
+  score: number;
+  defaultScore: number;
+  candidates: number;
+}
+
+/** The Otsu baseline as fit to a run's training annotations: which side of the threshold is foreground. */
+export interface ModelBaseline {
+  method: 'otsu';
+  sigma: number;
+  polarity: Polarity;
+  rule: 'training annotations' | 'minority';
+}
+
+/** What a training job returns when it ends normally. */
+export interface TrainingOutcome {
+  runId: number;
+  steps: number;
+  stopReason?: 'steps' | 'time';
+  best: { step: number; loss: number; iou: number } | null;
+  modelDir: string | null;
+  elapsedSeconds: number;
+  backend?: TrainingBackend;
+  /** The instance post-processing and Otsu polarity chosen after training and stored with the model. */
+  calibration?: { instances: CalibratedInstances | null; baseline: ModelBaseline | null };
 }
 
 export interface SplitPlanImage {
@@ -170,9 +203,9 @@ export const trainingService = defineService({
         name: z.string().max(200).optional(),
         options: trainOptionsSchema.default({ preset: 'fast', backend: 'auto' }),
       }),
-    ).returns<{ job: JobInfo; runId: number }>(),
+    ).returns<{ job: JobOf<'training'>; runId: number }>(),
     /** Continues an interrupted or cancelled run from its latest checkpoint. */
-    resume: method(z.object({ runId: z.number().int().positive() })).returns<{ job: JobInfo; runId: number }>(),
+    resume: method(z.object({ runId: z.number().int().positive() })).returns<{ job: JobOf<'training'>; runId: number }>(),
   },
   events: {
     progress: event<TrainProgressInfo>(),

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { defaultClassColor } from '../../../src-shared/contract/class-colors';
 import { toErrorInfo } from '../../../src-shared/contract/errors';
-import type { ImportResult } from '../../../src-shared/contract/images';
+import type { ImportCounts, ImportResult } from '../../../src-shared/contract/images';
 import { FIRST_OBJECT_CLASS } from '../../../src-shared/contract/records';
-import type { JobContext } from '../../jobs/job-manager';
 import { hashFile } from '../file-hash';
 import type { ImageIo } from '../image-io';
 import type { Workspace } from '../workspace';
@@ -18,6 +17,12 @@ export interface ImportDeps {
   isPathAllowed: (path: string) => boolean;
 }
 
+/** What an import needs of its job: progress with the counts so far, and the cancellation check. */
+export interface ImportSteps {
+  progress(percent: number, message?: string, counts?: ImportCounts): void;
+  throwIfCancelled(): void;
+}
+
 /** Largest mask decoded at import (width x height x channels). */
 const MASK_MAX_SAMPLES = 16384 * 16384;
 
@@ -27,7 +32,7 @@ const MASK_MAX_SAMPLES = 16384 * 16384;
  * the event loop between files and stops at cancellation; what was committed stays.
  */
 export async function importImages(
-  job: Pick<JobContext, 'progress' | 'throwIfCancelled'>,
+  job: ImportSteps,
   deps: ImportDeps,
   datasetId: number,
   candidates: ImportCandidate[],

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
-import type { JobInfo } from '../../../src-shared/contract/jobs';
+import type { JobInfo, JobOf } from '../../../src-shared/contract/jobs';
 import type { CurvePoint } from '../../../src-shared/contract/records';
 import type { PresetInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
 import { TrainSession } from '../../../src-renderer/src/lib/train/train-session.svelte';
 
 const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, parameters: 1000 };
 
-function job(status: JobInfo['status'], data?: Record<string, unknown>): JobInfo {
+function job(status: JobInfo['status'], data?: TrainProgressInfo): JobOf<'training'> {
   return { id: 'job-1', kind: 'training', title: 'Training', status, progress: status === 'succeeded' ? 100 : 10, message: '', createdAt: '', data };
 }
 
 /** A stand-in for window.unet with just what the Train view calls, recording starts and firing events on demand. */
-function fakeApi(options: { blocker?: string } = {}) {
+function fakeApi(options: { blocker?: string; jobs?: JobInfo[] } = {}) {
   const jobListeners: ((j: JobInfo) => void)[] = [];
   const progressListeners: ((p: TrainProgressInfo) => void)[] = [];
   const started: TrainOptions[] = [];
@@ -41,7 +41,7 @@ function fakeApi(options: { blocker?: string } = {}) {
     },
     runs: { interrupted: async () => [], curves: async () => storedCurve },
     jobs: {
-      list: async () => [],
+      list: async () => options.jobs ?? [],
       get: async () => current,
       cancel: async () => (current = job('cancelled')),
       onUpdate: (cb: (j: JobInfo) => void) => (jobListeners.push(cb), () => undefined),
@@ -146,6 +146,19 @@ describe('TrainSession', () => {
     expect(session.progress?.step).toBe(5);
     await session.cancel();
     expect(session.job?.status).toBe('cancelled');
+  });
+});
+
+describe('TrainSession after a reload', () => {
+  it('follows the training job that is running, not a job of another kind', async () => {
+    const importing: JobInfo = { id: 'job-0', kind: 'import', title: 'Import', status: 'running', progress: 50, message: '', createdAt: '', data: { datasetId: 4, done: 1, total: 2 } };
+    const training = { ...job('running', progress(6)), id: 'job-2' };
+    const fake = fakeApi({ jobs: [importing, training] });
+    const session = new TrainSession(fake.api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    expect(session.job?.id).toBe('job-2');
+    expect(session.runId).toBe(9);
+    expect(session.progress?.step).toBe(6);
   });
 });
 

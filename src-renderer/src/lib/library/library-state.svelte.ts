@@ -1,7 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { DatasetImport } from '../../../../src-shared/contract/images';
 import type { UnetApi } from '../../../../src-shared/contract/index';
-import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
+import { isFinished, type JobInfo, type JobOf } from '../../../../src-shared/contract/jobs';
 import type { DatasetSummary, Split } from '../../../../src-shared/contract/records';
 import { ImagePages } from './image-pages.svelte';
 
@@ -30,7 +30,7 @@ export class LibraryState {
   readonly selection = new SvelteSet<number>();
   /** Index of the last plainly clicked tile: the anchor of Shift+click ranges. */
   anchor = $state<number | undefined>();
-  importJob = $state<JobInfo | null>(null);
+  importJob = $state<JobOf<'import'> | null>(null);
   error = $state<string | undefined>();
   busy = $state(false);
   readonly images: ImagePages;
@@ -120,7 +120,7 @@ export class LibraryState {
 
   /** A job update from `jobs.onUpdate`; true when it finished the tracked import. */
   onJobUpdate(job: JobInfo): boolean {
-    if (!this.importJob || job.id !== this.importJob.id) return false;
+    if (!this.importJob || job.id !== this.importJob.id || job.kind !== 'import') return false;
     this.importJob = job;
     return isFinished(job.status);
   }

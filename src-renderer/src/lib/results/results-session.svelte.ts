@@ -1,5 +1,5 @@
 import type { UnetApi } from '../../../../src-shared/contract/index';
-import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
+import { isFinished, type JobInfo, type JobOf } from '../../../../src-shared/contract/jobs';
 import type { CurvePoint, EvaluationTable, ImageRecord, PredictionRecord, RunComparison, RunDetail, RunSummary } from '../../../../src-shared/contract/records';
 import type { CsvExport, RoiExportFormat, RoiSetExport } from '../../../../src-shared/contract/results';
 import { buildMetricsTable, type SplitFilter, type TableSort } from './metrics-table';
@@ -25,7 +25,7 @@ export class ResultsSession extends GuardedSession {
   compareIds = $state<number[]>([]);
   comparison = $state.raw<RunComparison | undefined>();
   compareCurves = $state.raw<RunCurve[]>([]);
-  segmentJob = $state<JobInfo | undefined>();
+  segmentJob = $state<JobOf<'segmentation'> | undefined>();
   overlayImageId = $state<number | undefined>();
   exported = $state<CsvExport | undefined>();
   exportedRois = $state.raw<RoiSetExport | undefined>();
@@ -137,7 +137,7 @@ export class ResultsSession extends GuardedSession {
   }
 
   onJob(job: JobInfo): void {
-    if (job.id !== this.segmentJob?.id) return;
+    if (job.id !== this.segmentJob?.id || job.kind !== 'segmentation') return;
     const wasRunning = !isFinished(this.segmentJob.status);
     this.segmentJob = job;
     if (job.status === 'failed' && job.error) this.error = `Segmentation failed: ${job.error.message}`;

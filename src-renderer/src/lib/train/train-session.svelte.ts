@@ -1,5 +1,5 @@
 import type { UnetApi } from '../../../../src-shared/contract/index';
-import { isFinished, type JobInfo } from '../../../../src-shared/contract/jobs';
+import { isFinished, type JobInfo, type JobOf } from '../../../../src-shared/contract/jobs';
 import type { CurvePoint, DatasetSummary, InterruptedRun } from '../../../../src-shared/contract/records';
 import type { SystemInfo } from '../../../../src-shared/contract/system';
 import type { BackendChoice, PresetInfo, PresetName, TrainingSplitPlan, TrainProgressInfo } from '../../../../src-shared/contract/training';
@@ -9,15 +9,13 @@ import { formFromPreset, hasErrors, toTrainOptions, validateTrainForm, type Loss
 import { summarizePlan } from './split-summary';
 import { GuardedSession } from '../state/guarded-session.svelte';
 
-/** Reads the training numbers a job carries in `JobInfo.data`, when it carries them. */
+/** The training numbers a job carries in its `data`: only training jobs carry them, once a step is done. */
 export function progressFromJob(job: JobInfo): TrainProgressInfo | undefined {
-  const d = job.data;
-  if (!d || typeof d.step !== 'number' || typeof d.runId !== 'number') return undefined;
-  return d as unknown as TrainProgressInfo;
+  return job.kind === 'training' ? job.data : undefined;
 }
 
-export function isTrainingJob(job: JobInfo): boolean {
-  return /train/i.test(job.kind);
+export function isTrainingJob(job: JobInfo): job is JobOf<'training'> {
+  return job.kind === 'training';
 }
 
 /**
@@ -34,7 +32,7 @@ export class TrainSession extends GuardedSession {
   form = $state<TrainForm | undefined>();
   info = $state<SystemInfo | undefined>();
   gpu = $state<GpuDoctorReport | undefined>();
-  job = $state<JobInfo | undefined>();
+  job = $state<JobOf<'training'> | undefined>();
   runId = $state<number | undefined>();
   progress = $state<TrainProgressInfo | undefined>();
   points = $state.raw<CurvePoint[]>([]);
@@ -142,7 +140,7 @@ export class TrainSession extends GuardedSession {
     this.interrupted = await this.api.runs.interrupted();
   }
 
-  private follow(job: JobInfo, runId: number, points: CurvePoint[]): void {
+  private follow(job: JobOf<'training'>, runId: number, points: CurvePoint[]): void {
     this.job = job;
     this.runId = runId;
     this.progress = undefined;
@@ -156,8 +154,8 @@ export class TrainSession extends GuardedSession {
 
   private async findRunningJob(): Promise<void> {
     if (this.running) return;
-    const job = (await this.api.jobs.list()).find((j) => isTrainingJob(j) && !isFinished(j.status));
-    const progress = job && progressFromJob(job);
+    const job = (await this.api.jobs.list()).filter(isTrainingJob).find((j) => !isFinished(j.status));
+    const progress = job?.data;
     if (!job || !progress) return;
     this.follow(job, progress.runId, await this.api.runs.curves({ id: progress.runId, maxPoints: 2000 }));
     this.onProgress(progress);
@@ -170,7 +168,7 @@ export class TrainSession extends GuardedSession {
   }
 
   onJob(job: JobInfo): void {
-    if (job.id !== this.job?.id) return;
+    if (job.id !== this.job?.id || !isTrainingJob(job)) return;
     this.job = job;
     const progress = progressFromJob(job);
     if (progress) this.onProgress(progress);
@@ -178,7 +176,7 @@ export class TrainSession extends GuardedSession {
   }
 
   /** The stored curve is the record: replace the live one with it once the job ends. */
-  private async finish(job: JobInfo): Promise<void> {
+  private async finish(job: JobOf<'training'>): Promise<void> {
     if (job.status === 'failed' && job.error) this.error = `Training failed: ${job.error.message}`;
     const runId = this.runId;
     if (runId === undefined) return;

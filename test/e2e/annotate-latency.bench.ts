@@ -11,6 +11,7 @@ import { launchChromium, repoRoot, startServedApp, type ServedApp } from './harn
  * Benchmark, not a timed test: how fast painting reaches the screen and how fast the weight map
  * follows a stroke, on 512x512 and 2048x2048 16-bit images with imported instance masks. Prints a
  * table and writes .bench/annotate-latency.json. Real mouse input through Chromium (browser mode).
+ * Runs from `npm run bench` (scripts/bench/annotate-latency.ts), not with the end-to-end tests.
  */
 const ALL_CASES = [
   { size: 512, cells: 40 },
