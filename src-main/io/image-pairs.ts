@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { listImageFiles, type ListImageFilesOptions } from './list-image-files';
+import { listImageFiles } from './list-image-files';
 
 /**
  * The one rule that matches masks to images, for the UI import and for the command line (train,
@@ -48,12 +48,13 @@ function suffixedKey(file: string): string | null {
  * NAME.tif). A suffixed file with no image of its stem is an image of its own.
  */
 function splitSiblingMasks(files: string[]): { images: string[]; masks: string[] } {
-  const keys = new Set(files.map(keyOf));
+  const inFolder = (file: string, key: string) => path.join(path.dirname(file), key);
+  const keys = new Set(files.map((f) => inFolder(f, keyOf(f))));
   const images: string[] = [];
   const masks: string[] = [];
   for (const file of files) {
     const key = suffixedKey(file);
-    (key !== null && keys.has(key) ? masks : images).push(file);
+    (key !== null && keys.has(inFolder(file, key)) ? masks : images).push(file);
   }
   return { images, masks };
 }
@@ -101,7 +102,7 @@ export function pairFiles(files: string[], masks: string[]): PairedFolders {
 }
 
 /** The images of `imagesDir` paired with the masks of `masksDir` (or beside them); lists are in natural order of the names. */
-export async function pairFolders(imagesDir: string, masksDir: string, options: ListImageFilesOptions = {}): Promise<PairedFolders> {
-  const [images, masks] = await Promise.all([listImageFiles(imagesDir, options), listImageFiles(masksDir, options)]);
+export async function pairFolders(imagesDir: string, masksDir: string): Promise<PairedFolders> {
+  const [images, masks] = await Promise.all([listImageFiles(imagesDir), listImageFiles(masksDir)]);
   return pairFiles(images, masks);
 }

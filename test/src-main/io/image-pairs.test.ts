@@ -25,6 +25,13 @@ describe('matchMasks', () => {
     ]);
   });
 
+  it('finds masks beside an image only in its own folder', () => {
+    expect(matchMasks(['/a/x.png', '/b/x_mask.png'], []).images).toEqual([
+      { image: '/a/x.png', mask: null },
+      { image: '/b/x_mask.png', mask: null },
+    ]);
+  });
+
   it('never pairs a file with itself when one folder holds both', () => {
     const files = ['/f/a.png', '/f/a_mask.png', '/f/b.png'];
     expect(pairFiles(files, files)).toEqual({

@@ -1,20 +1,13 @@
 /** Messages between the renderer and the weight-map worker. Every request carries an id echoed back. */
-import type { PixelRect } from '../annotate/label-maps';
+import type { WeightsUpdate } from './incremental-weights';
 
 /**
  * The maps inside `region` (the whole image the first time, then what changed since the previous
  * request); the worker keeps its own copy of the maps and updates the weights incrementally.
  */
-export interface WeightsRequest {
+export interface WeightsRequest extends WeightsUpdate {
   type: 'weights';
   id: number;
-  width: number;
-  height: number;
-  region: PixelRect;
-  classCrop: Uint8Array;
-  instanceCrop: Uint32Array;
-  w0: number;
-  sigma: number;
 }
 
 export interface WeightsResult {
