@@ -66,7 +66,7 @@ beforeAll(async () => {
   engine = fakeEngine();
   const { ctx } = app;
   deps = {
-    store: { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true },
+    context: { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true },
     compute: new FixedCompute(),
     startEngine: engine.start,
   };
