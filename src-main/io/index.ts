@@ -14,5 +14,5 @@ export { readImage, readImageMetadata, readImageRegion, decodedByteLength } from
 export { writeFloatTiff, writeLabelImage, type WriteImageOptions } from './write-image';
 export { listImageFiles, naturalCompare, type ListImageFilesOptions } from './list-image-files';
 export { pickChannel, toFloat32, toGray, type ToFloat32Options } from './image-convert';
-export { readImageOrChannel, readImagePlane, type DecodedPlane, type PlaneSelection } from './read-plane';
+export { readImageOrPlane, readImagePlane, type DecodedPlane, type PlaneReader, type PlaneSelection } from './read-plane';
 export { IMAGE_EXTENSIONS } from './image-format';

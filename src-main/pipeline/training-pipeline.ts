@@ -5,6 +5,7 @@ import type { JobInfo } from '../../src-shared/contract/jobs';
 import type { RunStatus, Split } from '../../src-shared/contract/records';
 import type { RunsChanged } from '../../src-shared/contract/runs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
+import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { backendCandidates, type BackendChoice, type TrainOptions, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
@@ -53,6 +54,8 @@ export type RecordedConfig = TrainConfig & {
   normalization: RunNormalization;
   /** How the split was made; the images of each part are the run's membership. */
   split: { automatic: boolean; train: number; validation: number; seed?: number; validationFraction?: number };
+  /** The plane of the images it trained on (runs recorded before planes could be chosen have none: the first). */
+  plane: ImagePlane;
 };
 
 /** The user's options in the engine's terms; the data set decides the classes. */
@@ -83,7 +86,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
     validation: plan.validation.length,
     ...(plan.automaticSplit ? { seed, validationFraction: AUTO_VALIDATION_FRACTION } : {}),
   };
-  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split };
+  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split, plane: plan.plane };
   return launch(deps, ws, {
     datasetId: request.datasetId,
     name: request.name,
@@ -113,7 +116,7 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
       const image = ws.images.get(m.imageId);
       return { imageId: m.imageId, name: image.name, path: image.path, width: image.width, height: image.height, split: m.split, annotationVersionId: m.annotationVersionId, annotationVersion: m.annotationVersion ?? 0 };
     });
-  const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation') };
+  const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation'), plane: recordedPlane(previous.config) };
   const data = await loadTrainingData(ws, plan, undefined, recorded.normalization);
   const device = await expectedBackend(deps.compute, recorded.backend);
   return launch(deps, ws, {
