@@ -71,7 +71,7 @@ export function createDatasetsService(ctx: StoreContext): ServiceImpl<typeof dat
       if (dataset.annotatedCount > 0 && !force) {
         throw new UnetError(
           'CONFLICT',
-          `${dataset.annotatedCount} image(s) of "${dataset.name}" were annotated on ${describePlane(dataset.plane)}; with ${describePlane(plane)} they would train and be scored on other pixels: confirm (force) to change the plane`,
+          `${dataset.annotatedCount} image(s) of "${dataset.name}" were annotated on ${describePlane(dataset.plane)}: their annotations would train and be scored on ${describePlane(plane)} instead`,
           { annotated: dataset.annotatedCount, from: dataset.plane, to: plane },
         );
       }
