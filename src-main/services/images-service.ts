@@ -112,10 +112,12 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
   };
 }
 
-/** The page holding an image's plane (a sample of a colour image is picked by the viewer, from the whole page). */
+/**
+ * The page holding an image's plane (a sample of a colour image is picked by the viewer, from the whole
+ * page). An image without that plane (imported after it was chosen) is still shown: its first page.
+ */
 function planeFrame(image: ImageRecord, axes: StackAxes | null, plane: ImagePlane): number {
-  const problem = planeProblem(plane, { axes, channels: image.channels });
-  if (problem) throw new UnetError('INVALID_ARGUMENT', `${image.name} ${problem}: choose another plane for its data set`, { imageId: image.id, plane });
+  if (planeProblem(plane, { axes, channels: image.channels })) return 0;
   return axes ? stackFrameIndex(axes, { c: plane.c ?? 0, z: plane.z, t: plane.t }) : 0;
 }
 

@@ -34,6 +34,24 @@ async function shownRange(): Promise<string> {
   return (await page.getByTestId('display-range').textContent()) ?? '';
 }
 
+/** A brush stroke across the middle of the canvas. */
+async function stroke(): Promise<void> {
+  const box = (await page.getByTestId('annotate-canvas').boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.4, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+async function annotationVersion(): Promise<number> {
+  return page.evaluate(async () => {
+    const [dataset] = await window.unet.datasets.list();
+    const [image] = (await window.unet.images.list({ datasetId: dataset.id })).items;
+    return (await window.unet.annotations.get({ imageId: image.id })).version;
+  });
+}
+
 async function datasetPlane(): Promise<unknown> {
   return page.evaluate(async () => (await window.unet.datasets.list())[0].plane);
 }
@@ -68,19 +86,30 @@ describe("an OME-TIFF hyperstack's plane in Chromium (browser mode)", () => {
     expect(await page.getByTestId('plane-lock').count()).toBe(0);
   });
 
-  it('locks painting on other planes until the user goes back, or makes the shown plane the data set\'s', async () => {
+  it('paints only on the data set\'s plane: back to it, or make the shown plane the data set\'s (confirmed once annotated)', async () => {
     await page.getByTestId('plane-z').fill('2');
     await expect.poll(shownRange).toContain(String(planeValue(1, 2, 0)));
     await expect.poll(() => page.getByTestId('plane-lock').count()).toBe(1);
     expect(await page.getByTestId('plane-lock').textContent()).toContain('channel 2 · slice 1 · time 1');
     await screenshot(page, 'annotate-plane-lock');
+    // A stroke on another plane paints nothing, so nothing is saved.
+    await stroke();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await annotationVersion()).toBe(0);
     await page.getByTestId('plane-back').click();
     await expect.poll(() => page.getByTestId('plane-lock').count()).toBe(0);
     await expect.poll(shownRange).toContain(String(planeValue(1, 0, 0)));
+    await stroke();
+    await expect.poll(annotationVersion, { timeout: 15_000 }).toBe(1);
 
     await page.getByTestId('plane-t').fill('1');
     await expect.poll(() => page.getByTestId('plane-lock').count()).toBe(1);
+    // The image is annotated now: the service asks before its annotation goes with another plane.
     await page.getByTestId('plane-use').click();
+    await expect.poll(() => page.getByTestId('plane-use-confirm').count()).toBe(1);
+    expect(await page.getByTestId('plane-lock').textContent()).toContain('were annotated on channel 2 · slice 1 · time 1');
+    expect(await datasetPlane()).toEqual({ c: 1, z: 0, t: 0 });
+    await page.getByTestId('plane-use-confirm').click();
     await expect.poll(() => page.getByTestId('plane-lock').count()).toBe(0);
     expect(await datasetPlane()).toEqual({ c: 1, z: 0, t: 1 });
     await screenshot(page, 'annotate-plane');

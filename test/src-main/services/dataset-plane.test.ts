@@ -64,11 +64,16 @@ describe("a data set's plane", () => {
     });
     expect(await app.fail('datasets.setPlane', { id: dataset.id, plane: { c: null, z: 0, t: 2 }, force: true })).toMatchObject({ code: 'INVALID_ARGUMENT' });
 
-    // A plain gray image in the data set leaves only its one plane to choose.
+    // A plain gray image in the data set leaves only its one plane to choose; it is still shown (its
+    // only page) while the data set's plane is one it lacks.
+    await app.call('datasets.setPlane', { id: dataset.id, plane: { c: 1, z: 0, t: 0 }, force: true });
     const png = path.join(app.tmp, 'gray.png');
     await writeLabelImage(png, new Uint8Array(W * H), W, H);
     await app.job('images.import', { datasetId: dataset.id, paths: [png], masks: false });
     expect(await app.call<PlaneSizes>('datasets.planeSizes', { id: dataset.id })).toEqual({ c: 1, z: 1, t: 1 });
+    const grayImage = (await app.call<ImagePage>('images.list', { datasetId: dataset.id, name: 'gray' })).items[0];
+    expect((await app.call<ImagePixels>('images.read', { id: grayImage.id })).frame).toBe(0);
+    expect(await app.fail('datasets.setPlane', { id: dataset.id, plane: { c: 1, z: 1, t: 0 }, force: true })).toMatchObject({ message: expect.stringMatching(/^gray\.png has no channel 2 \(it has 1\)/) });
   });
 
   it('changes the plane of annotated images only when confirmed, and says so', async () => {

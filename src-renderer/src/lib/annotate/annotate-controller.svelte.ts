@@ -34,10 +34,13 @@ export class AnnotateController {
   classes = $state<ClassDef[]>([]);
   /** The data set's plane: the one its images are annotated, trained on and segmented at. */
   datasetPlane = $state.raw<ImagePlane>(FIRST_PLANE);
+  private readonly view = $derived({ frame: this.frame, axes: this.axes, channel: this.channel, samples: this.record?.channels ?? 1 });
   /** Painting is on only while the data set's plane is shown. */
-  readonly onDatasetPlane = $derived(showsPlane({ frame: this.frame, axes: this.axes, channel: this.channel }, this.datasetPlane));
+  readonly onDatasetPlane = $derived(showsPlane(this.view, this.datasetPlane));
+  /** False when this image has no such plane (it came after the plane was chosen). */
+  readonly hasDatasetPlane = $derived(frameOfPlane(this.view, this.datasetPlane) !== null);
   /** The shown plane, when a data set could choose it. */
-  readonly shownPlane = $derived(this.record ? planeOfView({ frame: this.frame, axes: this.axes, channel: this.channel }, this.record.channels) : null);
+  readonly shownPlane = $derived(this.record ? planeOfView(this.view) : null);
   /** Why making the shown plane the data set's needs a confirmation (its annotated images go with it). */
   planeConflict = $state<string | undefined>();
   readonly session = new AnnotationSession();
@@ -119,7 +122,9 @@ export class AnnotateController {
   /** Shows the data set's plane again, after looking at others. */
   async showDatasetPlane(): Promise<void> {
     const plane = this.datasetPlane;
-    await this.setFrame(frameOfPlane(this.axes, plane));
+    const frame = frameOfPlane(this.view, plane);
+    if (frame === null) return;
+    await this.setFrame(frame);
     if (!this.axes && plane.c !== null) this.setChannel(plane.c);
   }
 
