@@ -1,3 +1,4 @@
+import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { readMetadata } from '../engine/model-files';
 import { evaluateBaseline, evaluateFiles, type BaselineEvaluation, type ImageEvaluation } from '../workflows/evaluate-folders';
 import { fileStem, pairFiles } from '../io/image-pairs';
@@ -17,14 +18,14 @@ export interface OutputScores {
 /**
  * `segment --masks`: scores each written mask against the ground truth of the same name, and an
  * Otsu threshold of the same input beside it (polarity as recorded with the model, else the minority
- * rule), of the channel segmented when one was chosen.
+ * rule), of the plane segmented when one was chosen.
  */
 export async function scoreOutputs(
   modelDir: string,
   outputs: SegmentedOutput[],
   masksDir: string,
   note: (text: string) => void,
-  options: { channel?: number } = {},
+  options: { plane?: Partial<StackPosition> } = {},
 ): Promise<OutputScores> {
   const { pairs, unmatchedImages } = pairFiles(
     outputs.map((o) => o.input),

@@ -1,13 +1,21 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { stackFrameIndex, type StackPosition } from '../../src-shared/imaging/stack-axes';
 import { pickChannel } from './image-convert';
-import type { DecodedImage, ImageMetadata } from './image-types';
+import type { DecodedImage, ImageMetadata, ReadImageOptions } from './image-types';
 import { fileError } from './io-errors';
 import { readImage, readImageMetadata } from './read-image';
 
 export interface PlaneSelection extends Partial<StackPosition> {
   maxPixels?: number;
 }
+
+/** The reads a plane needs; the workspace passes its own image I/O. */
+export interface PlaneReader {
+  readImage(path: string, options?: ReadImageOptions): Promise<DecodedImage>;
+  readImageMetadata(path: string): Promise<ImageMetadata>;
+}
+
+const fileReader: PlaneReader = { readImage, readImageMetadata };
 
 export interface DecodedPlane {
   image: DecodedImage;
@@ -22,30 +30,30 @@ export interface DecodedPlane {
  * channels) gives the channel's samples; a plain multi-page TIFF has no axes, so only page 0 of it is
  * meant by (0, 0, 0). Anything outside the image is INVALID_ARGUMENT naming the axis and its size.
  */
-export async function readImagePlane(path: string, selection: PlaneSelection = {}): Promise<DecodedPlane> {
-  const metadata = await readImageMetadata(path);
+export async function readImagePlane(path: string, selection: PlaneSelection = {}, io: PlaneReader = fileReader): Promise<DecodedPlane> {
+  const metadata = await io.readImageMetadata(path);
   const position = { c: selection.c ?? 0, z: selection.z ?? 0, t: selection.t ?? 0 };
   const options = selection.maxPixels === undefined ? {} : { maxPixels: selection.maxPixels };
   if (metadata.axes) {
     const axes = metadata.axes;
     const frame = namingFile(path, () => stackFrameIndex(axes, position));
-    const image = await readImage(path, { ...options, frame });
+    const image = await io.readImage(path, { ...options, frame });
     return { image: withPixelSize(image, metadata), metadata, frame };
   }
   if (position.z !== 0 || position.t !== 0) {
     throw fileError('INVALID_ARGUMENT', path, `has no ${position.z !== 0 ? 'focal planes' : 'time points'} to pick from (no OME or ImageJ hyperstack axes)`);
   }
-  const image = await readImage(path, options);
+  const image = await io.readImage(path, options);
   if (selection.c === undefined) return { image: withPixelSize(image, metadata), metadata, frame: 0 };
   return { image: withPixelSize(namingFile(path, () => pickChannel(image, position.c)), metadata), metadata, frame: 0 };
 }
 
 /**
- * The image a segmentation reads: the first plane with all its channels, or, given a 0-based
- * channel, that channel's plane (so a model and the baseline beside it see the same pixels).
+ * The image a segmentation reads: the first plane with all its channels, or the chosen plane (0-based
+ * channel, focal plane and time point), so a model and the baseline beside it see the same pixels.
  */
-export async function readImageOrChannel(path: string, channel?: number): Promise<DecodedImage> {
-  return channel === undefined ? readImage(path) : (await readImagePlane(path, { c: channel })).image;
+export async function readImageOrPlane(path: string, plane?: Partial<StackPosition>): Promise<DecodedImage> {
+  return plane === undefined ? readImage(path) : (await readImagePlane(path, plane)).image;
 }
 
 /** A selection error starts with the file's path, like every image I/O error. */

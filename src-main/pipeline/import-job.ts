@@ -69,7 +69,7 @@ function startThumbnails(ctx: WorkspaceContext, datasetId: number, ids: number[]
         const image = ws.images.find(ids[i]);
         if (image) {
           try {
-            await loadThumbnail(ctx.io, ws.cacheDir, image, GRID_THUMBNAIL_SIZE);
+            await loadThumbnail(ctx.io, ws.cacheDir, image, GRID_THUMBNAIL_SIZE, ws.datasets.plane(datasetId));
             made++;
           } catch (error) {
             ctx.logger.warn(`thumbnail of ${image.path}: ${(error as Error).message}`, 'images');

@@ -1,11 +1,12 @@
 import type { BaselineSettings } from '../../src-shared/contract/segmentation';
+import { planeSelection, recordedPlane } from '../../src-shared/imaging/image-plane';
 import type { LabelArray } from '../../src-shared/imaging/types';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 import { OTSU_SIGMA, otsuSegmentation, otsuSplit, polarityFromAnnotations, type OtsuSegmentation, type Polarity } from '../../src-shared/imaging/otsu';
 import type { UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
-import { readImage } from '../io/read-image';
+import { readImagePlane } from '../io/read-plane';
 import type { Workspace } from '../store/workspace';
 import { metricValues, type ReportedMetric } from './segmentation-metrics';
 
@@ -37,13 +38,15 @@ export function polarityOfModel(metadata: Pick<UNetMetadata, 'baseline'>): Basel
 export async function polarityOfRun(ws: Workspace, runId: number, metadata: Pick<UNetMetadata, 'baseline'>): Promise<BaselinePolarity> {
   const recorded = polarityOfModel(metadata);
   if (recorded.polarity) return recorded;
-  const members = ws.runs.get(runId).images.filter((m) => m.split === 'train' && m.annotationVersionId !== null).slice(0, MAX_POLARITY_IMAGES);
+  const run = ws.runs.get(runId);
+  const plane = planeSelection(recordedPlane(run.config));
+  const members = run.images.filter((m) => m.split === 'train' && m.annotationVersionId !== null).slice(0, MAX_POLARITY_IMAGES);
   const splits = [];
   for (const member of members) {
     const image = ws.images.get(member.imageId);
     const annotation = ws.annotations.byId(member.annotationVersionId as number);
     try {
-      const gray = toFloat32(toGray(await readImage(image.path)));
+      const gray = toFloat32(toGray((await readImagePlane(image.path, plane)).image));
       if (gray.length !== annotation.classMap.length) continue;
       splits.push({ above: otsuSplit(gray, image.width, image.height).above, classMap: annotation.classMap });
     } catch {

@@ -1,5 +1,6 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
+import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
 import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
@@ -7,7 +8,7 @@ import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-i
 import type { UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
-import { readImageOrChannel } from '../io/read-plane';
+import { readImageOrPlane } from '../io/read-plane';
 
 /** The paper's input tile: the largest tile picked automatically for inference. */
 const MAX_AUTO_TILE = 572;
@@ -18,8 +19,11 @@ export interface SegmentFileOptions {
   tta?: boolean;
   /** Split the foreground into objects (threshold + erosion seeds, or plain components). */
   instances?: false | InstanceOptions;
-  /** 0-based channel to segment (an OME-TIFF / hyperstack channel or a sample of each pixel); default: all channels as gray. */
-  channel?: number;
+  /**
+   * The plane to segment, 0-based: an OME-TIFF / hyperstack channel (or a sample of each pixel), focal
+   * plane and time point; default: the first plane, all channels as gray.
+   */
+  plane?: Partial<StackPosition>;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -112,6 +116,6 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
-  const image = await readImageOrChannel(file, options.channel);
+  const image = await readImageOrPlane(file, options.plane);
   return segmentDecoded(opened, image, options);
 }

@@ -2,11 +2,13 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { JobOf } from '../../src-shared/contract/jobs';
 import type { ImageRecord } from '../../src-shared/contract/records';
 import type { PredictionView, SegmentationOutcome, SegmentOptions } from '../../src-shared/contract/segmentation';
+import { planeSelection } from '../../src-shared/imaging/image-plane';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import type { JobContext } from '../jobs/job-manager';
 import { readImage } from '../io/read-image';
 import type { WorkspaceContext } from './workspace-context';
+import { readImagePlane } from '../io/read-plane';
 import type { Workspace } from '../store/workspace';
 import type { DecodedImage } from '../io/image-types';
 import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity } from './otsu-baseline';
@@ -70,7 +72,8 @@ async function segmentImages(
       const message = `${index + 1}/${images.length} ${image.name}`;
       job.progress(index * share, message, { done: index, total: images.length, runner: opened.runner.description });
       try {
-        const decoded = await readImage(image.path);
+        // The data set's plane: the pixels its annotations were drawn on and the evaluation compares with.
+        const decoded = (await readImagePlane(image.path, planeSelection(ws.datasets.plane(image.datasetId)))).image;
         const seg = await segmentDecoded(opened, decoded, {
           tile: options.tile,
           tta: options.tta,

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { UnetError } from '../../src-shared/contract/errors';
 import { BACKGROUND_CLASS, type AnnotationVersionInfo, type ClassDef, type ImageRecord, type Split } from '../../src-shared/contract/records';
+import { planeSelection, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { applyNormalization, computeDatasetNormalization, computePercentileNormalization, type NormalizationParams } from '../../src-shared/imaging/normalization';
 import { toFloat32, toGray } from '../io/image-convert';
-import { readImage } from '../io/read-image';
+import { readImagePlane } from '../io/read-plane';
 import type { TrainingItem } from '../store/images-repository';
 import type { Workspace } from '../store/workspace';
 import { decideSplit, type SplitCandidate } from './split-rule';
@@ -20,6 +21,8 @@ export interface TrainingPlan {
   /** True when the data set had no train or validation split and its annotated images were split here. */
   automaticSplit: boolean;
   classes: ClassDef[];
+  /** The plane of every image that trains and validates: the data set's. */
+  plane: ImagePlane;
   /** K of the network: class values 0..max (0 = unlabelled, never a target). */
   numClasses: number;
   classNames: string[];
@@ -57,7 +60,7 @@ export function planTraining(ws: Workspace, datasetId: number, seed: number): Tr
   checkItems(ws, dataset.name, [...train, ...validation], classes);
   const numClasses = Math.max(2, ...classes.map((c) => c.value)) + 1;
   const classNames = Array.from({ length: numClasses }, (_, v) => (v === 0 ? 'unlabeled' : (classes.find((c) => c.value === v)?.name ?? `class ${v}`)));
-  return { datasetId, train, validation, automaticSplit: decision.mode === 'automatic', classes, numClasses, classNames };
+  return { datasetId, train, validation, automaticSplit: decision.mode === 'automatic', classes, plane: ws.datasets.plane(datasetId), numClasses, classNames };
 }
 
 /** An image of the plan with its latest annotation version. */
@@ -121,12 +124,12 @@ export interface LoadedTrainingImages {
 }
 
 /**
- * Reads the planned images (first frame, as gray) and their annotation versions, and normalises all of
- * them with one percentile normalisation computed over the training images (recorded with the run).
+ * Reads the planned images (the plan's plane, as gray) and their annotation versions, and normalises
+ * all of them with one percentile normalisation computed over the training images (recorded with the run).
  */
 export async function loadTrainingImages(
   ws: Workspace,
-  plan: Pick<TrainingPlan, 'train' | 'validation'>,
+  plan: Pick<TrainingPlan, 'train' | 'validation' | 'plane'>,
   onImage?: (done: number, total: number) => void,
   /** A run's recorded normalisation (when resuming), or 'per-image'; by default computed over the training images. */
   mode: RunNormalization | 'dataset' | 'per-image' = 'dataset',
@@ -134,7 +137,7 @@ export async function loadTrainingImages(
   const all = [...plan.train, ...plan.validation];
   const raw: Float32Array[] = [];
   for (const [index, item] of all.entries()) {
-    const decoded = toGray(await readImage(item.path));
+    const decoded = toGray((await readImagePlane(item.path, planeSelection(plan.plane))).image);
     if (decoded.width !== item.width || decoded.height !== item.height) {
       throw new UnetError('INVALID_ARGUMENT', `${item.name} is now ${decoded.width}x${decoded.height}, recorded as ${item.width}x${item.height}: the file changed`, { imageId: item.imageId, usage: true });
     }

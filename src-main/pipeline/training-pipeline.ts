@@ -1,6 +1,7 @@
 import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
-import type { TrainingOutcome, TrainOptions } from '../../src-shared/contract/training';
+import { type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
+import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
@@ -34,6 +35,8 @@ export type RecordedConfig = TrainConfig & {
   normalization: RunNormalization;
   /** How the split was made; the images of each part are the run's membership. */
   split: { automatic: boolean; train: number; validation: number; seed?: number; validationFraction?: number };
+  /** The plane of the images it trained on (runs recorded before planes could be chosen have none: the first). */
+  plane: ImagePlane;
 };
 
 /** The user's options in the engine's terms; the data set decides the classes. */
@@ -64,7 +67,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
     validation: plan.validation.length,
     ...(plan.automaticSplit ? { seed, validationFraction: AUTO_VALIDATION_FRACTION } : {}),
   };
-  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split };
+  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split, plane: plan.plane };
   return launch(deps, ws, {
     datasetId: request.datasetId,
     name: request.name,

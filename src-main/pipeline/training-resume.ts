@@ -1,3 +1,4 @@
+import { recordedPlane } from '../../src-shared/imaging/image-plane';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { RunDetail } from '../../src-shared/contract/records';
 import type { Workspace } from '../store/workspace';
@@ -23,7 +24,7 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
   const recorded = previous.config as unknown as RecordedConfig;
   if (!recorded.normalization) throw new UnetError('UNSUPPORTED', `run ${runId} has no recorded normalisation; start a new run instead`, { runId });
   const members = recordedMembers(ws, previous);
-  const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation') };
+  const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation'), plane: recordedPlane(previous.config) };
   const data = await loadTrainingImages(ws, plan, undefined, recorded.normalization);
   const device = await expectedBackend(deps.compute, recorded.backend);
   return launch(deps, ws, {

@@ -5,31 +5,21 @@ import type { ServiceImpl } from '../../src-shared/contract/define';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagesChanged, imagesService } from '../../src-shared/contract/images';
 import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
-import type { StackAxes } from '../../src-shared/imaging/stack-axes';
+import { planeProblem, type ImagePlane } from '../../src-shared/imaging/image-plane';
+import { stackFrameIndex, type StackAxes } from '../../src-shared/imaging/stack-axes';
 import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
 import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
 import { startImportJob } from '../pipeline/import-job';
 import { allowedPath } from '../store/path-access';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
+import { StackAxesCache } from '../store/stack-axes-cache';
 import { loadThumbnail } from '../store/thumbnails';
 import { verifyImages } from '../store/verify-images';
 
 export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof imagesService> {
   const changed = (payload: ImagesChanged) => ctx.bus.emit('images.changed', payload);
-  // A stack's axes, by file path, size and mtime: stepping through planes reads its IFD chain once.
-  const axesCache = new Map<string, StackAxes | null>();
-  async function stackAxes(image: ImageRecord): Promise<StackAxes | null> {
-    if (image.frames <= 1) return null;
-    const key = `${image.path}\0${image.size}\0${image.mtimeMs}`;
-    let axes = axesCache.get(key);
-    if (axes === undefined) {
-      axes = (await ctx.io.readImageMetadata(image.path)).axes ?? null;
-      if (axesCache.size >= 64) axesCache.delete(axesCache.keys().next().value as string);
-      axesCache.set(key, axes);
-    }
-    return axes;
-  }
+  const stackAxes = new StackAxesCache(ctx.io, 64);
 
   /** The files an import of these paths would add; access is checked first, so a refused path fails the call. */
   function candidatesOf(paths: string[], options: { masks: boolean; recursive: boolean }) {
@@ -50,14 +40,16 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
       const ws = ctx.workspace.current;
       const image = ws.images.get(id);
       await checkImageFile(image);
-      return loadThumbnail(ctx.io, ws.cacheDir, image, size);
+      return loadThumbnail(ctx.io, ws.cacheDir, image, size, ws.datasets.plane(image.datasetId));
     },
-    async read({ id, frame, region }): Promise<ImagePixels> {
-      const image = ctx.workspace.current.images.get(id);
-      if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
+    async read({ id, frame: asked, region }): Promise<ImagePixels> {
+      const ws = ctx.workspace.current;
+      const image = ws.images.get(id);
+      if (asked !== undefined && asked >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${asked} does not exist`);
       await checkImageFile(image);
+      const axes = await stackAxes.of(image);
+      const frame = asked ?? planeFrame(image, axes, ws.datasets.plane(image.datasetId));
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
-      const axes = await stackAxes(image);
       return {
         width: decoded.width,
         height: decoded.height,
@@ -118,6 +110,15 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
       return { removed };
     },
   };
+}
+
+/**
+ * The page holding an image's plane (a sample of a colour image is picked by the viewer, from the whole
+ * page). An image without that plane (imported after it was chosen) is still shown: its first page.
+ */
+function planeFrame(image: ImageRecord, axes: StackAxes | null, plane: ImagePlane): number {
+  if (planeProblem(plane, { axes, channels: image.channels })) return 0;
+  return axes ? stackFrameIndex(axes, { c: plane.c ?? 0, z: plane.z, t: plane.t }) : 0;
 }
 
 function groupByDataset(ids: readonly number[], datasetOf: (id: number) => number | undefined): Map<number, number[]> {

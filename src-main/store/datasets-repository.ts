@@ -1,5 +1,6 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { BACKGROUND_CLASS, type ClassDef, type DatasetDetail, type DatasetSummary } from '../../src-shared/contract/records';
+import type { ImagePlane } from '../../src-shared/imaging/image-plane';
 import { nowIso } from './clock';
 import type { Db } from './database';
 import { defaultPalette, validatePalette } from './palette';
@@ -10,6 +11,9 @@ interface DatasetRow {
   description: string;
   created_at: string;
   updated_at: string;
+  plane_c: number | null;
+  plane_z: number;
+  plane_t: number;
   image_count: number;
   annotated_count: number;
   train_count: number;
@@ -18,7 +22,7 @@ interface DatasetRow {
 }
 
 const SUMMARY_SQL = `
-  SELECT d.id, d.name, d.description, d.created_at, d.updated_at,
+  SELECT d.id, d.name, d.description, d.created_at, d.updated_at, d.plane_c, d.plane_z, d.plane_t,
          count(i.id) AS image_count,
          count(i.latest_annotation_id) AS annotated_count,
          coalesce(sum(i.split = 'train'), 0) AS train_count,
@@ -35,6 +39,7 @@ function toSummary(row: DatasetRow): DatasetSummary {
     imageCount: row.image_count,
     annotatedCount: row.annotated_count,
     splitCounts: { train: row.train_count, validation: row.validation_count, test: row.test_count, none: row.image_count - assigned },
+    plane: { c: row.plane_c, z: row.plane_z, t: row.plane_t },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -48,6 +53,7 @@ export interface NewDataset {
   name: string;
   description?: string;
   classes?: ClassDef[];
+  plane?: ImagePlane;
 }
 
 /** Data sets and their class palettes. */
@@ -83,8 +89,9 @@ export class DatasetsRepository {
       let newId: number;
       try {
         newId = Number(
-          this.db.prepare('INSERT INTO datasets (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, input.description ?? '', time, time)
-            .lastInsertRowid,
+          this.db
+            .prepare('INSERT INTO datasets (name, description, plane_c, plane_z, plane_t, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(name, input.description ?? '', input.plane?.c ?? null, input.plane?.z ?? 0, input.plane?.t ?? 0, time, time).lastInsertRowid,
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new UnetError('CONFLICT', `a data set named "${name}" already exists`, { name });
@@ -114,6 +121,19 @@ export class DatasetsRepository {
   delete(id: number): void {
     this.get(id);
     this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  }
+
+  /** The plane of the data set's images that is shown, annotated, trained on and segmented. */
+  plane(id: number): ImagePlane {
+    const row = this.db.prepare('SELECT plane_c, plane_z, plane_t FROM datasets WHERE id = ?').get(id) as Pick<DatasetRow, 'plane_c' | 'plane_z' | 'plane_t'> | undefined;
+    if (!row) throw new UnetError('NOT_FOUND', `no data set with id ${id}`, { datasetId: id });
+    return { c: row.plane_c, z: row.plane_z, t: row.plane_t };
+  }
+
+  setPlane(id: number, plane: ImagePlane): DatasetDetail {
+    this.get(id);
+    this.db.prepare('UPDATE datasets SET plane_c = ?, plane_z = ?, plane_t = ?, updated_at = ? WHERE id = ?').run(plane.c, plane.z, plane.t, nowIso(), id);
+    return this.get(id);
   }
 
   runCount(id: number): number {

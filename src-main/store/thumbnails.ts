@@ -2,8 +2,10 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { ImageRecord, Thumbnail } from '../../src-shared/contract/records';
+import { FIRST_PLANE, isFirstPlane, planeSelection, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { DecodedImage } from '../io/image-types';
+import { readImagePlane } from '../io/read-plane';
 import type { ImageIo } from './image-io';
 
 /** Largest image (width x height x channels) decoded for a thumbnail. */
@@ -14,9 +16,10 @@ export function thumbnailSize(width: number, height: number, size: number): { wi
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-/** The cache file of a thumbnail: keyed by content hash, so a changed file gets a new one. */
-export function thumbnailPath(cacheDir: string, image: Pick<ImageRecord, 'id' | 'contentHash'>, size: number): string {
-  return path.join(cacheDir, 'thumbnails', `${image.id}-${image.contentHash.slice(0, 16)}-${size}.png`);
+/** The cache file of a thumbnail: keyed by content hash, so a changed file gets a new one, and by plane. */
+export function thumbnailPath(cacheDir: string, image: Pick<ImageRecord, 'id' | 'contentHash'>, size: number, plane: ImagePlane = FIRST_PLANE): string {
+  const at = isFirstPlane(plane) ? '' : `-c${plane.c ?? 'all'}z${plane.z}t${plane.t}`;
+  return path.join(cacheDir, 'thumbnails', `${image.id}-${image.contentHash.slice(0, 16)}-${size}${at}.png`);
 }
 
 /**
@@ -74,16 +77,18 @@ function encodePng(width: number, height: number, rgba: Uint8Array, gray: boolea
   return new Uint8Array(PNG.sync.write(png, { colorType: gray ? 0 : 2 }));
 }
 
-/** The thumbnail of an image's first frame, from the cache or made (and cached) now. */
-export async function loadThumbnail(io: ImageIo, cacheDir: string, image: ImageRecord, size: number): Promise<Thumbnail> {
-  const file = thumbnailPath(cacheDir, image, size);
+/** The thumbnail of an image at a plane (its data set's), from the cache or made (and cached) now. */
+export async function loadThumbnail(io: ImageIo, cacheDir: string, image: ImageRecord, size: number, plane: ImagePlane = FIRST_PLANE): Promise<Thumbnail> {
+  const file = thumbnailPath(cacheDir, image, size, plane);
   const { width, height } = thumbnailSize(image.width, image.height, size);
   try {
     return { imageId: image.id, width, height, mime: 'image/png', data: new Uint8Array(readFileSync(file)) };
   } catch {
     // Not cached yet.
   }
-  const decoded = await io.readImage(image.path, { frame: 0, maxPixels: THUMBNAIL_MAX_SAMPLES });
+  const decoded = isFirstPlane(plane)
+    ? await io.readImage(image.path, { frame: 0, maxPixels: THUMBNAIL_MAX_SAMPLES })
+    : (await readImagePlane(image.path, { ...planeSelection(plane), maxPixels: THUMBNAIL_MAX_SAMPLES }, io)).image;
   const rendered = renderThumbnail(decoded, size);
   const data = encodePng(rendered.width, rendered.height, rendered.rgba, rendered.gray);
   // Write then rename, so a reader never sees half a PNG.

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { evaluateSegmentation } from '../../src-shared/imaging/metrics/evaluate-segmentation';
+import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { readImage } from '../io/read-image';
-import { readImageOrChannel } from '../io/read-plane';
+import { readImageOrPlane } from '../io/read-plane';
 import { maskToAnnotation } from '../store/import/mask-to-annotation';
 import { fileStem, pairFolders } from '../io/image-pairs';
 import { baselineSettings, scoreBaseline, type BaselinePolarity, type BaselineSettings } from '../pipeline/otsu-baseline';
@@ -71,7 +72,7 @@ export async function evaluateFolders(
   predDir: string,
   masksDir: string,
   onImage?: (done: number, total: number, name: string) => void,
-  baseline?: { imagesDir: string; polarity: BaselinePolarity },
+  baseline?: { imagesDir: string; polarity: BaselinePolarity; plane?: Partial<StackPosition> },
 ): Promise<FolderEvaluation> {
   const { pairs, unmatchedImages, unmatchedMasks } = await pairFolders(predDir, masksDir);
   const images: ImageEvaluation[] = [];
@@ -84,19 +85,19 @@ export async function evaluateFolders(
     const sources = await pairFolders(baseline.imagesDir, masksDir);
     const imageOf = new Map(sources.pairs.map((p) => [fileStem(p.mask).toLowerCase(), p.image]));
     const scored = images.map((e) => ({ name: e.name, mask: e.mask, image: imageOf.get(fileStem(e.mask).toLowerCase()) }));
-    result.baseline = await evaluateBaseline(scored, baseline.polarity);
+    result.baseline = await evaluateBaseline(scored, baseline.polarity, baseline.plane ? { plane: baseline.plane } : {});
   }
   return result;
 }
 
 /**
  * The Otsu baseline of each image against its mask (the same masks the model was scored on); with
- * `channel` (0-based), of that channel's plane, the one the model segmented.
+ * `plane` (0-based c, z, t), of that plane, the one the model segmented.
  */
 export async function evaluateBaseline(
   items: { name: string; image: string | undefined; mask: string }[],
   polarity: BaselinePolarity,
-  options: { channel?: number } = {},
+  options: { plane?: Partial<StackPosition> } = {},
 ): Promise<BaselineEvaluation> {
   const images: BaselineEvaluation['images'] = [];
   const missingImages: string[] = [];
@@ -105,7 +106,7 @@ export async function evaluateBaseline(
       missingImages.push(item.mask);
       continue;
     }
-    const [decoded, truth] = await Promise.all([readImageOrChannel(item.image, options.channel), readLabelFile(item.mask)]);
+    const [decoded, truth] = await Promise.all([readImageOrPlane(item.image, options.plane), readLabelFile(item.mask)]);
     if (decoded.width !== truth.width || decoded.height !== truth.height) {
       throw new UnetError('INVALID_ARGUMENT', `${path.basename(item.image)} is ${decoded.width}x${decoded.height} but its mask is ${truth.width}x${truth.height}`);
     }

@@ -65,7 +65,7 @@ function mergeOne(target: Workspace, shard: Workspace): MergeCounts {
     const source = shard.datasets.get(summary.id);
     let found = target.datasets.list().find((d) => d.name.toLowerCase() === source.name.toLowerCase());
     if (!found) {
-      found = target.datasets.create({ name: source.name, description: source.description, classes: source.classes });
+      found = target.datasets.create({ name: source.name, description: source.description, classes: source.classes, plane: source.plane });
       added.datasets++;
     } else {
       for (const c of source.classes) target.datasets.ensureClass(found.id, c);

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
+import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { formatFromExtension } from '../io/image-format';
@@ -23,8 +24,8 @@ export interface SegmentFilesRequest {
   probabilities?: boolean;
   /** With instances: also write each image's objects as an ImageJ ROI set (NAME.rois.zip) or GeoJSON (NAME.geojson). */
   rois?: RoiFormat;
-  /** 0-based channel of multi-channel images (OME-TIFF / ImageJ hyperstack channels or interleaved samples). */
-  channel?: number;
+  /** 0-based plane of multi-channel images and stacks (OME-TIFF / ImageJ hyperstack c, z, t, or interleaved samples). */
+  plane?: Partial<StackPosition>;
   tile?: number;
 }
 
@@ -104,7 +105,7 @@ export async function segmentFiles(
         tile: request.tile,
         tta: request.tta === true,
         instances: request.instances ? (request.instanceOptions ?? {}) : false,
-        ...(request.channel === undefined ? {} : { channel: request.channel }),
+        ...(request.plane === undefined ? {} : { plane: request.plane }),
         signal,
         onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
       });

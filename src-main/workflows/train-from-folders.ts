@@ -3,6 +3,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { MethodResult } from '../../src-shared/contract/define';
 import { isFinished, type JobInfo, type JobOf } from '../../src-shared/contract/jobs';
 import type { trainingService, TrainingOutcome, TrainOptions, TrainProgressInfo } from '../../src-shared/contract/training';
+import type { ImagePlane } from '../../src-shared/imaging/image-plane';
 import type { AppContext } from '../app/app-context';
 import { readImageMetadata } from '../io/read-image';
 import { defaultImageIo } from '../store/default-image-io';
@@ -24,6 +25,8 @@ export interface TrainFromFoldersRequest {
   datasetName?: string;
   runName?: string;
   options: TrainOptions;
+  /** The plane of every image to train on (and the data set's plane from now on); default: the data set's. */
+  plane?: ImagePlane;
   /** Where to copy the final model (a model folder: model.json, weights.bin, unet.json, model.onnx, run.json). */
   outDir: string;
 }
@@ -103,6 +106,11 @@ export async function trainFromFolders(ctx: AppContext, request: TrainFromFolder
   if (testImageIds.length > 0) ws.images.setSplit(testImageIds, 'test');
   ctx.bus.emit('images.changed', { datasetId: dataset.datasetId, ids: [...trainIds, ...validationIds, ...testImageIds], reason: 'split' });
 
+  // The masks were drawn for this plane: their annotations go with it (force).
+  if (request.plane) {
+    const planeSet = await ctx.dispatch('datasets.setPlane', { id: dataset.datasetId, plane: request.plane, force: true });
+    if (!planeSet.ok) throw UnetError.fromInfo(planeSet.error);
+  }
   await hooks.beforeTraining?.({ datasetId: dataset.datasetId, trainIds, validationIds, testImageIds });
   hooks.onPhase?.('checking and loading the training data');
   // Through the dispatcher, exactly as the UI calls it (the input is validated against the contract).

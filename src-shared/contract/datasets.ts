@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
-import { fsPath, rowId, type ClassDef, type DatasetDetail, type DatasetSummary } from './records';
-import type { JobOf } from './jobs';
+import { fsPath, rowId, type ClassDef, type DatasetDetail, type DatasetSummary, imagePlane } from './records';
+import type { JobOf, JobInfo } from './jobs';
+import type { PlaneSizes } from '../imaging/image-plane';
 import type { DatasetImport } from './images';
 
 export const classDefSchema = z.object({
@@ -15,7 +16,7 @@ const datasetId = z.object({ id: rowId });
 
 export interface DatasetsChanged {
   id: number;
-  reason: 'created' | 'renamed' | 'described' | 'classes' | 'deleted' | 'images';
+  reason: 'created' | 'renamed' | 'described' | 'classes' | 'deleted' | 'images' | 'plane';
 }
 
 /** Result of the exportAnnotations job. */
@@ -47,6 +48,14 @@ export const datasetsService = defineService({
     delete: method(z.object({ id: rowId, force: z.boolean().default(false) })).returns<DatasetDeleted>(),
     /** Replaces the palette; it must include background (1). */
     setClasses: method(z.object({ id: rowId, classes: z.array(classDefSchema).min(1).max(255) })).returns<ClassDef[]>(),
+    /** How many channels, focal planes and time points every image of the data set has: the planes setPlane accepts. */
+    planeSizes: method(datasetId).returns<PlaneSizes>(),
+    /**
+     * Chooses the plane of every image (channel, z, t of OME-TIFF / ImageJ hyperstacks, or a sample of
+     * colour images) that is shown, annotated, trained on and segmented. Every image must have it. With
+     * annotated images the change needs force (CONFLICT otherwise): their annotations then go with it.
+     */
+    setPlane: method(z.object({ id: rowId, plane: imagePlane, force: z.boolean().default(false) })).returns<DatasetDetail>(),
     /**
      * Imports the bundled demo (12 DSB 2018 nuclei images with their masks) as a job, into a data set
      * of its own, then puts them in their splits: 6 train, 2 validation, 4 test (held out). Opening it

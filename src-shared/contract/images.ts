@@ -69,13 +69,13 @@ export const imagesService = defineService({
       }),
     ).returns<ImagePage>(),
     get: method(z.object({ id: rowId })).returns<ImageRecord>(),
-    /** A small PNG of the image's first frame, contrast-stretched; cached in the workspace. */
+    /** A small PNG of the image at its data set's plane, contrast-stretched; cached in the workspace. */
     thumbnail: method(z.object({ id: rowId, size: z.number().int().min(16).max(1024).default(256) })).returns<Thumbnail>(),
-    /** Pixels of one frame, or of a region of it. */
+    /** Pixels of one frame, or of a region of it; without a frame, of the data set's plane (datasets.setPlane). */
     read: method(
       z.object({
         id: rowId,
-        frame: z.number().int().min(0).default(0),
+        frame: z.number().int().min(0).optional(),
         region: z
           .object({ x: z.number().int().min(0), y: z.number().int().min(0), width: z.number().int().min(1), height: z.number().int().min(1) })
           .optional(),

@@ -1,3 +1,4 @@
+import type { ImagePlane } from '../imaging/image-plane';
 import type { StackAxes } from '../imaging/stack-axes';
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
@@ -12,6 +13,11 @@ export const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A file-system path given by a caller. */
 export const fsPath = z.string().min(1).max(4096);
+
+const planeIndex = z.number().int().min(0).max(100_000);
+
+/** An image plane as callers give it (see `ImagePlane`): 0-based channel (null: all), focal plane and time point. */
+export const imagePlane = z.object({ c: planeIndex.nullable(), z: planeIndex, t: planeIndex });
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -36,6 +42,8 @@ export interface DatasetSummary {
   annotatedCount: number;
   /** Images per split; `none` counts images in no split. */
   splitCounts: Record<Split | 'none', number>;
+  /** The plane of every image that is shown, annotated, trained on and segmented. */
+  plane: ImagePlane;
   createdAt: string;
   updatedAt: string;
 }

@@ -4,8 +4,9 @@ import { choice, requireFolder } from '../cli-args';
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric, formatTable } from '../cli-output';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+import { planeOption, planeSelectionOf, type PlaneCliOptions } from '../plane-options';
 
-interface EvaluateOptions {
+interface EvaluateOptions extends PlaneCliOptions {
   pred?: string;
   masks?: string;
   images?: string;
@@ -20,7 +21,10 @@ export function registerEvaluate(program: Command, env: CommandEnv, wrap: Wrap):
       .requiredOption('--pred <dir>', 'folder of predicted masks (0 = background; 255 or 1 = foreground, or instance labels)')
       .requiredOption('--masks <dir>', 'folder of ground-truth masks, matched to predictions by file name')
       .option('--images <dir>', 'the images that were segmented: adds an Otsu threshold of them (Gaussian σ 1) scored against the same masks')
-      .option('--baseline-polarity <side>', 'foreground of the Otsu baseline: bright or dark (default: the side with fewer pixels, per image)', choice(['bright', 'dark'] as const)),
+      .option('--baseline-polarity <side>', 'foreground of the Otsu baseline: bright or dark (default: the side with fewer pixels, per image)', choice(['bright', 'dark'] as const))
+      .addOption(planeOption('channel', 'with --images, the baseline thresholds'))
+      .addOption(planeOption('z', 'with --images, the baseline thresholds'))
+      .addOption(planeOption('t', 'with --images, the baseline thresholds')),
   ).action(
     wrap<EvaluateOptions>(async (options) => {
       const out = env.output(options);
@@ -29,8 +33,10 @@ export function registerEvaluate(program: Command, env: CommandEnv, wrap: Wrap):
       const predDir = requireFolder(options.pred, '--pred');
       const masksDir = requireFolder(options.masks, '--masks');
       const imagesDir = options.images ? requireFolder(options.images, '--images') : undefined;
+      const plane = planeSelectionOf(options);
+      if (plane && !imagesDir) throw new UsageError('--channel, --z and --t choose the plane of the --images the baseline thresholds: give --images');
       const polarity = options.baselinePolarity ? { polarity: options.baselinePolarity, rule: 'given' as const } : { polarity: null, rule: 'minority' as const };
-      const result = await evaluateFolders(predDir, masksDir, (done, total, name) => out.debug(`evaluated ${done}/${total} ${name}`), imagesDir ? { imagesDir, polarity } : undefined);
+      const result = await evaluateFolders(predDir, masksDir, (done, total, name) => out.debug(`evaluated ${done}/${total} ${name}`), imagesDir ? { imagesDir, polarity, ...(plane ? { plane } : {}) } : undefined);
       if (result.images.length === 0) throw new UsageError(`no prediction in ${options.pred} has a mask of the same name in ${options.masks}`);
       for (const file of result.unmatchedPredictions) out.note(`no mask for ${file}; skipped`);
       out.result({ ...result, verdict: result.baseline ? baselineReport(result.images, result.baseline).verdict : null });

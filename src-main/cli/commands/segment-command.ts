@@ -4,8 +4,9 @@ import { choice, decimal, integer, outputFolder, requireFolder, shard, type Shar
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+import { planeOption, planeSelectionOf, type PlaneCliOptions } from '../plane-options';
 
-interface SegmentCliOptions {
+interface SegmentCliOptions extends PlaneCliOptions {
   model?: string;
   images?: string[];
   out?: string;
@@ -13,7 +14,6 @@ interface SegmentCliOptions {
   probabilities?: boolean;
   instances?: boolean;
   rois?: 'zip' | 'geojson';
-  channel?: number;
   shard?: Shard;
   tile?: number;
   seedThreshold?: number;
@@ -35,7 +35,9 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
       .option('--rois <format>', 'with --instances, also write each image\'s objects as an ImageJ ROI set (zip: NAME.rois.zip) or QuPath GeoJSON (geojson: NAME.geojson)', choice(['zip', 'geojson'] as const))
-      .option('--channel <n>', 'segment channel N (1-based) of multi-channel images: OME-TIFF / ImageJ hyperstack channels or RGB / interleaved samples (default: all channels as gray)', integer(1, 10_000))
+      .addOption(planeOption('channel', 'segment'))
+      .addOption(planeOption('z', 'segment'))
+      .addOption(planeOption('t', 'segment'))
       .option('--shard <i/n>', 'process only the I-th of N slices of the sorted input list (cluster array jobs)', shard)
       .option('--tile <n>', 'input tile edge (rounded down to a legal size; default: picked per image)', integer(16, 4096))
       .option('--seed-threshold <p>', 'with --instances: foreground probability a seed pixel must reach (default: the model\'s calibrated post-processing)', decimal(0, 1))
@@ -65,7 +67,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const instanceOptions = Object.values(explicit).some((v) => v !== undefined) ? explicit : undefined;
       if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size and --growth need --instances');
       if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
-      const channel = options.channel === undefined ? undefined : options.channel - 1;
+      const plane = planeSelectionOf(options);
       const display = new ProgressDisplay(env.io, 'segment');
       let result;
       try {
@@ -79,7 +81,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
             instanceOptions,
             probabilities: options.probabilities,
             rois: options.rois,
-            channel,
+            plane,
             tile: options.tile,
           },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
@@ -92,7 +94,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       const workspace = options.workspace ?? defaultWorkspacePath();
       const recorded = await recordPredictions(workspace, modelDir, result.outputs, options.instances === true);
       if (recorded.runId === null) out.debug(`predictions not recorded: ${recorded.reason}`);
-      const scores = masksDir ? await scoreOutputs(modelDir, result.outputs, masksDir, (text) => out.note(text), { channel }) : null;
+      const scores = masksDir ? await scoreOutputs(modelDir, result.outputs, masksDir, (text) => out.note(text), { plane }) : null;
       out.result({
         model: modelDir,
         outDir,

@@ -6,8 +6,9 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+import { imagePlaneOf, planeOption, type PlaneCliOptions } from '../plane-options';
 
-interface TrainCliOptions {
+interface TrainCliOptions extends PlaneCliOptions {
   images?: string;
   masks?: string;
   out?: string;
@@ -57,7 +58,10 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--seed <n>', 'random seed (initialisation, augmentation, split)', integer(0, 2 ** 31 - 1))
       .option('--w0 <x>', 'weight of the border term of the loss weight map (paper: 10)', decimal(0, 1000))
       .option('--sigma <x>', 'width of the border term in pixels (paper: 5)', decimal(0, 1000, { exclusiveMin: true }))
-      .option('--no-elastic', 'switch off elastic deformation'),
+      .option('--no-elastic', 'switch off elastic deformation')
+      .addOption(planeOption('channel', 'train on'))
+      .addOption(planeOption('z', 'train on'))
+      .addOption(planeOption('t', 'train on')),
   ).action(
     wrap<TrainCliOptions>(async (options) => {
       const out = env.output(options);
@@ -98,7 +102,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       try {
         const result = await trainFromFolders(
           app.ctx,
-          { train: paired.pairs, validation, validationFraction: options.valFraction, runName: options.name, options: trainOptions, outDir: modelOut },
+          { train: paired.pairs, validation, validationFraction: options.valFraction, runName: options.name, options: trainOptions, plane: imagePlaneOf(options), outDir: modelOut },
           {
             onPhase: (message) => out.note(message),
             onProgress: (p, job) => {

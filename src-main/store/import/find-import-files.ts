@@ -76,7 +76,7 @@ async function collectFolder(dir: string, options: FindOptions, out: ImportCandi
  * What an import of these paths would add: image files with their matching masks. A folder with an
  * images/ subfolder is read as images/ + masks/ pairs; an images/ folder finds its masks/ sibling;
  * masks beside images are matched by suffix (NAME_mask.png). Masks match images by the rule of
- * pipeline/image-pairs, as `unet-studio train` pairs them. Paths are absolute; each one given must
+ * io/image-pairs, as `unet-studio train` pairs them. Paths are absolute; each one given must
  * be allowed.
  */
 export async function findImportFiles(paths: string[], options: FindOptions): Promise<ImportCandidate[]> {

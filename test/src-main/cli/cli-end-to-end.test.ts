@@ -12,6 +12,7 @@ import { decodeRoiSet, geoJsonRings, objectIou } from '../../helpers/imagej-roi-
 import { fillPolygonRings } from '../../../src-shared/imaging/polygon-fill';
 import { buildStackTiff, omeXml, stackPages } from '../../helpers/stack-tiff';
 import { toGray } from '../../../src-main/io/image-convert';
+import { stackFrameIndex } from '../../../src-shared/imaging/stack-axes';
 import { writeBlobFolders } from '../pipeline/blob-folders';
 import { cli } from './cli-io';
 
@@ -216,6 +217,68 @@ describe('unet-studio segment --channel', () => {
     const missing = await cli('segment', '--model', modelDir, '--images', stackDir, '--out', path.join(dir, 'stack-out-3'), '--channel', '3');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/channel 3 does not exist \(the image has 2\)/);
+  });
+});
+
+describe('unet-studio train / segment / evaluate --channel --z --t', () => {
+  const PLANE = { c: 1, z: 2, t: 1 };
+  let stackDir: string;
+
+  /** Each blob image as a 2 channel x 3 z x 2 t OME-TIFF whose plane (c 2, z 3, t 2) holds the cells; every other plane their negative. */
+  beforeAll(async () => {
+    stackDir = path.join(dir, 'plane-stacks');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(stackDir, { recursive: true });
+    const sizes = { C: 2, Z: 3, T: 2 };
+    const axes = { sizeC: 2, sizeZ: 3, sizeT: 2, order: 'XYCZT' as const, source: 'ome' as const };
+    for (const name of data.names) {
+      const blob = toGray(await readImage(path.join(data.images, name)));
+      const cells = Uint16Array.from(blob.data);
+      const pages = stackPages(blob.width, blob.height, sizes, 'XYCZT').map((_, frame) => (frame === stackFrameIndex(axes, PLANE) ? cells : cells.map((v) => 255 - v)));
+      writeFileSync(path.join(stackDir, name.replace(/\.png$/, '.ome.tif')), buildStackTiff({ width: blob.width, height: blob.height, pages, description: omeXml(sizes, 'XYCZT') }));
+    }
+  });
+
+  it('train --channel --z --t trains on that plane and makes it the data set\'s plane; a plane the images lack stops it', async () => {
+    const planeWorkspace = path.join(dir, 'plane-workspace');
+    const run = await cli('train', '--images', stackDir, '--masks', data.masks, '--out', path.join(dir, 'plane-model'), '--preset', 'tiny', '--steps', '2', '--val-fraction', '0.25', '--channel', '2', '--z', '3', '--t', '2', '--workspace', planeWorkspace, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const ws = Workspace.open(planeWorkspace, { create: false });
+    try {
+      expect(ws.datasets.get(result.dataset.id).plane).toEqual(PLANE);
+      expect(ws.runs.get(result.runId).config.plane).toEqual(PLANE);
+    } finally {
+      ws.close();
+    }
+    const missing = await cli('train', '--images', stackDir, '--masks', data.masks, '--out', path.join(dir, 'plane-model-3'), '--preset', 'tiny', '--steps', '1', '--channel', '3', '--workspace', planeWorkspace);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/has no channel 3 \(it has 2\)/);
+  });
+
+  it('segment and evaluate --images read the same plane of every image', async () => {
+    const stack = path.join(stackDir, data.names[0].replace(/\.png$/, '.ome.tif'));
+    const single = path.join(data.images, data.names[0]);
+    const fromStack = await cli('segment', '--model', modelDir, '--images', stack, '--out', path.join(dir, 'plane-out'), '--channel', '2', '--z', '3', '--t', '2', '--workspace', workspace, '--json');
+    expect(fromStack.code, fromStack.stderr).toBe(0);
+    const singleOut = path.join(dir, 'plane-single-out');
+    const fromSingle = await cli('segment', '--model', modelDir, '--images', single, '--out', singleOut, '--workspace', workspace, '--json');
+    expect(fromSingle.code, fromSingle.stderr).toBe(0);
+    const a = await readImage(JSON.parse(fromStack.stdout).outputs[0].mask);
+    const b = await readImage(JSON.parse(fromSingle.stdout).outputs[0].mask);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+
+    // The Otsu baseline of evaluate --images thresholds the chosen plane: as good as on the plain image.
+    const evaluate = async (...extra: string[]) => cli('evaluate', '--pred', singleOut, '--masks', data.masks, '--json', ...extra);
+    const plain = JSON.parse((await evaluate('--images', data.images)).stdout);
+    const atPlane = await evaluate('--images', stackDir, '--channel', '2', '--z', '3', '--t', '2');
+    expect(atPlane.code, atPlane.stderr).toBe(0);
+    expect(JSON.parse(atPlane.stdout).baseline.images[0].metrics).toEqual(plain.baseline.images[0].metrics);
+    const firstPlane = JSON.parse((await evaluate('--images', stackDir)).stdout);
+    expect(firstPlane.baseline.images[0].metrics).not.toEqual(plain.baseline.images[0].metrics);
+    const noImages = await evaluate('--channel', '2');
+    expect(noImages.code).toBe(2);
+    expect(noImages.stderr).toMatch(/--channel, --z and --t choose the plane of the --images/);
   });
 });
 

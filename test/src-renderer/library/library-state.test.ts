@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
+import { UnetError } from '../../../src-shared/contract/errors';
 import type { ImagePage, ImageRecord } from '../../../src-shared/contract/records';
+import type { ImagePlane } from '../../../src-shared/imaging/image-plane';
 import { ImagePages } from '../../../src-renderer/src/lib/library/image-pages.svelte';
 import { LibraryState } from '../../../src-renderer/src/lib/library/library-state.svelte';
 import { ThumbnailCache } from '../../../src-renderer/src/lib/library/thumbnail-cache';
@@ -59,7 +61,7 @@ describe('library state', () => {
       return fetch(q.offset ?? 0, q.limit ?? 100);
     });
     const setSplit = vi.fn(async ({ ids }: { ids: number[] }) => ({ updated: ids.length }));
-    const api = { images: { list, setSplit }, datasets: { list: async () => [] } } as unknown as UnetApi;
+    const api = { images: { list, setSplit }, datasets: { list: async () => [], planeSizes: async () => ({ c: 1, z: 1, t: 1 }) } } as unknown as UnetApi;
     return { api, list, setSplit };
   }
 
@@ -90,6 +92,31 @@ describe('library state', () => {
     expect(setSplit.mock.calls[0][0].split).toBe('train');
   });
 
+  it("chooses the data set's plane, asking first when the service says annotated images go with it", async () => {
+    let plane: ImagePlane = { c: null, z: 0, t: 0 };
+    const setPlane = vi.fn(async (input: { plane: ImagePlane; force: boolean }) => {
+      if (!input.force) throw new UnetError('CONFLICT', '2 image(s) of "cells" were annotated on the first plane: their annotations would train and be scored on channel 2 · slice 1 · time 1 instead');
+      plane = input.plane;
+      return { id: 1, plane };
+    });
+    const api = {
+      images: { list: pageOf(3) },
+      datasets: { list: async () => [{ id: 1, name: 'cells', plane }], planeSizes: async () => ({ c: 2, z: 3, t: 1 }), setPlane },
+    } as unknown as UnetApi;
+    const lib = new LibraryState(() => api);
+    await lib.refreshDatasets();
+    await lib.open(1);
+    expect(lib.planeSizes).toEqual({ c: 2, z: 3, t: 1 });
+    expect(await lib.setPlane({ c: 1, z: 0, t: 0 })).toBe(false);
+    expect(lib.planeConflict).toEqual({ plane: { c: 1, z: 0, t: 0 }, message: expect.stringContaining('were annotated on the first plane') });
+    expect(lib.current?.plane).toEqual({ c: null, z: 0, t: 0 });
+    expect(await lib.setPlane({ c: 1, z: 0, t: 0 }, true)).toBe(true);
+    expect([lib.planeConflict, lib.current?.plane, lib.error]).toEqual([null, { c: 1, z: 0, t: 0 }, undefined]);
+    setPlane.mockRejectedValueOnce(new UnetError('INVALID_ARGUMENT', 'b.tif has no slice 4 (it has 3)'));
+    expect(await lib.setPlane({ c: 1, z: 3, t: 0 }, true)).toBe(false);
+    expect(lib.error).toBe('b.tif has no slice 4 (it has 3)');
+  });
+
   /** An empty workspace whose import calls create a data set and hand back its running import job. */
   function emptyWorkspaceApi() {
     const datasets: { id: number; name: string }[] = [];
@@ -103,7 +130,7 @@ describe('library state', () => {
     const openDemo = vi.fn(async () => created('Demo: DSB 2018 nuclei'));
     const api = {
       images: { list: pageOf(0), importAsDataset },
-      datasets: { list: async () => [...datasets], openDemo },
+      datasets: { list: async () => [...datasets], openDemo, planeSizes: async () => ({ c: 1, z: 1, t: 1 }) },
     } as unknown as UnetApi;
     return { api, importAsDataset, openDemo };
   }

@@ -1,8 +1,11 @@
+import { UnetError } from '../../../../src-shared/contract/errors';
 import type { UnetApi } from '../../../../src-shared/contract/index';
 import type { AnnotationData, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
+import { FIRST_PLANE, type ImagePlane } from '../../../../src-shared/imaging/image-plane';
 import { stackFrameIndex, stackPosition, type StackAxes, type StackPosition } from '../../../../src-shared/imaging/stack-axes';
 import type { ContrastWindow } from '../viewer/contrast';
-import { defaultChannel, displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
+import { displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
+import { frameOfPlane, openingChannel, planeOfView, showsPlane } from './dataset-plane';
 import { AnnotationSession } from './annotation-session.svelte';
 import { Autosave } from './autosave.svelte';
 
@@ -29,6 +32,17 @@ export class AnnotateController {
   stats = $state.raw<DisplayStats | null>(null);
   window = $state<ContrastWindow>({ min: 0, max: 255, gamma: 1 });
   classes = $state<ClassDef[]>([]);
+  /** The data set's plane: the one its images are annotated, trained on and segmented at. */
+  datasetPlane = $state.raw<ImagePlane>(FIRST_PLANE);
+  private readonly view = $derived({ frame: this.frame, axes: this.axes, channel: this.channel, samples: this.record?.channels ?? 1 });
+  /** Painting is on only while the data set's plane is shown. */
+  readonly onDatasetPlane = $derived(showsPlane(this.view, this.datasetPlane));
+  /** False when this image has no such plane (it came after the plane was chosen). */
+  readonly hasDatasetPlane = $derived(frameOfPlane(this.view, this.datasetPlane) !== null);
+  /** The shown plane, when a data set could choose it. */
+  readonly shownPlane = $derived(this.record ? planeOfView(this.view) : null);
+  /** Why making the shown plane the data set's needs a confirmation (its annotated images go with it). */
+  planeConflict = $state<string | undefined>();
   readonly session = new AnnotationSession();
   readonly autosave: Autosave;
 
@@ -37,6 +51,7 @@ export class AnnotateController {
   constructor(private readonly api: () => UnetApi) {
     this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
     this.session.onEdit = () => this.autosave.markDirty();
+    this.session.canPaint = () => this.onDatasetPlane;
   }
 
   /** Opens an image (undefined: none), after saving the current one. */
@@ -56,15 +71,17 @@ export class AnnotateController {
       const record = await api.images.get({ id: imageId });
       const [dataset, pixels, annotation] = await Promise.all([
         api.datasets.get({ id: record.datasetId }),
-        api.images.read({ id: imageId, frame: 0 }),
+        api.images.read({ id: imageId }),
         api.annotations.get({ imageId }),
       ]);
       if (seq !== this.loadSeq) return;
       this.record = record;
       this.classes = dataset.classes;
-      this.frame = 0;
+      this.datasetPlane = dataset.plane;
+      this.planeConflict = undefined;
+      this.frame = pixels.frame;
       this.axes = pixels.axes ?? null;
-      this.showPixels(pixels, defaultChannel(pixels));
+      this.showPixels(pixels, openingChannel(pixels, dataset.plane));
       this.loadAnnotation(annotation);
       this.status = 'ready';
     } catch (error) {
@@ -100,6 +117,46 @@ export class AnnotateController {
       return; // outside the stack: a slider end or shortcut past it
     }
     await this.setFrame(frame);
+  }
+
+  /** Shows the data set's plane again, after looking at others. */
+  async showDatasetPlane(): Promise<void> {
+    const plane = this.datasetPlane;
+    const frame = frameOfPlane(this.view, plane);
+    if (frame === null) return;
+    await this.setFrame(frame);
+    if (!this.axes && plane.c !== null) this.setChannel(plane.c);
+  }
+
+  /**
+   * Makes the shown plane the data set's. With annotated images the service asks for a confirmation
+   * first (`planeConflict`); `force` gives it.
+   */
+  async useShownPlane(force = false): Promise<boolean> {
+    const record = this.record;
+    const plane = this.shownPlane;
+    if (!record || !plane) return false;
+    this.planeConflict = undefined;
+    try {
+      this.datasetPlane = (await this.api().datasets.setPlane({ id: record.datasetId, plane, force })).plane;
+      return true;
+    } catch (error) {
+      if (error instanceof UnetError && error.code === 'CONFLICT') this.planeConflict = error.message;
+      else this.error = message(error);
+      return false;
+    }
+  }
+
+  /** A data set changed (here or in another window): follow its plane. */
+  async onDatasetChanged(datasetId: number): Promise<void> {
+    const record = this.record;
+    if (!record || record.datasetId !== datasetId) return;
+    try {
+      const dataset = await this.api().datasets.get({ id: datasetId });
+      if (this.record?.id === record.id) this.datasetPlane = dataset.plane;
+    } catch (error) {
+      this.error = message(error);
+    }
   }
 
   setChannel(channel: ChannelChoice): void {

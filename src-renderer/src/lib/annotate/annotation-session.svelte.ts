@@ -25,6 +25,8 @@ export class AnnotationSession {
   canUndo = $state(false);
   canRedo = $state(false);
   onEdit: (() => void) | null = null;
+  /** False while the maps must not be painted (another plane than the annotated one is shown); undo stays. */
+  canPaint: () => boolean = () => true;
 
   private nextInstance = 1;
   private readonly history = new UndoStack();
@@ -55,7 +57,7 @@ export class AnnotationSession {
 
   beginStroke(at: Point, size: number, spec: PaintSpec): void {
     const maps = this.maps;
-    if (!maps || !this.recorder) return;
+    if (!maps || !this.recorder || !this.canPaint()) return;
     this.recorder.begin();
     this.stroke = { spec, size, last: at, instance: this.instanceFor(spec, at) };
     this.paintSegment(at, at);
@@ -78,7 +80,7 @@ export class AnnotationSession {
   /** Fills the 4-connected region of equal labels under `at`. */
   fill(at: Point, spec: PaintSpec): boolean {
     const maps = this.maps;
-    if (!maps || !this.recorder) return false;
+    if (!maps || !this.recorder || !this.canPaint()) return false;
     const { width, height, classMap, instanceMap } = maps;
     const x = Math.floor(at.x);
     const y = Math.floor(at.y);
@@ -97,7 +99,7 @@ export class AnnotationSession {
   /** Fills a closed polygon (a lasso is a polygon with many vertices). */
   polygon(vertices: readonly Point[], spec: PaintSpec): boolean {
     const maps = this.maps;
-    if (!maps || !this.recorder || vertices.length < 3) return false;
+    if (!maps || !this.recorder || vertices.length < 3 || !this.canPaint()) return false;
     const instance = this.instanceFor(spec, vertices[0], true);
     this.recorder.begin();
     const { visit, rect } = this.painter(spec.cls, instance);

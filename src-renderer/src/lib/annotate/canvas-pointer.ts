@@ -40,7 +40,7 @@ export class CanvasPointer {
       this.mode = 'pan';
       return true;
     }
-    if (button !== 0 || !session.maps) return false;
+    if (button !== 0 || !session.maps || !session.canPaint()) return false;
     const p = screenToImage(camera.view, at.x, at.y);
     switch (tools.tool) {
       case 'brush':

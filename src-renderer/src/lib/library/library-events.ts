@@ -36,6 +36,7 @@ export function subscribeLibraryEvents(api: UnetApi, lib: LibraryState): () => v
       if (finished) {
         void lib.refreshDatasets();
         void lib.images.refresh();
+        void lib.refreshPlaneSizes();
       } else if (tracked) {
         refreshDatasets.call();
         refreshImages.call();

@@ -1,8 +1,10 @@
 import { SvelteSet } from 'svelte/reactivity';
+import { UnetError } from '../../../../src-shared/contract/errors';
 import type { DatasetImport } from '../../../../src-shared/contract/images';
 import type { UnetApi } from '../../../../src-shared/contract/index';
 import { isFinished, type JobInfo, type JobOf } from '../../../../src-shared/contract/jobs';
 import type { DatasetSummary, Split } from '../../../../src-shared/contract/records';
+import type { ImagePlane, PlaneSizes } from '../../../../src-shared/imaging/image-plane';
 import { ImagePages } from './image-pages.svelte';
 
 export type AnnotatedFilter = 'all' | 'annotated' | 'unannotated';
@@ -12,6 +14,12 @@ export interface ImageFilters {
   annotated: AnnotatedFilter;
   split: SplitFilter;
   name: string;
+}
+
+/** A change of plane the service wants confirmed (annotated images would go with it), and why. */
+export interface PlaneConflict {
+  plane: ImagePlane;
+  message: string;
 }
 
 /** Page size for "select all matching": the store's largest page. */
@@ -33,6 +41,9 @@ export class LibraryState {
   importJob = $state<JobOf<'import'> | null>(null);
   error = $state<string | undefined>();
   busy = $state(false);
+  /** The channels, focal planes and time points every image of the open data set has (null until known). */
+  planeSizes = $state<PlaneSizes | null>(null);
+  planeConflict = $state<PlaneConflict | null>(null);
   readonly images: ImagePages;
 
   constructor(private readonly api: () => UnetApi) {
@@ -55,7 +66,42 @@ export class LibraryState {
     this.datasetId = datasetId;
     this.selection.clear();
     this.anchor = undefined;
-    if (datasetId !== undefined) await this.images.reset();
+    this.planeSizes = null;
+    this.planeConflict = null;
+    if (datasetId !== undefined) await Promise.all([this.images.reset(), this.refreshPlaneSizes()]);
+  }
+
+  /** Asks which planes the open data set's images have (after opening it and after imports). */
+  async refreshPlaneSizes(): Promise<void> {
+    const datasetId = this.datasetId;
+    if (datasetId === undefined) return;
+    try {
+      const sizes = await this.api().datasets.planeSizes({ id: datasetId });
+      if (this.datasetId === datasetId) this.planeSizes = sizes;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /**
+   * Chooses the plane of every image of the open data set. With annotated images the service asks
+   * for a confirmation first: `planeConflict` holds it until `force` gives it or it is dismissed.
+   */
+  async setPlane(plane: ImagePlane, force = false): Promise<boolean> {
+    const id = this.datasetId;
+    if (id === undefined) return false;
+    this.planeConflict = null;
+    let failure: string | undefined;
+    try {
+      await this.api().datasets.setPlane({ id, plane, force });
+    } catch (error) {
+      if (error instanceof UnetError && error.code === 'CONFLICT') this.planeConflict = { plane, message: error.message };
+      else failure = error instanceof Error ? error.message : String(error);
+    }
+    // The data set as stored either way: its plane shows in the fields again.
+    await this.refreshDatasets();
+    if (failure) this.error = failure;
+    return failure === undefined && this.planeConflict === null;
   }
 
   async setFilters(change: Partial<ImageFilters>): Promise<void> {
