@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: path.join(root, 'resources', 'models', 'nuclei-starter') },
+    model: { type: 'string', default: path.join(root, 'resources', 'models', 'nuclei') },
     data: { type: 'string', default: path.resolve(root, '..', 'shared', 'data', 'dsb2018-stage1') },
     work: { type: 'string', default: path.join(root, '.bench', 'starter-eval') },
   },

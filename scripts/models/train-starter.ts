@@ -26,7 +26,7 @@ const { values } = parseArgs({
     exclude: { type: 'string', default: path.resolve(root, '..', 'shared', 'data', 'dsb2018', 'index.csv') },
     minutes: { type: 'string', default: '60' },
     threads: { type: 'string' },
-    out: { type: 'string', default: path.join(root, 'resources', 'models', 'nuclei-starter') },
+    out: { type: 'string', default: path.join(root, 'resources', 'models', 'nuclei') },
     workspace: { type: 'string', default: path.join(root, '.bench', 'starter-workspace') },
   },
 });

@@ -8,7 +8,10 @@ import type { PreparedSample } from './training-data';
 export interface ValidationScore {
   /** Weighted cross-entropy over all labelled pixels (same normalisation as the training loss). */
   loss: number;
-  /** Foreground IoU (classes >= 2 against background), pooled over all validation pixels. */
+  /**
+   * Foreground IoU (classes >= 2 against background) of each validation image, averaged: a large image
+   * does not outweigh the others (pooling pixels let one 1024² image of an unusual kind decide).
+   */
   iou: number;
 }
 
@@ -36,12 +39,12 @@ export function tfjsPredictor(model: tfl.LayersModel): TilePredictor {
 export async function evaluate(predict: TilePredictor, samples: PreparedSample[], inputTile: number, depth: number, numClasses: number): Promise<ValidationScore> {
   let lossSum = 0;
   let weightSum = 0;
-  const total = samples.reduce((n, s) => n + s.width * s.height, 0);
-  const predAll = new Uint8Array(total);
-  const truthAll = new Uint8Array(total);
-  let offset = 0;
   const K = numClasses;
+  const perImage: number[] = [];
   for (const s of samples) {
+    const total = s.width * s.height;
+    const predicted = new Uint8Array(total);
+    const painted = new Uint8Array(total);
     const plan = planTiles(s.width, s.height, inputTile, depth);
     const out = plan.outputTile;
     const buffer = new Float32Array(inputTile * inputTile * s.channels);
@@ -54,8 +57,8 @@ export async function evaluate(predict: TilePredictor, samples: PreparedSample[]
           const o = (y * out + x) * K;
           let best = 1;
           for (let c = 2; c < K; c++) if (lp[o + c] > lp[o + best]) best = c;
-          predAll[offset + i] = best;
-          truthAll[offset + i] = s.paintedClassMap[i];
+          predicted[i] = best;
+          painted[i] = s.paintedClassMap[i];
           const truth = s.classMap[i];
           if (truth !== 0) {
             const w = s.weights[i];
@@ -65,8 +68,10 @@ export async function evaluate(predict: TilePredictor, samples: PreparedSample[]
         }
       }
     }
-    offset += s.width * s.height;
+    const iou = pixelIoU(predicted, painted, total, 1).foreground;
+    // An image with no foreground in truth or prediction scores 1 (nothing to find, nothing found).
+    perImage.push(Number.isFinite(iou) ? iou : 1);
   }
-  const iou = pixelIoU(predAll, truthAll, total, 1).foreground;
+  const iou = perImage.length > 0 ? perImage.reduce((a, b) => a + b, 0) / perImage.length : 0;
   return { loss: weightSum > 0 ? lossSum / weightSum : 0, iou: Number.isFinite(iou) ? iou : 0 };
 }

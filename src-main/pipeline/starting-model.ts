@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
+import type { TrainOptions } from '../../src-shared/contract/training';
 import { appRoot } from '../support/app-info';
 import { readMetadata, type UNetMetadata } from '../engine/model-files';
 import type { Workspace } from '../store/workspace';
@@ -90,4 +91,34 @@ function locate(ws: Workspace, source: StartingModelSource, startersDir: string)
 
 export function recordedStart(model: StartingModel): RecordedStart {
   return { source: model.source, label: model.label, step: model.metadata.training.step, validationIou: model.metadata.training.validation?.iou ?? null };
+}
+
+/**
+ * The options of a run that starts from `model`: the architecture is the model's (a conflicting choice
+ * is refused), the tile and the normalisation default to the model's, and the data set's classes must
+ * be ones the model predicts.
+ */
+export function optionsFromStartingModel(options: TrainOptions, model: StartingModel, datasetClasses: number): TrainOptions {
+  const arch = model.metadata.architecture;
+  const conflicts: string[] = [];
+  if (options.depth !== undefined && options.depth !== arch.depth) conflicts.push(`depth ${options.depth} (the model: ${arch.depth})`);
+  if (options.baseChannels !== undefined && options.baseChannels !== arch.baseChannels) conflicts.push(`base channels ${options.baseChannels} (the model: ${arch.baseChannels})`);
+  if (conflicts.length > 0) {
+    throw new UnetError('INVALID_ARGUMENT', `a run that starts from ${model.label} keeps its architecture; leave out ${conflicts.join(' and ')}`, { conflicts });
+  }
+  if (datasetClasses > arch.numClasses) {
+    throw new UnetError(
+      'CONFLICT',
+      `${model.label} predicts ${arch.numClasses - 1} class(es) (${model.metadata.classNames.slice(1).join(', ')}); this data set has ${datasetClasses - 1}. Start from random weights, or from a model with as many classes`,
+      { modelClasses: arch.numClasses, datasetClasses },
+    );
+  }
+  return {
+    ...options,
+    depth: arch.depth,
+    baseChannels: arch.baseChannels,
+    tile: options.tile ?? model.metadata.tile.input,
+    // The weights expect inputs scaled as they were in training: per image (null) or by fixed percentiles.
+    normalization: options.normalization ?? (model.metadata.normalization === null ? 'per-image' : 'dataset'),
+  };
 }

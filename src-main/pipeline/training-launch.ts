@@ -25,6 +25,8 @@ export interface LaunchSpec {
   samples: { train: TrainingImage[]; validation: TrainingImage[] };
   device: { backend: TrainingBackend; device: string };
   resume?: { runId: number; checkpointDir: string };
+  /** A model folder whose weights a new run starts from (fine-tuning). */
+  initFrom?: string;
 }
 
 /** Records the run (queued) and starts its training job; the job's end sets the run's final status. */
@@ -81,6 +83,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
       validation: engineSamples(spec.samples.validation),
       outDir: runCheckpointsDir(ws, runId),
       ...(spec.resume ? { resumeFrom: spec.resume.checkpointDir } : {}),
+      ...(spec.initFrom && !spec.resume ? { initFrom: spec.initFrom } : {}),
     },
     hooks,
   );

@@ -12,7 +12,9 @@ import type { StartEngineTraining } from './engine-training';
 import { expectedBackend } from './expected-backend';
 import { AUTO_VALIDATION_FRACTION } from './split-rule';
 import { loadTrainingImages, planTraining, type RunNormalization } from './training-images';
+import { allowedPath } from '../store/path-access';
 import { launch } from './training-launch';
+import { optionsFromStartingModel, parseStartingModel, recordedStart, resolveStartingModel, type RecordedStart, type StartingModel } from './starting-model';
 
 // The job itself (training-launch.ts), its progress (training-progress.ts) and resume have their own files.
 export { resumeTrainingRun } from './training-resume';
@@ -37,11 +39,20 @@ export type RecordedConfig = TrainConfig & {
   split: { automatic: boolean; train: number; validation: number; seed?: number; validationFraction?: number };
   /** The plane of the images it trained on (runs recorded before planes could be chosen have none: the first). */
   plane: ImagePlane;
+  /** The model the run started from (fine-tuning), absent for the paper's random initialisation. */
+  init?: RecordedStart;
 };
+
+/** The starting model named by `init`; a model folder outside the allowed folders is refused in browser mode. */
+async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promise<StartingModel> {
+  const source = parseStartingModel(init);
+  if (source.kind === 'model') allowedPath(deps.context.isPathAllowed, source.dir);
+  return resolveStartingModel(deps.context.workspace.current, source);
+}
 
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
-  const { elastic, normalization: _normalization, ...rest } = options;
+  const { elastic, normalization: _normalization, init: _init, ...rest } = options;
   return { ...rest, numClasses: classNames.length, classNames, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
 }
 
@@ -54,21 +65,26 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   const ws = deps.context.workspace.current;
   const seed = request.options.seed ?? 1;
   const plan = planTraining(ws, request.datasetId, seed);
-  const input = configInput({ ...request.options, seed }, plan.classNames);
+  const starting = request.options.init ? await startingModelFor(deps, request.options.init) : null;
+  const options = starting ? optionsFromStartingModel(request.options, starting, plan.numClasses) : request.options;
+  // A starting model that predicts more classes than the data set has keeps its extra outputs.
+  const classNames = starting ? [...plan.classNames, ...starting.metadata.classNames.slice(plan.classNames.length)] : plan.classNames;
+  const input = configInput({ ...options, seed }, classNames);
   const resolved = resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 });
   const device = await expectedBackend(deps.compute, resolved.backend);
   // A tile too large for the wasm heap is shrunk now (a network that fits no tile is refused), so the
   // run records the tile it really trains with and nothing is loaded for a run that cannot start.
   const config = fitTileToBackend(resolved, device.backend, (message) => deps.context.logger.warn(message, 'training'));
-  const data = await loadTrainingImages(ws, plan, undefined, request.options.normalization ?? 'dataset');
+  const data = await loadTrainingImages(ws, plan, undefined, options.normalization ?? 'dataset');
   const split: RecordedConfig['split'] = {
     automatic: plan.automaticSplit,
     train: plan.train.length,
     validation: plan.validation.length,
     ...(plan.automaticSplit ? { seed, validationFraction: AUTO_VALIDATION_FRACTION } : {}),
   };
-  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split, plane: plan.plane };
+  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split, plane: plan.plane, ...(starting ? { init: recordedStart(starting) } : {}) };
   return launch(deps, ws, {
+    ...(starting ? { initFrom: starting.modelDir } : {}),
     datasetId: request.datasetId,
     name: request.name,
     recorded,

@@ -90,6 +90,8 @@ export const trainOptionsSchema = z.object({
   sigma: z.number().positive().max(1000).optional(),
   elastic: z.boolean().optional(),
   lrSchedule: z.enum(LR_SCHEDULES).optional(),
+  /** Start from a model's weights (fine-tuning): "starter:NAME", a run id ("run:3" or "3"), or a model folder. */
+  init: z.string().trim().min(1).max(4096).optional(),
   tileSampling: z.enum(TILE_SAMPLINGS).optional(),
   /**
    * Intensity scaling: 'dataset' (default) maps the 1st/99.8th percentiles of all training images to

@@ -21,6 +21,8 @@ interface TrainCliOptions extends PlaneCliOptions {
   minutes?: number;
   lr?: number;
   optimizer?: 'sgd' | 'adam';
+  init?: string;
+  lrSchedule?: 'constant' | 'cosine';
   valImages?: string;
   valMasks?: string;
   valFraction?: number;
@@ -50,6 +52,8 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--minutes <m>', 'time budget: stop when spent and keep the best checkpoint on validation', decimal(0, 100_000, { exclusiveMin: true }))
       .option('--lr <x>', 'learning rate', decimal(0, 1, { exclusiveMin: true }))
       .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam', choice(['sgd', 'adam'] as const))
+      .option('--lr-schedule <name>', 'after the warm-up: constant (default) or cosine (decays to 5 % when the budget ends)', choice(['constant', 'cosine'] as const))
+      .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
       .option('--val-fraction <f>', 'share of the training images held out for validation (default 0.2)', decimal(0, 0.9))
@@ -91,6 +95,8 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.minutes !== undefined ? { minutes: options.minutes } : {}),
         ...(options.lr !== undefined ? { learningRate: options.lr } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
+        ...(options.lrSchedule !== undefined ? { lrSchedule: options.lrSchedule } : {}),
+        ...(options.init !== undefined ? { init: options.init } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.w0 !== undefined ? { w0: options.w0 } : {}),
         ...(options.sigma !== undefined ? { sigma: options.sigma } : {}),
