@@ -27,6 +27,8 @@ export interface DemoOptions {
   normalization?: 'dataset' | 'per-image';
   /** Where the trained model folder is copied. */
   modelDir: string;
+  /** Start from a model's weights (fine-tuning): "starter:NAME", a run id or a model folder. */
+  init?: string;
 }
 
 export interface DemoHooks {
@@ -87,7 +89,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
       validationFraction: DEMO_VALIDATION_FRACTION,
       test,
       datasetName: DEMO_DATASET_NAME,
-      runName: `demo (${options.preset}, ${options.minutes} min)`,
+      runName: `demo (${options.init ? `from ${options.init}` : options.preset}, ${options.minutes} min)`,
       options: {
         preset: options.preset,
         backend: options.backend ?? 'auto',
@@ -99,7 +101,8 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
-        normalization: options.normalization ?? 'per-image',
+        // A starting model brings its own normalisation.
+        ...(options.init ? { init: options.init } : { normalization: options.normalization ?? 'per-image' }),
       },
       outDir: options.modelDir,
     },

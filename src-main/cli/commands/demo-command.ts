@@ -6,6 +6,7 @@ import { EXIT_OK } from '../cli-errors';
 import { formatMetric, formatTable } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
+import type { DemoReport } from '../../workflows/demo';
 
 interface DemoCliOptions {
   minutes: number;
@@ -18,7 +19,13 @@ interface DemoCliOptions {
   optimizer?: 'sgd' | 'adam';
   lr?: number;
   data?: string;
+  init?: string;
+  fineTune?: string | boolean;
+  fineTuneMinutes: number;
 }
+
+/** The starter the fine-tuning demo starts from when --fine-tune names none. */
+const DEFAULT_STARTER = 'starter:nuclei';
 
 export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Command {
   return withCommonOptions(
@@ -33,43 +40,80 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
       .option('--lr <x>', 'learning rate (default: the preset\'s)', decimal(0, 1, { exclusiveMin: true }))
-      .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)'),
+      .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)')
+      .option('--init <model>', 'start the demo\'s training from a model (fine-tuning): starter:NAME, a run id or a model folder')
+      .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEFAULT_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
+      .option('--fine-tune-minutes <m>', 'training budget of the fine-tuned model in the comparison', decimal(0, 600, { exclusiveMin: true }), 1),
   ).action(
     wrap<DemoCliOptions>(async (options) => {
       const out = env.output(options);
       const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../workflows/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
-      const training = new ProgressDisplay(env.io, 'train');
       try {
-        const workspace = app.ctx.workspace.current.path;
-        out.note(`U-Net Studio demo: workspace ${workspace}, preset ${options.preset}, ${options.minutes} min of training`);
-        const report = await runDemo(
-          app.ctx,
-          {
-            minutes: options.minutes,
-            preset: options.preset,
-            backend: options.backend,
-            threads: options.threads,
-            tile: options.tile,
-            seed: options.seed,
-            optimizer: options.optimizer,
-            learningRate: options.lr,
-            dataDir: options.data ? path.resolve(options.data) : undefined,
-            modelDir: path.join(workspace, 'models', 'demo-model'),
-          },
-          {
-            onPhase: (message) => {
-              training.stop();
-              out.note(message);
+        if (options.fineTune) {
+          const starter = typeof options.fineTune === 'string' ? options.fineTune : DEFAULT_STARTER;
+          const scratch = await demoRun(app, options, { label: 'scratch', minutes: options.minutes });
+          const tuned = await demoRun(app, options, { label: 'fine-tuned', minutes: options.fineTuneMinutes, init: starter });
+          out.result({ scratch, fineTuned: tuned });
+          out.line('');
+          out.line(`Fine-tuning ${starter} for ${options.fineTuneMinutes} min against training from scratch for ${options.minutes} min (held-out test images, means):`);
+          const row = (label: string, r: DemoReport) => [label, `${r.steps ?? '?'}`, formatMetric(r.meanIou), formatMetric(r.meanSeg), formatMetric(r.meanAp50)];
+          const otsu = scratch.otsu?.mean;
+          out.line(formatTable(['training', 'steps', 'IoU', 'SEG', 'AP@0.5'], [
+            row(`from scratch, ${options.minutes} min`, scratch),
+            row(`${starter}, fine-tuned ${options.fineTuneMinutes} min`, tuned),
+            ...(otsu ? [['Otsu threshold', '-', formatMetric(otsu.iou), formatMetric(otsu.seg), formatMetric(otsu.ap50)]] : []),
+          ]));
+          const wins = (['meanIou', 'meanSeg', 'meanAp50'] as const).filter((k) => (tuned[k] ?? -1) > (scratch[k] ?? -1)).length;
+          out.line(wins === 3 ? 'The fine-tuned model beats training from scratch on all three metrics.' : `The fine-tuned model beats training from scratch on ${wins} of 3 metrics.`);
+          out.line(`Recorded in workspace ${scratch.workspace} (runs ${scratch.runId} and ${tuned.runId}).`);
+          return EXIT_OK;
+        }
+        const report = await demoRun(app, options, { minutes: options.minutes, init: options.init });
+        printReport(report);
+        return EXIT_OK;
+      } finally {
+        await app.close();
+      }
+
+      async function demoRun(opened: typeof app, o: DemoCliOptions, run: { label?: string; minutes: number; init?: string }): Promise<DemoReport> {
+        const training = new ProgressDisplay(env.io, run.label ? `train (${run.label})` : 'train');
+        try {
+          const workspace = opened.ctx.workspace.current.path;
+          out.note(`U-Net Studio demo${run.label ? ` (${run.label})` : ''}: workspace ${workspace}, ${run.init ? `from ${run.init}` : `preset ${o.preset}`}, ${run.minutes} min of training`);
+          return await runDemo(
+            opened.ctx,
+            {
+              minutes: run.minutes,
+              preset: o.preset,
+              backend: o.backend,
+              threads: o.threads,
+              tile: o.tile,
+              seed: o.seed,
+              optimizer: o.optimizer,
+              learningRate: o.lr,
+              dataDir: o.data ? path.resolve(o.data) : undefined,
+              modelDir: path.join(workspace, 'models', run.label ? `demo-model-${run.label}` : 'demo-model'),
+              ...(run.init ? { init: run.init } : {}),
             },
-            onTraining: (p, job) => {
-              const val = p.validation ? `  val IoU ${p.validation.iou.toFixed(3)}` : '';
-              training.update({ percent: job.progress, detail: `step ${p.step}  loss ${p.loss.toFixed(4)}${val}  ${p.tilesPerSecond.toFixed(2)} tiles/s`, etaSeconds: p.etaSeconds });
+            {
+              onPhase: (message) => {
+                training.stop();
+                out.note(message);
+              },
+              onTraining: (p, job) => {
+                const val = p.validation ? `  val IoU ${p.validation.iou.toFixed(3)}` : '';
+                training.update({ percent: job.progress, detail: `step ${p.step}  loss ${p.loss.toFixed(4)}${val}  ${p.tilesPerSecond.toFixed(2)} tiles/s`, etaSeconds: p.etaSeconds });
+              },
             },
-          },
-          env.interrupted,
-        );
-        training.stop();
+            env.interrupted,
+          );
+        } finally {
+          training.stop();
+        }
+      }
+
+      function printReport(report: DemoReport): void {
         out.result(report);
         out.line('');
         out.line(`Demo finished in ${formatDuration(report.seconds)}: run ${report.runId} trained ${report.steps ?? '?'} steps in ${formatDuration(report.trainingSeconds ?? 0)} on ${report.backend ?? '?'}`);
@@ -90,10 +134,6 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
         out.line(`Recorded in workspace ${report.workspace} (data set "${report.datasetName}", run ${report.runId}).`);
         if (report.modelDir) out.line(`Model folder: ${report.modelDir}`);
         out.line(`Open it in the UI: npm run serve -- --workspace ${report.workspace}  (then the Results view)`);
-        return EXIT_OK;
-      } finally {
-        training.stop();
-        await app.close();
       }
     }),
   );
