@@ -20,8 +20,8 @@ export interface TiledMaps {
 export interface LabelTile {
   tx: number;
   ty: number;
-  classMap: Uint8Array;
-  instanceMap: Uint32Array;
+  classMap: Uint8Array<ArrayBuffer>;
+  instanceMap: Uint32Array<ArrayBuffer>;
 }
 
 export interface TileGrid {

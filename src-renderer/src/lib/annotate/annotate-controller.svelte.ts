@@ -1,10 +1,11 @@
 import type { UnetApi } from '../../../../src-shared/contract/index';
-import type { AnnotationData, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
+import type { AnnotationSaveResult, AnnotationTiles, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
 import { stackFrameIndex, stackPosition, type StackAxes, type StackPosition } from '../../../../src-shared/imaging/stack-axes';
 import type { ContrastWindow } from '../viewer/contrast';
 import { defaultChannel, displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
 import { AnnotationSession } from './annotation-session.svelte';
 import { Autosave } from './autosave.svelte';
+import { mapsFromTiles, PartialSaveError, saveInBatches, tilesAt } from './tile-transfer';
 
 export type LoadStatus = 'empty' | 'loading' | 'ready' | 'error';
 
@@ -33,10 +34,22 @@ export class AnnotateController {
   readonly autosave: Autosave;
 
   private loadSeq = 0;
+  /** The notice of the last gesture that painted nothing; the next edit clears it. */
+  private refusal: string | undefined;
 
   constructor(private readonly api: () => UnetApi) {
     this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
-    this.session.onEdit = () => this.autosave.markDirty();
+    this.session.onEdit = () => {
+      if (this.refusal !== undefined && this.notice === this.refusal) this.notice = undefined;
+      this.refusal = undefined;
+      this.autosave.markDirty();
+    };
+  }
+
+  /** A press or stroke painted nothing: say why (strokes are never dropped silently). */
+  refuse(message: string): void {
+    this.refusal = message;
+    this.notice = message;
   }
 
   /** Opens an image (undefined: none), after saving the current one. */
@@ -57,7 +70,7 @@ export class AnnotateController {
       const [dataset, pixels, annotation] = await Promise.all([
         api.datasets.get({ id: record.datasetId }),
         api.images.read({ id: imageId, frame: 0 }),
-        api.annotations.get({ imageId }),
+        api.annotations.tiles({ imageId }),
       ]);
       if (seq !== this.loadSeq) return;
       this.record = record;
@@ -151,27 +164,39 @@ export class AnnotateController {
     this.pixels = pixels;
   }
 
-  private loadAnnotation(annotation: AnnotationData): void {
-    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+  private loadAnnotation(annotation: AnnotationTiles): void {
+    this.session.load(mapsFromTiles(annotation));
     this.autosave.reset(annotation.version);
   }
 
-  private async saveMaps(baseVersion: number) {
+  /**
+   * Saves the tiles changed since the last save began: a stroke costs the tiles it touched, whatever
+   * the image size. The tiles are copied now, so strokes painted while the call travels mark their
+   * tiles again for the next save; tiles that did not go through are marked again for the retry.
+   */
+  private async saveMaps(baseVersion: number): Promise<AnnotationSaveResult> {
     const record = this.record;
     const maps = this.session.maps;
-    if (!record || !maps) throw new Error('no annotation is open');
-    // No copies (80 MB at 4096x4096): both transports serialise the arguments before another input event
-    // can paint (IPC clones at the call, the WebSocket client encodes in a microtask). Strokes painted
-    // while a call waits for a reconnection are simply included, and saved again by the next save.
-    return this.api().annotations.save({ imageId: record.id, baseVersion, classMap: maps.classMap as Uint8Array<ArrayBuffer>, instanceMap: maps.instanceMap as Uint32Array<ArrayBuffer> });
+    const dirty = this.session.dirty;
+    if (!record || !maps || !dirty) throw new Error('no annotation is open');
+    const indices = dirty.take();
+    if (indices.length === 0) return { imageId: record.id, version: baseVersion, createdAt: '', unchanged: true };
+    const tiles = tilesAt(maps, dirty.grid, indices);
+    try {
+      return await saveInBatches(tiles, baseVersion, (batch, base) => this.api().annotations.saveTiles({ imageId: record.id, baseVersion: base, tiles: batch }));
+    } catch (error) {
+      const sent = error instanceof PartialSaveError ? error.sent : 0;
+      if (this.session.dirty === dirty) dirty.restore(tiles.slice(sent).map((t) => t.ty * dirty.grid.across + t.tx));
+      throw error;
+    }
   }
 
   /** Shows the latest saved version; `discarded` says unsaved strokes were lost to a conflict. */
   private async reloadAnnotation(discarded: boolean): Promise<number> {
     const record = this.record;
     if (!record) return 0;
-    const annotation = await this.api().annotations.get({ imageId: record.id });
-    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+    const annotation = await this.api().annotations.tiles({ imageId: record.id });
+    this.session.load(mapsFromTiles(annotation));
     this.notice = discarded
       ? `This annotation was saved elsewhere meanwhile: version ${annotation.version} was reloaded and your unsaved strokes were discarded.`
       : `This annotation was saved elsewhere: version ${annotation.version} is shown now.`;

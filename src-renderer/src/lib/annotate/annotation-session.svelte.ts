@@ -1,4 +1,5 @@
 import { BACKGROUND_CLASS, UNLABELED_CLASS } from '../../../../src-shared/contract/records';
+import { DirtyTiles } from './dirty-tiles';
 import { growRect, maxInstanceId, type LabelMaps, type PixelRect } from './label-maps';
 import { brushSegment, fillPolygon, floodFill4, type PixelVisitor, type Point } from './raster';
 import { applyDiff, StrokeRecorder } from './stroke-diff';
@@ -13,6 +14,9 @@ export interface PaintSpec {
 
 type RegionListener = (rect: PixelRect) => void;
 
+/** How a stroke ended: it changed labels, covered only labels it would not change, or missed the image. */
+export type StrokeOutcome = 'changed' | 'unchanged' | 'outside' | 'none';
+
 /**
  * The label maps of the open image with the painting operations on them. Every operation is recorded as
  * a stroke diff for undo/redo; listeners hear which region changed (to redraw just that) and `onEdit`
@@ -25,11 +29,13 @@ export class AnnotationSession {
   canUndo = $state(false);
   canRedo = $state(false);
   onEdit: (() => void) | null = null;
+  /** The tiles changed since the last save began (null before any maps are loaded). */
+  dirty: DirtyTiles | null = null;
 
   private nextInstance = 1;
   private readonly history = new UndoStack();
   private recorder: StrokeRecorder | null = null;
-  private stroke: { spec: PaintSpec; instance: number; size: number; last: Point } | null = null;
+  private stroke: { spec: PaintSpec; instance: number; size: number; last: Point; touched: boolean } | null = null;
   private readonly listeners = new Set<RegionListener>();
 
   /** Subscribes to changed regions (already grown by the 1-pixel outline margin). */
@@ -42,6 +48,7 @@ export class AnnotationSession {
     this.stroke = null;
     this.maps = maps;
     this.recorder = new StrokeRecorder(maps);
+    this.dirty = new DirtyTiles(maps.width, maps.height);
     this.nextInstance = maxInstanceId(maps.instanceMap) + 1;
     this.history.clear();
     this.syncHistory();
@@ -53,12 +60,14 @@ export class AnnotationSession {
     return this.stroke !== null;
   }
 
-  beginStroke(at: Point, size: number, spec: PaintSpec): void {
+  /** Starts a stroke; false when there are no maps to paint on (the caller says so). */
+  beginStroke(at: Point, size: number, spec: PaintSpec): boolean {
     const maps = this.maps;
-    if (!maps || !this.recorder) return;
+    if (!maps || !this.recorder) return false;
     this.recorder.begin();
-    this.stroke = { spec, size, last: at, instance: this.instanceFor(spec, at) };
+    this.stroke = { spec, size, last: at, instance: this.instanceFor(spec, at), touched: false };
     this.paintSegment(at, at);
+    return true;
   }
 
   extendStroke(to: Point): void {
@@ -70,9 +79,16 @@ export class AnnotationSession {
 
   /** Ends the stroke; true when it changed anything. */
   endStroke(): boolean {
-    if (!this.stroke) return false;
+    return this.finishStroke() === 'changed';
+  }
+
+  /** Ends the stroke and says what it did. */
+  finishStroke(): StrokeOutcome {
+    const stroke = this.stroke;
+    if (!stroke) return 'none';
     this.stroke = null;
-    return this.commit();
+    if (this.commit()) return 'changed';
+    return stroke.touched ? 'unchanged' : 'outside';
   }
 
   /** Fills the 4-connected region of equal labels under `at`. */
@@ -120,6 +136,7 @@ export class AnnotationSession {
     const diff = direction === 'undo' ? this.history.undo() : this.history.redo();
     if (!diff) return false;
     applyDiff(maps, diff, direction);
+    this.dirty?.markPixels(diff.indices);
     this.syncHistory();
     this.revision++;
     this.emit(growRect(diff.bounds, 1, maps.width, maps.height));
@@ -131,6 +148,7 @@ export class AnnotationSession {
     const diff = this.recorder?.end() ?? null;
     if (!diff) return false;
     this.history.push(diff);
+    this.dirty?.markPixels(diff.indices);
     for (let k = 0; k < diff.newInstance.length; k++) if (diff.newInstance[k] >= this.nextInstance) this.nextInstance = diff.newInstance[k] + 1;
     this.syncHistory();
     this.revision++;
@@ -160,7 +178,10 @@ export class AnnotationSession {
     const maps = this.maps!;
     const stroke = this.stroke!;
     const { visit, rect } = this.painter(stroke.spec.cls, stroke.instance);
-    brushSegment(from, to, stroke.size, maps.width, maps.height, visit);
+    brushSegment(from, to, stroke.size, maps.width, maps.height, (i) => {
+      stroke.touched = true;
+      visit(i);
+    });
     this.emitRect(rect);
   }
 
