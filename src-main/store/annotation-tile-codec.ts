@@ -79,9 +79,9 @@ export function encodeTile(tile: LabelTile, width: number, height: number): Enco
 }
 
 /** Inflates a stored tile, checking its sizes: a mismatch means the row is damaged. */
-export function decodeTile(classBlob: Uint8Array, instanceBlob: Uint8Array, width: number, height: number): { classMap: Uint8Array; instanceMap: Uint32Array } {
+export function decodeTile(classBlob: Uint8Array, instanceBlob: Uint8Array, width: number, height: number): { classMap: Uint8Array<ArrayBuffer>; instanceMap: Uint32Array<ArrayBuffer> } {
   const pixels = width * height;
-  let classBytes: Uint8Array;
+  let classBytes: Uint8Array<ArrayBuffer>;
   let instanceBytes: Uint8Array;
   try {
     classBytes = new Uint8Array(inflateRawSync(classBlob, { maxOutputLength: pixels + 1 }));
