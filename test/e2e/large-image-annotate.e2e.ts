@@ -226,8 +226,23 @@ describe('an 8192² tiled TIFF in the Annotate view (Chromium, browser mode)', (
     const centre = { x: Math.floor((box.width / 2 - actual.tx) / actual.scale), y: Math.floor((box.height / 2 - actual.ty) / actual.scale) };
     expect((await readoutAt(pageOf(box, fit, 2000.5, 2000.5), fit)).shown.label).toMatch(/^cell · object \d+$/);
     expect((await readoutAt(pageOf(box, fit, centre.x + 0.5, centre.y + 100.5), fit)).shown.label).toMatch(/^cell · object \d+$/);
-    await screenshot(page, 'mosaic-8192-fit');
     expect(await page.locator('.banner').count()).toBe(0);
+  });
+
+  it('shows the weight map of the mosaic and reads out w(x) under the pointer', async () => {
+    const canvas = page.getByTestId('annotate-canvas');
+    await page.getByTestId('weightmap-toggle').check();
+    await expect.poll(() => canvas.getAttribute('data-weightmap-shown'), { timeout: LOAD_TIMEOUT }).not.toBeNull();
+    await expect.poll(() => page.getByTestId('weightmap-timing').textContent(), { timeout: 60_000 }).toMatch(/computed in \d+ ms/);
+    const box = await canvasBox();
+    const before = Number(await canvas.getAttribute('data-weightmap-shown'));
+    await stroke(pageOf(box, fit, 5000, 6000), pageOf(box, fit, 5600, 6000));
+    await waitSaved();
+    await expect.poll(async () => Number(await canvas.getAttribute('data-weightmap-shown')), { timeout: 60_000 }).toBeGreaterThan(before);
+    await page.mouse.move(box.x + 5, box.y + 5);
+    await page.mouse.move(...(Object.values(pageOf(box, fit, 5300.5, 6000.5)) as [number, number]));
+    await expect.poll(() => page.getByTestId('annotate-status').textContent(), { timeout: 30_000 }).toMatch(/cell · object \d+\s*w\(x\) \d+\.\d\d/);
+    await screenshot(page, 'mosaic-8192-fit');
     expect(pageErrors).toEqual([]);
   });
 });

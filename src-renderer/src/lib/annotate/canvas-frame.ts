@@ -4,6 +4,7 @@ import { renderDisplay, type ChannelChoice } from '../viewer/display-image';
 import { LayerCanvases } from '../viewer/layer-canvases';
 import type { LabelMaps, PixelRect } from './label-maps';
 import { renderLabelOverlay } from './overlay-render';
+import type { HeatView } from '../weightmap/weight-view';
 
 /**
  * The annotation canvas's layers and its frame scheduling: layer updates push only what changed, and
@@ -44,10 +45,11 @@ export class CanvasFrame {
     this.requestDraw();
   }
 
-  showHeat(rgba: Uint8ClampedArray, width: number, height: number): void {
+  /** Shows a heat map of the image (width x height) drawn for `view`'s region at its resolution. */
+  showHeat(rgba: Uint8ClampedArray, width: number, height: number, view: HeatView): void {
     const layers = this.layers;
     if (!layers || width !== layers.width || height !== layers.height) return;
-    layers.replace('heat', rgba);
+    layers.setHeat(rgba, view.outWidth, view.outHeight, view.region);
     this.heatPending = true;
     this.requestDraw();
   }

@@ -1,7 +1,7 @@
 import type { PixelRect } from '../annotate/label-maps';
 import { visibleRegion, type View } from './viewport';
 
-export type LayerId = 'image' | 'labels' | 'heat';
+export type LayerId = 'image' | 'labels';
 
 interface Layer {
   canvas: HTMLCanvasElement;
@@ -17,15 +17,16 @@ export interface DrawOptions {
 }
 
 /**
- * Full-resolution offscreen canvases of the contrast-mapped image, the label overlay and the weight
- * heat map. Pixel changes go into each layer's ImageData and are pushed for the changed rectangle only;
- * each frame draws just the visible part of every layer at the current zoom, so painting on a
- * 4096x4096 image costs what the screen shows, not what the image holds.
+ * Full-resolution offscreen canvases of the contrast-mapped image and the label overlay, and the
+ * weight heat map of a region at its own resolution. Pixel changes go into each layer's ImageData and
+ * are pushed for the changed rectangle only; each frame draws just the visible part of every layer at
+ * the current zoom, so painting on a 4096x4096 image costs what the screen shows, not what the image holds.
  */
 export class LayerCanvases {
   readonly width: number;
   readonly height: number;
   private readonly layers = new Map<LayerId, Layer>();
+  private heat: { canvas: HTMLCanvasElement; region: PixelRect } | null = null;
 
   constructor(width: number, height: number) {
     this.width = width;
@@ -44,12 +45,17 @@ export class LayerCanvases {
     else if (rect.width > 0 && rect.height > 0) layer.ctx.putImageData(layer.data, 0, 0, rect.x, rect.y, rect.width, rect.height);
   }
 
-  /** Replaces a layer's pixels entirely with `rgba`, which the layer adopts (e.g. a heat map from the worker). */
-  replace(id: LayerId, rgba: Uint8ClampedArray): void {
-    const layer = this.layer(id);
-    if (rgba.length !== this.width * this.height * 4) return;
-    layer.data = new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, this.width, this.height);
-    layer.ctx.putImageData(layer.data, 0, 0);
+  /** Shows a heat map of `region` whose pixels are `rgba` at width x height (drawn scaled onto the region). */
+  setHeat(rgba: Uint8ClampedArray, width: number, height: number, region: PixelRect): void {
+    if (rgba.length !== width * height * 4) return;
+    let canvas = this.heat?.canvas;
+    if (!canvas) canvas = document.createElement('canvas');
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    canvas.getContext('2d')?.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+    this.heat = { canvas, region };
   }
 
   has(id: LayerId): boolean {
@@ -71,10 +77,12 @@ export class LayerCanvases {
       ctx.globalAlpha = options.labelOpacity;
       ctx.drawImage(labels.canvas, sx, sy, sw, sh, dx, dy, dw, dh);
     }
-    const heat = this.layers.get('heat');
+    const heat = this.heat;
     if (heat && options.showHeat && options.heatOpacity > 0) {
+      const r = heat.region;
       ctx.globalAlpha = options.heatOpacity;
-      ctx.drawImage(heat.canvas, sx, sy, sw, sh, dx, dy, dw, dh);
+      // Where the heat map's region is now (after a pan or zoom it is redrawn for the new view).
+      ctx.drawImage(heat.canvas, 0, 0, heat.canvas.width, heat.canvas.height, view.tx + r.x * view.scale, view.ty + r.y * view.scale, r.width * view.scale, r.height * view.scale);
     }
     ctx.globalAlpha = 1;
   }
