@@ -12,11 +12,21 @@ interface TileRow {
   instance_map: Buffer;
 }
 
+/** What a version's history entry counts: pixels per class (0 included) and its objects. */
+export interface VersionTotals {
+  classCounts: Float64Array;
+  /** Object id -> number of tile positions that hold it (the object count is the map's size). */
+  objects: Map<number, number>;
+}
+
 /**
  * The rows of `annotation_tiles`: one per distinct tile content per image, shared by every version
  * (and every position) that holds that content.
  */
 export class AnnotationTileStore {
+  /** The totals of the version saved last, so the next save counts only the tiles it changes. */
+  private last: { contentHash: string; totals: VersionTotals } | null = null;
+
   constructor(private readonly db: Db) {}
 
   /** The row id of a tile with this content, inserting it when the image has none yet. */
@@ -71,19 +81,41 @@ export class AnnotationTileStore {
     return tiles;
   }
 
-  /** Pixels per class (0 included) and the number of distinct objects over the tiles of a version. */
-  totals(ids: Float64Array): { classCounts: Float64Array; instanceCount: number } {
-    const multiplicity = new Map<number, number>();
-    for (const id of ids) multiplicity.set(id, (multiplicity.get(id) ?? 0) + 1);
+  /**
+   * The totals of a version with tile ids `ids`. When the base version (the one `baseIds` lists,
+   * named by its content hash) was the last one counted, only the positions that differ are counted;
+   * otherwise every tile is.
+   */
+  totals(ids: Float64Array, base: { contentHash: string; ids: Float64Array } | null): VersionTotals {
     const get = this.db.prepare('SELECT class_counts, instance_ids FROM annotation_tiles WHERE id = ?');
-    const classCounts = new Float64Array(256);
-    const objects = new Set<number>();
-    for (const [id, times] of multiplicity) {
+    const add = (totals: VersionTotals, id: number, sign: 1 | -1) => {
       const row = get.get(id) as { class_counts: string; instance_ids: Buffer } | undefined;
       if (!row) throw new UnetError('CORRUPT', `stored annotation refers to a missing tile ${id}`);
-      for (const [cls, n] of Object.entries(JSON.parse(row.class_counts) as Record<string, number>)) classCounts[Number(cls)] += n * times;
-      for (const object of idsOfBlob(row.instance_ids)) objects.add(object);
+      for (const [cls, n] of Object.entries(JSON.parse(row.class_counts) as Record<string, number>)) totals.classCounts[Number(cls)] += sign * n;
+      for (const object of idsOfBlob(row.instance_ids)) {
+        const n = (totals.objects.get(object) ?? 0) + sign;
+        if (n === 0) totals.objects.delete(object);
+        else totals.objects.set(object, n);
+      }
+    };
+    const cached = this.last;
+    if (base && cached && cached.contentHash === base.contentHash && base.ids.length === ids.length) {
+      // A copy: the transaction may still fail after this.
+      const totals = { classCounts: cached.totals.classCounts.slice(), objects: new Map(cached.totals.objects) };
+      for (let k = 0; k < ids.length; k++) {
+        if (ids[k] === base.ids[k]) continue;
+        add(totals, base.ids[k], -1);
+        add(totals, ids[k], 1);
+      }
+      return totals;
     }
-    return { classCounts, instanceCount: objects.size };
+    const totals: VersionTotals = { classCounts: new Float64Array(256), objects: new Map() };
+    for (const id of ids) add(totals, id, 1);
+    return totals;
+  }
+
+  /** The totals of the version just written (by its content hash), for the next save. */
+  remember(contentHash: string, totals: VersionTotals): void {
+    this.last = { contentHash, totals };
   }
 }

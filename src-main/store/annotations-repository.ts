@@ -276,7 +276,9 @@ export class AnnotationsRepository {
       if (latest && ids.every((id, k) => id === base[k])) {
         return { imageId, version: latest.version, createdAt: latest.created_at, unchanged: true };
       }
-      const totals = this.tiles.totals(ids);
+      // Counting reuses the latest version's totals when they are known (the version saved last).
+      const tiledBase = latest && latest.tile_ids !== null && latest.tile_size === grid.size ? { contentHash: latest.content_hash, ids: base } : null;
+      const totals = this.tiles.totals(ids, tiledBase);
       const classCounts: Record<string, number> = {};
       let labeledPixels = 0;
       for (let v = 1; v < 256; v++) {
@@ -286,6 +288,8 @@ export class AnnotationsRepository {
       }
       this.checkClasses(image.dataset_id, classCounts);
       const idBlob = tileIdsToBlob(ids);
+      // Tile rows are unique per content within an image, so their ids name the content.
+      const contentHash = createHash('sha256').update(`tiles:${grid.size}:`).update(idBlob).digest('hex');
       const createdAt = nowIso();
       const version = latestVersion + 1;
       this.db
@@ -299,10 +303,9 @@ export class AnnotationsRepository {
           version,
           grid.width,
           grid.height,
-          // Tile rows are unique per content within an image, so their ids name the content.
-          createHash('sha256').update(`tiles:${grid.size}:`).update(idBlob).digest('hex'),
+          contentHash,
           labeledPixels,
-          totals.instanceCount,
+          totals.objects.size,
           JSON.stringify(classCounts),
           input.source ?? 'paint',
           input.author ?? '',
@@ -312,6 +315,7 @@ export class AnnotationsRepository {
           grid.size,
           idBlob,
         );
+      this.tiles.remember(contentHash, totals);
       return { imageId, version, createdAt, unchanged: false };
     }).immediate();
   }

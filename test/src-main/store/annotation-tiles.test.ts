@@ -66,6 +66,12 @@ describe('annotation versions stored as tiles', () => {
     const other = ws.images.insert(fakeImage(ws.images.get(imageId).datasetId, 'b.png', W, H)).id;
     ws.annotations.save(other, maps);
     expect(ws.annotations.history(other)[0]).toMatchObject({ labeledPixels: painted, instanceCount: 2, classCounts: { 2: painted } });
+    // Erasing the first object (counted from the previous version's totals) leaves one.
+    const grid = tileGrid(W, H);
+    const erased = { tx: 0, ty: 0, classMap: Uint8Array.of(0), instanceMap: Uint32Array.of(0) };
+    ws.annotations.saveTiles(imageId, { tiles: [erased], baseVersion: 2 });
+    const left = maps.classMap.filter((v, i) => v === 2 && (i % W >= grid.size || Math.floor(i / W) >= grid.size)).length;
+    expect(ws.annotations.history(imageId)[0]).toMatchObject({ version: 3, labeledPixels: left, instanceCount: 1, classCounts: { 2: left } });
   });
 
   it('adds nothing for tiles equal to the latest, refuses stale bases and tiles that do not fit', () => {
