@@ -1,6 +1,6 @@
 import type { ImagePixels } from '../../../../src-shared/contract/records';
 import type { ContrastWindow } from '../viewer/contrast';
-import { renderDisplay, type ChannelChoice } from '../viewer/display-image';
+import { renderDisplayRows, type ChannelChoice } from '../viewer/display-image';
 import { LayerCanvases } from '../viewer/layer-canvases';
 import type { LabelMaps, PixelRect } from './label-maps';
 import { renderLabelOverlay } from './overlay-render';
@@ -31,8 +31,7 @@ export class CanvasFrame {
   showImage(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow): void {
     const layers = this.layers;
     if (!layers || pixels.width !== layers.width || pixels.height !== layers.height) return;
-    renderDisplay(pixels, channel, window, layers.pixels('image'));
-    layers.commit('image');
+    layers.paint('image', (out, band) => renderDisplayRows(pixels, channel, window, band.y, band.y + band.height, out));
     this.requestDraw();
   }
 
@@ -40,8 +39,7 @@ export class CanvasFrame {
   showLabels(maps: LabelMaps, colors: Uint8Array, outlines: boolean, rect?: PixelRect): void {
     const layers = this.layers;
     if (!layers || maps.width !== layers.width || maps.height !== layers.height) return;
-    renderLabelOverlay(maps, colors, rect ?? { x: 0, y: 0, width: maps.width, height: maps.height }, layers.pixels('labels'), outlines);
-    layers.commit('labels', rect);
+    layers.paint('labels', (out, band) => renderLabelOverlay(maps, colors, band, out, outlines, 'rect'), rect);
     this.requestDraw();
   }
 
