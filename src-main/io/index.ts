@@ -16,3 +16,4 @@ export { listImageFiles, naturalCompare, type ListImageFilesOptions } from './li
 export { pickChannel, toFloat32, toGray, type ToFloat32Options } from './image-convert';
 export { readImageOrChannel, readImagePlane, type DecodedPlane, type PlaneSelection } from './read-plane';
 export { IMAGE_EXTENSIONS } from './image-format';
+export { storedLevelFor } from './pyramid-levels';

@@ -6,6 +6,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagesChanged, imagesService } from '../../src-shared/contract/images';
 import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
 import type { StackAxes } from '../../src-shared/imaging/stack-axes';
+import { storedLevelFor } from '../io/pyramid-levels';
 import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
 import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
@@ -68,6 +69,27 @@ export function createImagesService(ctx: StoreContext): ServiceImpl<typeof image
         frames: image.frames,
         axes,
         region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
+      };
+    },
+    async readLevel({ id, frame, minSide }) {
+      const image = ctx.workspace.store.images.get(id);
+      if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
+      if (!/\.tiff?$/i.test(image.path)) return null;
+      await checkImageFile(image);
+      const level = storedLevelFor((await ctx.io.readImageMetadata(image.path)).levels, minSide);
+      if (level === 0) return null;
+      const decoded = await ctx.io.readImage(image.path, { frame, level });
+      return {
+        width: decoded.width,
+        height: decoded.height,
+        channels: decoded.channels,
+        dtype: decoded.dtype,
+        data: decoded.data,
+        frame,
+        frames: image.frames,
+        axes: await stackAxes(image),
+        region: { x: 0, y: 0, width: image.width, height: image.height },
+        level,
       };
     },
     setSplit({ ids, split }) {

@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import type { ImageRecord, Thumbnail } from '../../src-shared/contract/records';
 import { computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { DecodedImage } from '../io/image-types';
+import { storedLevelFor } from '../io/pyramid-levels';
 import type { ImageIo } from './image-io';
 
 /** Largest image (width x height x channels) decoded for a thumbnail. */
@@ -83,7 +84,9 @@ export async function loadThumbnail(io: ImageIo, cacheDir: string, image: ImageR
   } catch {
     // Not cached yet.
   }
-  const decoded = await io.readImage(image.path, { frame: 0, maxPixels: THUMBNAIL_MAX_SAMPLES });
+  // A pyramid's stored level decodes a fraction of the pixels (levels are largest first).
+  const level = /\.tiff?$/i.test(image.path) ? storedLevelFor((await io.readImageMetadata(image.path)).levels, size) : 0;
+  const decoded = await io.readImage(image.path, { frame: 0, level, maxPixels: THUMBNAIL_MAX_SAMPLES });
   const rendered = renderThumbnail(decoded, size);
   const data = encodePng(rendered.width, rendered.height, rendered.rgba, rendered.gray);
   // Write then rename, so a reader never sees half a PNG.

@@ -2,8 +2,9 @@ import { deflateSync } from 'node:zlib';
 
 /**
  * Byte-level builder of tiled 16-bit gray TIFFs for tests (independent of src-main's writer): one
- * page, or a full-resolution page followed by reduced-resolution pages (NewSubfileType 1), as
- * pyramidal microscope files store them. Tiles are Deflate-compressed (zlib, compression 8).
+ * page, or pyramids as microscope software writes them: each frame's full-resolution page with its
+ * reduced-resolution levels either as the next pages of the main chain (NewSubfileType 1) or as
+ * SubIFDs of the page (OME-TIFF). Tiles are Deflate-compressed (zlib, compression 8).
  */
 export interface TiledLevel {
   width: number;
@@ -13,6 +14,11 @@ export interface TiledLevel {
 }
 
 export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Array {
+  return buildPyramidTiff16([levels], { tileSize, levelsAs: 'pages' });
+}
+
+export function buildPyramidTiff16(frames: TiledLevel[][], options: { tileSize?: number; levelsAs: 'pages' | 'subifds' }): Uint8Array {
+  const tileSize = options.tileSize ?? 256;
   const chunks: Uint8Array[] = [new Uint8Array([0x49, 0x49, 42, 0, 0, 0, 0, 0])];
   let cursor = 8;
   const append = (bytes: Uint8Array): number => {
@@ -25,8 +31,7 @@ export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Arr
     }
     return at;
   };
-  const ifds: { at: number; nextAt: number }[] = [];
-  levels.forEach((level, index) => {
+  const writeIfd = (level: TiledLevel, reduced: boolean, subIfds: number[]): { at: number; nextAt: number } => {
     const across = Math.ceil(level.width / tileSize);
     const down = Math.ceil(level.height / tileSize);
     const offsets: number[] = [];
@@ -46,7 +51,7 @@ export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Arr
       }
     }
     const entries: [number, 3 | 4, number[]][] = [
-      [254, 4, [index === 0 ? 0 : 1]],
+      [254, 4, [reduced ? 1 : 0]],
       [256, 4, [level.width]],
       [257, 4, [level.height]],
       [258, 3, [16]],
@@ -58,6 +63,7 @@ export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Arr
       [324, 4, offsets],
       [325, 4, counts],
     ];
+    if (subIfds.length > 0) entries.push([330, 4, subIfds]);
     const external = new Map<number, number>();
     for (const [tag, type, values] of entries) {
       const size = values.length * (type === 3 ? 2 : 4);
@@ -81,8 +87,19 @@ export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Arr
       else v.setUint32(at + 8, values[0], true);
     });
     const at = append(ifd);
-    ifds.push({ at, nextAt: at + 2 + entries.length * 12 });
-  });
+    return { at, nextAt: at + 2 + entries.length * 12 };
+  };
+  // The main chain: every page when levels are pages, only the full-resolution ones with SubIFDs.
+  const chain: { at: number; nextAt: number }[] = [];
+  for (const [full, ...reduced] of frames) {
+    if (options.levelsAs === 'subifds') {
+      const subIfds = reduced.map((level) => writeIfd(level, true, []).at);
+      chain.push(writeIfd(full, false, subIfds));
+    } else {
+      chain.push(writeIfd(full, false, []));
+      for (const level of reduced) chain.push(writeIfd(level, true, []));
+    }
+  }
   const out = new Uint8Array(cursor);
   let at = 0;
   for (const c of chunks) {
@@ -90,8 +107,8 @@ export function buildTiledTiff16(levels: TiledLevel[], tileSize = 256): Uint8Arr
     at += c.length;
   }
   const view = new DataView(out.buffer);
-  view.setUint32(4, ifds[0].at, true);
-  ifds.forEach((ifd, i) => view.setUint32(ifd.nextAt, ifds[i + 1]?.at ?? 0, true));
+  view.setUint32(4, chain[0].at, true);
+  chain.forEach((ifd, i) => view.setUint32(ifd.nextAt, chain[i + 1]?.at ?? 0, true));
   return out;
 }
 
