@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitView, zoomTo, type View } from '../../src-renderer/src/lib/viewer/viewport';
-import { buildTiledTiff16 } from '../helpers/tiled-tiff';
+import { buildPyramidTiff16, buildTiledTiff16, halveLevel } from '../helpers/tiled-tiff';
 import { blobMosaic } from './blob-images';
 import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
 
@@ -31,6 +31,12 @@ beforeAll(async () => {
   mosaic = blobMosaic(TILE, ACROSS, ACROSS, 14, 7);
   mkdirSync(path.join(folder, 'images'));
   writeFileSync(path.join(folder, 'images', 'mosaic-8192.tif'), buildTiledTiff16([{ width: SIZE, height: SIZE, data: mosaic.image }]));
+  // A pyramidal OME-TIFF: 4096² with its halved levels stored as SubIFDs.
+  const full = { width: 4096, height: 4096, data: mosaic.image.slice(0, 4096 * 8192).filter((_, i) => i % 8192 < 4096) };
+  const levels = [full];
+  while (levels.length < 4) levels.push(halveLevel(levels[levels.length - 1]));
+  mkdirSync(path.join(folder, 'pyramid'));
+  writeFileSync(path.join(folder, 'pyramid', 'pyramid-4096.ome.tif'), buildPyramidTiff16([levels], { levelsAs: 'subifds' }));
   app = await startServedApp({ extraArgs: ['--allow-root', folder] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
@@ -243,6 +249,29 @@ describe('an 8192² tiled TIFF in the Annotate view (Chromium, browser mode)', (
     await page.mouse.move(...(Object.values(pageOf(box, fit, 5300.5, 6000.5)) as [number, number]));
     await expect.poll(() => page.getByTestId('annotate-status').textContent(), { timeout: 30_000 }).toMatch(/cell · object \d+\s*w\(x\) \d+\.\d\d/);
     await screenshot(page, 'mosaic-8192-fit');
+    await page.getByTestId('weightmap-toggle').uncheck();
+  });
+
+  it('shows a pyramidal OME-TIFF from its stored level while the full frame loads', async () => {
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('import-path').fill(path.join(folder, 'pyramid'));
+    await page.getByTestId('import-submit').click();
+    const tile = page.getByTestId('image-tile').filter({ hasText: 'pyramid-4096' });
+    await expect.poll(() => tile.count(), { timeout: LOAD_TIMEOUT }).toBe(1);
+    expect(await tile.textContent()).toContain('4096×4096 · 16-bit');
+    await expect.poll(() => tile.locator('img').count(), { timeout: 60_000 }).toBe(1);
+    // Whether the canvas ever showed the stored level before it was ready.
+    await page.evaluate(() => {
+      const w = window as unknown as { __overview: boolean };
+      w.__overview = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="annotate-canvas"]')?.getAttribute('data-overview') === 'true') w.__overview = true;
+      }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-overview'] });
+    });
+    await tile.dblclick();
+    await expect.poll(() => page.getByTestId('annotate-canvas').getAttribute('data-ready', { timeout: LOAD_TIMEOUT }), { timeout: LOAD_TIMEOUT }).toBe('true');
+    expect(await page.evaluate(() => (window as unknown as { __overview: boolean }).__overview)).toBe(true);
+    expect(await page.getByTestId('annotate-canvas').getAttribute('data-overview')).toBe('false');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -205,4 +205,25 @@ describe('annotate controller', () => {
     expect(c.session.finishStroke()).toBe('changed');
     expect(c.notice).toBeUndefined();
   });
+
+  it('shows a stored lower-resolution level of a large image while its frame loads', async () => {
+    const { api, raw } = fakeApi(3000, 2000);
+    let finish!: () => void;
+    const slow = raw.images.read.getMockImplementation()!;
+    raw.images.read.mockImplementationOnce((input: { frame: number }) => new Promise((resolve) => (finish = () => resolve(slow(input)))));
+    const level = { width: 750, height: 500, channels: 1, dtype: 'uint16', data: new Uint16Array(750 * 500).fill(40_000), frame: 0, frames: 1, axes: null, region: { x: 0, y: 0, width: 3000, height: 2000 }, level: 2 };
+    const readLevel = vi.fn(async () => level);
+    (raw.images as Record<string, unknown>).readLevel = readLevel;
+    const c = new AnnotateController(() => api);
+    const opening = c.open(7);
+    await vi.waitFor(() => expect(c.overview).toBe(level));
+    expect(readLevel).toHaveBeenCalledWith({ id: 7, frame: 0, minSide: 1024 });
+    expect(c.status).toBe('loading');
+    expect(c.stats!.max).toBe(40_000);
+    finish();
+    await opening;
+    expect(c.status).toBe('ready');
+    expect(c.overview).toBeNull();
+    expect(c.stats!.max).toBeLessThan(40_000);
+  });
 });

@@ -9,6 +9,9 @@ import { mapsFromTiles, PartialSaveError, saveInBatches, tilesAt } from './tile-
 
 export type LoadStatus = 'empty' | 'loading' | 'ready' | 'error';
 
+/** Images larger than this ask for a stored lower-resolution level to show while the frame loads. */
+export const OVERVIEW_MIN_SIDE = 1024;
+
 /**
  * The image open in the Annotate view: its record, the shown frame's raw pixels with the contrast
  * window, the data set's class palette, the label maps being painted and their autosave. Loading
@@ -21,6 +24,11 @@ export class AnnotateController {
   notice = $state<string | undefined>();
   record = $state.raw<ImageRecord | null>(null);
   pixels = $state.raw<ImagePixels | null>(null);
+  /**
+   * A pyramidal TIFF's stored lower-resolution level, shown (scaled to the image) while the full
+   * frame loads; null once it is there, or when the file stores none.
+   */
+  overview = $state.raw<ImagePixels | null>(null);
   frame = $state(0);
   /** Channel / focal plane / time axes of an OME-TIFF or ImageJ hyperstack; null for plain stacks. */
   axes = $state.raw<StackAxes | null>(null);
@@ -64,9 +72,16 @@ export class AnnotateController {
     this.status = 'loading';
     this.error = undefined;
     this.notice = undefined;
+    this.overview = null;
     try {
       const api = this.api();
       const record = await api.images.get({ id: imageId });
+      // The stored level first: the server decodes one image at a time, so asked together it would come after the frame.
+      if (Math.max(record.width, record.height) > OVERVIEW_MIN_SIDE) {
+        const level = await api.images.readLevel({ id: imageId, frame: 0, minSide: OVERVIEW_MIN_SIDE }).catch(() => null);
+        if (level && seq === this.loadSeq) this.showOverview(level);
+      }
+      if (seq !== this.loadSeq) return;
       const [dataset, pixels, annotation] = await Promise.all([
         api.datasets.get({ id: record.datasetId }),
         api.images.read({ id: imageId, frame: 0 }),
@@ -79,9 +94,11 @@ export class AnnotateController {
       this.axes = pixels.axes ?? null;
       this.showPixels(pixels, defaultChannel(pixels));
       this.loadAnnotation(annotation);
+      this.overview = null;
       this.status = 'ready';
     } catch (error) {
       if (seq !== this.loadSeq) return;
+      this.overview = null;
       this.status = 'error';
       this.error = message(error);
     }
@@ -155,6 +172,14 @@ export class AnnotateController {
   /** Saves pending strokes now (leaving the view, closing the window). */
   flush(): Promise<void> {
     return this.autosave.flush();
+  }
+
+  private showOverview(level: ImagePixels): void {
+    const channel = defaultChannel(level);
+    this.channel = channel === 'rgb' && level.channels < 3 ? 0 : channel;
+    this.stats = displayStats(level, this.channel);
+    this.window = { ...this.stats.auto };
+    this.overview = level;
   }
 
   private showPixels(pixels: ImagePixels, channel: ChannelChoice, keepWindow = false): void {

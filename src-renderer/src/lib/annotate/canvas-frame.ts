@@ -10,13 +10,21 @@ import type { HeatView } from '../weightmap/weight-view';
  * The annotation canvas's layers and its frame scheduling: layer updates push only what changed, and
  * any number of requests within one frame produce one redraw on the next animation frame.
  */
+/** A lower-resolution picture of the whole image (width x height), drawn until the image layer is painted. */
+export interface Overview {
+  canvas: HTMLCanvasElement;
+  width: number;
+  height: number;
+}
+
 export class CanvasFrame {
   layers: LayerCanvases | null = null;
+  private overview: Overview | null = null;
   private raf = 0;
   private heatPending = false;
 
   constructor(
-    private readonly paint: (layers: LayerCanvases | null) => void,
+    private readonly paint: (layers: LayerCanvases | null, overview: Overview | null) => void,
     /** Called after the frame that first shows a new heat map. */
     private readonly onHeatShown: () => void,
   ) {}
@@ -26,6 +34,23 @@ export class CanvasFrame {
     if (this.layers && this.layers.width === width && this.layers.height === height) return false;
     this.layers = new LayerCanvases(width, height);
     return true;
+  }
+
+  /** Shows a stored level (ImagePixels of a smaller size whose `region` is the whole image) until the image is painted. */
+  showOverview(level: ImagePixels, channel: ChannelChoice, window: ContrastWindow): void {
+    const canvas = document.createElement('canvas');
+    canvas.width = level.width;
+    canvas.height = level.height;
+    const data = new ImageData(level.width, level.height);
+    renderDisplayRows(level, channel, window, 0, level.height, data.data);
+    canvas.getContext('2d')?.putImageData(data, 0, 0);
+    this.overview = { canvas, width: level.region.width, height: level.region.height };
+    this.requestDraw();
+  }
+
+  clearOverview(): void {
+    this.overview = null;
+    this.requestDraw();
   }
 
   showImage(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow): void {
@@ -63,7 +88,7 @@ export class CanvasFrame {
 
   private draw(): void {
     this.raf = 0;
-    this.paint(this.layers);
+    this.paint(this.layers, this.overview);
     if (this.heatPending) {
       this.heatPending = false;
       this.onHeatShown();
