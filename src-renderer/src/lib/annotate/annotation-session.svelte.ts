@@ -192,7 +192,7 @@ export class AnnotationSession {
     const rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
     const visit: PixelVisitor = (i) => {
       if (!recorder.paint(i, cls, instance)) return;
-      const y = (i / width) | 0;
+      const y = Math.floor(i / width);
       const x = i - y * width;
       if (x < rect.minX) rect.minX = x;
       if (x > rect.maxX) rect.maxX = x;
