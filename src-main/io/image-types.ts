@@ -52,12 +52,19 @@ export interface ImageMetadata {
   pixelSize?: PixelSize;
   /** How the pages of an OME-TIFF or ImageJ hyperstack map to channel, focal plane and time. */
   axes?: StackAxes;
+  /**
+   * Reduced-resolution copies a pyramidal TIFF stores of its first frame (SubIFDs, or pages flagged
+   * reduced-resolution), largest first; `level` k of `readImage` reads levels[k - 1].
+   */
+  levels?: { width: number; height: number }[];
   fileSize: number;
 }
 
 export interface ReadImageOptions {
-  /** Page of a TIFF stack, 0-based. */
+  /** Page of a TIFF stack, 0-based (reduced-resolution pages of a pyramid are levels, not frames). */
   frame?: number;
+  /** 0: full resolution; k >= 1: the k-th stored reduced-resolution level of a pyramidal TIFF. */
+  level?: number;
   /** Largest width * height * channels accepted; bigger images fail with TOO_LARGE before any pixel buffer exists. */
   maxPixels?: number;
 }

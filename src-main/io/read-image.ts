@@ -48,10 +48,11 @@ function crop(image: DecodedImage, region: Region): DecodedImage {
   return { ...image, width: region.width, height: region.height, data };
 }
 
-async function decode(file: BoundedFile, frame: number, region: Region | undefined, maxPixels: number): Promise<DecodedImage> {
+async function decode(file: BoundedFile, frame: number, region: Region | undefined, maxPixels: number, level = 0): Promise<DecodedImage> {
   const format = await sniffFormat(file);
-  if (format === 'tiff') return readTiffRegion(file, frame, region, maxPixels);
+  if (format === 'tiff') return readTiffRegion(file, frame, region, maxPixels, level);
   if (frame !== 0) throw fileError('INVALID_ARGUMENT', file.path, `frame ${frame} does not exist (a ${format} has 1)`);
+  if (level !== 0) throw fileError('INVALID_ARGUMENT', file.path, `level ${level} does not exist (a ${format} stores no reduced-resolution levels)`);
   const image = format === 'png' ? await readPng(file, maxPixels) : await readJpeg(file, maxPixels);
   if (!region) return image;
   checkRegion(file.path, region, image.width, image.height);
@@ -65,10 +66,12 @@ async function decode(file: BoundedFile, frame: number, region: Region | undefin
 export function readImage(path: string, options: ReadImageOptions = {}): Promise<DecodedImage> {
   return withImageErrors(path, async () => {
     const frame = options.frame ?? 0;
+    const level = options.level ?? 0;
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     checkFrame(path, frame);
     checkMaxPixels(path, maxPixels);
-    return withFile(path, (file) => decode(file, frame, undefined, maxPixels));
+    if (!Number.isInteger(level) || level < 0) throw fileError('INVALID_ARGUMENT', path, `level ${level} must be a whole number >= 0`);
+    return withFile(path, (file) => decode(file, frame, undefined, maxPixels, level));
   });
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from '../../src-shared/transport/codec';
+import { MAX_WS_MESSAGE_BYTES } from '../../src-shared/transport/limits';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../src-shared/transport/messages';
 import type { AppContext } from '../app/app-context';
 import { securityHeaders } from '../support/security-headers';
@@ -37,7 +38,7 @@ const API_PATH = '/api';
 export async function startBrowserServer(ctx: AppContext, options: BrowserServerOptions): Promise<BrowserServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? createToken();
-  const maxPayload = options.maxMessageBytes ?? 512 * 1024 * 1024;
+  const maxPayload = options.maxMessageBytes ?? MAX_WS_MESSAGE_BYTES;
   const headers = securityHeaders();
 
   const authorized = (req: IncomingMessage): { ok: boolean; viaQuery: boolean } => {

@@ -37,6 +37,15 @@ export function createAnnotationsService(ctx: WorkspaceContext): ServiceImpl<typ
       const result = ctx.workspace.current.annotations.save(imageId, { classMap, instanceMap, baseVersion, author, message, source: 'paint' });
       return announce(result, 'paint');
     },
+    tiles({ imageId, version }) {
+      const store = ctx.workspace.current;
+      const image = store.images.get(imageId);
+      return store.annotations.labelTiles(imageId, image.width, image.height, version);
+    },
+    saveTiles({ imageId, baseVersion, tiles, author, message }) {
+      const result = ctx.workspace.current.annotations.saveTiles(imageId, { tiles, baseVersion, author, message, source: 'paint' });
+      return announce(result, 'paint');
+    },
     history({ imageId }) {
       const store = ctx.workspace.current;
       store.images.get(imageId);

@@ -7,6 +7,7 @@ import type { ImagesChanged, imagesService } from '../../src-shared/contract/ima
 import type { ImagePixels, ImageRecord } from '../../src-shared/contract/records';
 import { planeProblem, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { stackFrameIndex, type StackAxes } from '../../src-shared/imaging/stack-axes';
+import { storedLevelFor } from '../io/pyramid-levels';
 import { datasetNameFor, freeDatasetName } from '../store/dataset-names';
 import { checkImageFile } from '../store/image-file-check';
 import { findImportFiles } from '../store/import/find-import-files';
@@ -60,6 +61,27 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
         frames: image.frames,
         axes,
         region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
+      };
+    },
+    async readLevel({ id, frame, minSide }) {
+      const image = ctx.workspace.current.images.get(id);
+      if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
+      if (!/\.tiff?$/i.test(image.path)) return null;
+      await checkImageFile(image);
+      const level = storedLevelFor((await ctx.io.readImageMetadata(image.path)).levels, minSide);
+      if (level === 0) return null;
+      const decoded = await ctx.io.readImage(image.path, { frame, level });
+      return {
+        width: decoded.width,
+        height: decoded.height,
+        channels: decoded.channels,
+        dtype: decoded.dtype,
+        data: decoded.data,
+        frame,
+        frames: image.frames,
+        axes: await stackAxes.of(image),
+        region: { x: 0, y: 0, width: image.width, height: image.height },
+        level,
       };
     },
     setSplit({ ids, split }) {

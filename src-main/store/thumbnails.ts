@@ -6,6 +6,7 @@ import { FIRST_PLANE, isFirstPlane, planeSelection, type ImagePlane } from '../.
 import { computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { DecodedImage } from '../io/image-types';
 import { readImagePlane } from '../io/read-plane';
+import { storedLevelFor } from '../io/pyramid-levels';
 import type { ImageIo } from './image-io';
 
 /** Largest image (width x height x channels) decoded for a thumbnail. */
@@ -86,8 +87,10 @@ export async function loadThumbnail(io: ImageIo, cacheDir: string, image: ImageR
   } catch {
     // Not cached yet.
   }
+  // A pyramid's stored level decodes a fraction of the pixels (levels are largest first); other planes are read as chosen.
+  const level = /\.tiff?$/i.test(image.path) ? storedLevelFor((await io.readImageMetadata(image.path)).levels, size) : 0;
   const decoded = isFirstPlane(plane)
-    ? await io.readImage(image.path, { frame: 0, maxPixels: THUMBNAIL_MAX_SAMPLES })
+    ? await io.readImage(image.path, { frame: 0, level, maxPixels: THUMBNAIL_MAX_SAMPLES })
     : (await readImagePlane(image.path, { ...planeSelection(plane), maxPixels: THUMBNAIL_MAX_SAMPLES }, io)).image;
   const rendered = renderThumbnail(decoded, size);
   const data = encodePng(rendered.width, rendered.height, rendered.rgba, rendered.gray);

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineService, event, method } from './define';
-import { rowId, type AnnotationData, type AnnotationSaveResult, type AnnotationSource, type AnnotationVersionInfo } from './records';
+import { rowId, type AnnotationData, type AnnotationSaveResult, type AnnotationSource, type AnnotationTiles, type AnnotationVersionInfo } from './records';
+
+/** Most tiles one call carries: a 65536² image's grid of 256² tiles. */
+export const MAX_TILES_PER_CALL = 65_536;
+
+const labelTile = z.object({
+  tx: z.number().int().min(0),
+  ty: z.number().int().min(0),
+  classMap: z.instanceof(Uint8Array),
+  instanceMap: z.instanceof(Uint32Array),
+});
 
 export interface AnnotationsSaved {
   imageId: number;
@@ -23,6 +33,24 @@ export const annotationsService = defineService({
         baseVersion: z.number().int().min(0),
         classMap: z.instanceof(Uint8Array),
         instanceMap: z.instanceof(Uint32Array),
+        author: z.string().max(200).default(''),
+        message: z.string().max(2000).default(''),
+      }),
+    ).returns<AnnotationSaveResult>(),
+    /**
+     * The latest version (or the one asked for) as the tiles that hold labels: what an editor loads,
+     * at the cost of what was painted rather than of the image.
+     */
+    tiles: method(z.object({ imageId: rowId, version: z.number().int().min(1).optional() })).returns<AnnotationTiles>(),
+    /**
+     * Saves an edit as the tiles it changed (`LABEL_TILE_SIZE` grid; a uniform tile may carry one
+     * value per map); the other tiles stay as in baseVersion, which must be the latest (else CONFLICT).
+     */
+    saveTiles: method(
+      z.object({
+        imageId: rowId,
+        baseVersion: z.number().int().min(0),
+        tiles: z.array(labelTile).min(1).max(MAX_TILES_PER_CALL),
         author: z.string().max(200).default(''),
         message: z.string().max(2000).default(''),
       }),

@@ -81,6 +81,14 @@ export const imagesService = defineService({
           .optional(),
       }),
     ).returns<ImagePixels>(),
+    /**
+     * A stored reduced-resolution copy of a frame of a pyramidal TIFF (OME SubIFDs or reduced pages):
+     * the smallest whose longer side is at least minSide, for a quick first look at a large image;
+     * null when the file stores none that large. `region` is the whole frame in image coordinates.
+     */
+    readLevel: method(z.object({ id: rowId, frame: z.number().int().min(0).default(0), minSide: z.number().int().min(1).max(65_536) })).returns<
+      (ImagePixels & { level: number }) | null
+    >(),
     /** Puts images in a split (null: in none). */
     setSplit: method(z.object({ ids: idList, split: split.nullable() })).returns<{ updated: number }>(),
     /**

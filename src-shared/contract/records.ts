@@ -1,4 +1,5 @@
 import type { ImagePlane } from '../imaging/image-plane';
+import type { LabelTile } from '../imaging/label-tiles';
 import type { StackAxes } from '../imaging/stack-axes';
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
@@ -135,6 +136,20 @@ export interface AnnotationData {
   classMap: Uint8Array;
   /** 0 = none, 1.. = one id per object. */
   instanceMap: Uint32Array;
+  createdAt: string | null;
+  author: string | null;
+  source: AnnotationSource | null;
+}
+
+/** An annotation version as the tiles that hold labels (`LABEL_TILE_SIZE` grid); all other tiles are 0. */
+export interface AnnotationTiles {
+  imageId: number;
+  /** 0 when the image has no annotation yet (then there are no tiles). */
+  version: number;
+  width: number;
+  height: number;
+  tileSize: number;
+  tiles: LabelTile[];
   createdAt: string | null;
   author: string | null;
   source: AnnotationSource | null;

@@ -3,26 +3,31 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { fitView } from '../../src-renderer/src/lib/viewer/viewport';
-import { blobImage, writePng16 } from './blob-images';
+import { buildTiledTiff16 } from '../helpers/tiled-tiff';
+import { blobImage, blobMosaic } from './blob-images';
 import { launchChromium, repoRoot, startServedApp, type ServedApp } from './harness';
 
 /**
- * Benchmark, not a timed test: how fast painting reaches the screen and how fast the weight map
- * follows a stroke, on 512x512 and 2048x2048 16-bit images with imported instance masks. Prints a
- * table and writes .bench/annotate-latency.json. Real mouse input through Chromium (browser mode).
+ * Benchmark, not a timed test: how fast painting reaches the screen, how soon a stroke is saved, how
+ * fast the weight map follows a stroke and how much memory the page holds, on 16-bit tiled TIFFs with
+ * imported instance masks (8192²: a 256² blob tile repeated 32 x 32, as stitched mosaics are). Prints
+ * a table and writes .bench/annotate-latency.json. Real mouse input through Chromium (browser mode).
  * Runs from `npm run bench` (scripts/bench/annotate-latency.ts), not with the end-to-end tests.
  */
 const ALL_CASES = [
   { size: 512, cells: 40 },
   { size: 2048, cells: 300 },
   { size: 4096, cells: 1000 },
+  { size: 8192, cells: 14 * 32 * 32 },
 ];
-/** UNET_BENCH_SIZES=512,2048,4096 picks the sizes (default 512 and 2048: 4096 takes minutes to load). */
+/** UNET_BENCH_SIZES=512,4096,8192 picks the sizes (default 512 and 2048, quick enough for `npm test`). */
 const SIZES = (process.env.UNET_BENCH_SIZES ?? '512,2048').split(',').map(Number);
 const CASES = ALL_CASES.filter((c) => SIZES.includes(c.size));
 const MOVES = 30;
 const WEIGHT_STROKES = 6;
+const SAVE_STROKES = 5;
 
 interface Stats {
   n: number;
@@ -38,12 +43,20 @@ interface CaseResult {
   openMs: number;
   strokeToFrameMs: Stats;
   paintHandlerMs: Stats;
+  /** From the end of a stroke to "saved" (includes the autosave's 1 s quiet time). */
+  savedAfterStrokeMs: Stats;
+  /** The save call alone: "saving" to "saved". */
+  saveCallMs: Stats;
   weightMapAfterStrokeMs: Stats;
   weightMapWorkerMs: Stats;
+  /** The page's renderer process (resident set, MiB) after the strokes, and the JS heap in use. */
+  rendererRssMiB: number;
+  jsHeapMiB: number;
   painted: boolean;
 }
 
 function stats(values: number[]): Stats {
+  if (values.length === 0) return { n: 0, min: NaN, median: NaN, p95: NaN, max: NaN };
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
   return { n: s.length, min: round(s[0]), median: round(at(0.5)), p95: round(at(0.95)), max: round(s[s.length - 1]) };
@@ -56,19 +69,37 @@ let browser: Browser;
 let page: Page;
 let folder: string;
 
+/** The image and its instance labels: blobs drawn at the size, or for 8192² a mosaic of one 256² tile. */
+function benchImage(size: number, cells: number): { image: Uint16Array; labels: Uint16Array } {
+  if (size < 8192) return blobImage(size, size, cells, size);
+  const across = size / 256;
+  const mosaic = blobMosaic(256, across, across, cells / (across * across), size);
+  const labels = new Uint16Array(size * size);
+  const perTile = mosaic.tile.count;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const id = mosaic.tile.labels[(y % 256) * 256 + (x % 256)];
+      if (id !== 0) labels[y * size + x] = id + perTile * (Math.floor(y / 256) * across + Math.floor(x / 256));
+    }
+  }
+  return { image: mosaic.image, labels };
+}
+
 beforeAll(async () => {
   folder = mkdtempSync(path.join(os.tmpdir(), 'unet-bench-annotate-'));
+  mkdirSync(path.join(folder, 'images'));
+  mkdirSync(path.join(folder, 'masks'));
   for (const c of CASES) {
-    const name = `bench-${String(c.size).padStart(4, '0')}.png`;
-    const blobs = blobImage(c.size, c.size, c.cells, c.size);
-    writePng16(path.join(folder, 'images', name), c.size, c.size, blobs.image);
-    writePng16(path.join(folder, 'masks', name), c.size, c.size, blobs.labels);
+    const name = `bench-${String(c.size).padStart(4, '0')}.tif`;
+    const { image, labels } = benchImage(c.size, c.cells);
+    writeFileSync(path.join(folder, 'images', name), buildTiledTiff16([{ width: c.size, height: c.size, data: image }]));
+    writeFileSync(path.join(folder, 'masks', name), buildTiledTiff16([{ width: c.size, height: c.size, data: labels }]));
   }
   // Browser mode reads files only under allowed roots: the generated images live in a temp folder.
   app = await startServedApp({ extraArgs: ['--allow-root', folder] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -82,7 +113,7 @@ async function importBenchImages(): Promise<void> {
   await page.getByTestId('dataset-create').click();
   await page.getByTestId('import-path').fill(path.join(folder, 'images'));
   await page.getByTestId('import-submit').click();
-  await expect.poll(() => page.getByTestId('import-progress').getAttribute('data-status'), { timeout: 300_000 }).toBe('succeeded');
+  await expect.poll(() => page.getByTestId('import-progress').getAttribute('data-status'), { timeout: 600_000 }).toBe('succeeded');
   await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 30_000 }).toBe(CASES.length);
 }
 
@@ -98,7 +129,7 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
   const tile = page.getByTestId('image-tile').filter({ hasText: `bench-${String(size).padStart(4, '0')}` });
   const t0 = Date.now();
   await tile.dblclick();
-  await expect.poll(() => page.getByTestId('annotate-canvas').getAttribute('data-ready'), { timeout: 240_000 }).toBe('true');
+  await expect.poll(() => page.getByTestId('annotate-canvas').getAttribute('data-ready', { timeout: 300_000 }), { timeout: 300_000 }).toBe('true');
   const openMs = Date.now() - t0;
   await page.getByTestId('tool-brush').click();
   await page.locator('[data-testid="class-option"][data-class-value="2"]').click();
@@ -107,7 +138,7 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
 
   // Probes: the handler's own time (capture before, bubble after) and event -> next frame.
   await page.evaluate(() => {
-    const probe = { frames: [] as number[], handler: [] as number[], shown: [] as number[], up: 0, start: 0 };
+    const probe = { frames: [] as number[], handler: [] as number[], shown: [] as number[], up: 0, start: 0, saving: [] as number[], saved: [] as number[] };
     (window as unknown as { __bench: typeof probe }).__bench = probe;
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="annotate-canvas"]')!;
     window.addEventListener('pointermove', (e) => e.buttons === 1 && (probe.start = performance.now()), { capture: true });
@@ -119,6 +150,11 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
     });
     window.addEventListener('pointerup', () => (probe.up = performance.now()));
     new MutationObserver(() => probe.shown.push(performance.now())).observe(canvas, { attributes: true, attributeFilter: ['data-weightmap-shown'] });
+    const save = document.querySelector<HTMLElement>('[data-testid="save-state"]')!;
+    new MutationObserver(() => {
+      if (save.dataset.status === 'saving') probe.saving.push(performance.now());
+      if (save.dataset.status === 'saved') probe.saved.push(performance.now());
+    }).observe(save, { attributes: true, attributeFilter: ['data-status'] });
   });
 
   // Stroke across an empty band near the top, one mouse move per step.
@@ -133,6 +169,24 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
   const after = await pixelAt(to);
   await page.mouse.up();
   const painted = before.join() !== after.join();
+
+  // Time to "saved" after short strokes, each left to save before the next.
+  await expect.poll(() => page.getByTestId('save-state').getAttribute('data-status'), { timeout: 120_000 }).toBe('saved');
+  const savedAfter: number[] = [];
+  const saveCall: number[] = [];
+  for (let k = 0; k < SAVE_STROKES; k++) {
+    const count = await page.evaluate(() => (window as unknown as { __bench: { saved: number[] } }).__bench.saved.length);
+    const a = await screenOf(size, Math.round(size * (0.12 + 0.1 * k)), Math.round(size * 0.3));
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(a.x + 40, a.y + 10, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __bench: { saved: number[] } }).__bench.saved.length), { timeout: 120_000 }).toBeGreaterThan(count);
+    const p = await page.evaluate(() => (window as unknown as { __bench: { saved: number[]; saving: number[]; up: number } }).__bench);
+    savedAfter.push(p.saved[count] - p.up);
+    const started = p.saving.filter((t) => t > p.up)[0];
+    if (started !== undefined) saveCall.push(p.saved[count] - started);
+  }
 
   // Weight map after short strokes in different places.
   await page.getByTestId('weightmap-toggle').check();
@@ -154,6 +208,7 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
     const computed = /computed in (\d+) ms/.exec(timing);
     if (computed) workerMs.push(Number(computed[1]));
   }
+  const memory = await rendererMemory();
   await page.getByTestId('weightmap-toggle').uncheck();
   const probe = await page.evaluate(() => (window as unknown as { __bench: { frames: number[]; handler: number[] } }).__bench);
   return {
@@ -162,10 +217,31 @@ async function measureCase(size: number, objects: number): Promise<CaseResult> {
     openMs,
     strokeToFrameMs: stats(probe.frames),
     paintHandlerMs: stats(probe.handler),
+    savedAfterStrokeMs: stats(savedAfter),
+    saveCallMs: stats(saveCall),
     weightMapAfterStrokeMs: stats(weightLatency),
     weightMapWorkerMs: stats(workerMs),
+    ...memory,
     painted,
   };
+}
+
+/** Resident memory of the page's renderer process (Linux /proc) and the JS heap in use (CDP). */
+async function rendererMemory(): Promise<{ rendererRssMiB: number; jsHeapMiB: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+  await cdp.detach();
+  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  let rss = 0;
+  try {
+    // The renderer processes are the ones started with --type=renderer; the page's is the largest.
+    const ps = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
+    for (const line of ps.split('\n')) if (line.includes('--type=renderer')) rss = Math.max(rss, Number(line.trim().split(/\s+/)[0]) * 1024);
+  } catch {
+    rss = NaN;
+  }
+  return { rendererRssMiB: Math.round(rss / 2 ** 20), jsHeapMiB: Math.round(heap / 2 ** 20) };
 }
 
 async function pixelAt(p: { x: number; y: number }): Promise<number[]> {
@@ -188,8 +264,11 @@ describe('annotate latency benchmark', () => {
       'open (ms)': r.openMs,
       'stroke->frame median/p95 (ms)': `${r.strokeToFrameMs.median} / ${r.strokeToFrameMs.p95}`,
       'paint handler median/p95 (ms)': `${r.paintHandlerMs.median} / ${r.paintHandlerMs.p95}`,
-      'weight map after stroke min/median/p95 (ms)': `${r.weightMapAfterStrokeMs.min} / ${r.weightMapAfterStrokeMs.median} / ${r.weightMapAfterStrokeMs.p95}`,
-      'worker compute min/median (ms)': `${r.weightMapWorkerMs.min} / ${r.weightMapWorkerMs.median}`,
+      'saved after stroke median/p95 (ms)': `${r.savedAfterStrokeMs.median} / ${r.savedAfterStrokeMs.p95}`,
+      'save call median/p95 (ms)': `${r.saveCallMs.median} / ${r.saveCallMs.p95}`,
+      'weight map after stroke median/p95 (ms)': `${r.weightMapAfterStrokeMs.median} / ${r.weightMapAfterStrokeMs.p95}`,
+      'worker compute median (ms)': r.weightMapWorkerMs.median,
+      'renderer RSS / JS heap (MiB)': `${r.rendererRssMiB} / ${r.jsHeapMiB}`,
     }));
     const load = os.loadavg().map((v) => round(v));
     console.table(rows);
@@ -198,12 +277,13 @@ describe('annotate latency benchmark', () => {
     mkdirSync(path.join(repoRoot, '.bench'), { recursive: true });
     writeFileSync(
       path.join(repoRoot, '.bench', 'annotate-latency.json'),
-      JSON.stringify({ date: new Date().toISOString(), browser: `Chromium ${version} (headless, software rendering)`, cpus: os.cpus().length, loadAverage: load, moves: MOVES, weightStrokes: WEIGHT_STROKES, results }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), browser: `Chromium ${version} (headless, software rendering)`, cpus: os.cpus().length, loadAverage: load, moves: MOVES, weightStrokes: WEIGHT_STROKES, saveStrokes: SAVE_STROKES, results }, null, 2),
     );
     for (const r of results) {
       expect(r.painted).toBe(true);
       expect(r.strokeToFrameMs.n).toBeGreaterThan(MOVES / 2);
       expect(r.weightMapAfterStrokeMs.n).toBe(WEIGHT_STROKES);
+      expect(r.savedAfterStrokeMs.n).toBe(SAVE_STROKES);
     }
   });
 });

@@ -43,3 +43,24 @@ export function writePng16(file: string, width: number, height: number, data: Ui
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 16, inputHasAlpha: false }));
 }
+
+/**
+ * A mosaic of one blob tile repeated `across` x `down` times, as stitched microscope tiles are: each
+ * copy is offset by 16 grey levels per tile index, so that a pixel's value also tells its tile.
+ */
+export function blobMosaic(tileSize: number, across: number, down: number, cells: number, seed: number): { width: number; height: number; image: Uint16Array; tile: BlobImage } {
+  const tile = blobImage(tileSize, tileSize, cells, seed);
+  const width = tileSize * across;
+  const height = tileSize * down;
+  const image = new Uint16Array(width * height);
+  for (let ty = 0; ty < down; ty++) {
+    for (let tx = 0; tx < across; tx++) {
+      const offset = 16 * (ty * across + tx);
+      for (let y = 0; y < tileSize; y++) {
+        const row = (ty * tileSize + y) * width + tx * tileSize;
+        for (let x = 0; x < tileSize; x++) image[row + x] = tile.image[y * tileSize + x] + offset;
+      }
+    }
+  }
+  return { width, height, image, tile };
+}

@@ -5,7 +5,8 @@ import { checkPixelBudget, checkRegion, type Region } from '../region';
 import { assembleChunky, assembleWithGeotiff, needsGeotiff } from './tiff-assemble';
 import { BlockError, decodeBlock } from './tiff-block';
 import { describeStack } from './tiff-axes';
-import { MAX_DESCRIPTION_BYTES, pageOffsets, readIfd, readTiffHeader } from './tiff-ifd';
+import { MAX_DESCRIPTION_BYTES, pageOffsets, readIfd, readTiffHeader, type TiffHeader } from './tiff-ifd';
+import { framePageOffset, levelOffsets, tiffLayout } from './tiff-levels';
 import { blockRowBytes, parsePage, type TiffPage } from './tiff-page';
 import { Compression, PAGE_TAGS, Photometric, Tag, compressionName } from './tiff-tags';
 
@@ -19,28 +20,51 @@ import { Compression, PAGE_TAGS, Photometric, Tag, compressionName } from './tif
 /** Reads spans of nearby blocks in one go when little of the span would be wasted. */
 const MAX_SPAN_BYTES = 256 * 1024 * 1024;
 
-/** Page `frame`, walking the IFD chain only as far as that page. */
-async function openPage(file: BoundedFile, frame: number): Promise<TiffPage> {
+/**
+ * Page `frame` (walking the IFD chain only as far as that page), or its reduced-resolution level
+ * `level` (1 = the largest stored below full resolution).
+ */
+async function openPage(file: BoundedFile, frame: number, level = 0): Promise<TiffPage> {
   const header = await readTiffHeader(file);
-  const offsets = await pageOffsets(file, header, frame);
-  if (frame >= offsets.length) {
-    throw fileError('INVALID_ARGUMENT', file.path, `frame ${frame} does not exist (the file has ${offsets.length})`);
+  const { offset, index } = await framePageOffset(file, header, frame);
+  if (level === 0) return parsePage(file, header, await readIfd(file, header, offset, index, PAGE_TAGS), index);
+  const levels = await levelOffsets(file, header, offset, index, () => tiffLayout(file, header));
+  if (level > levels.length) {
+    throw fileError('INVALID_ARGUMENT', file.path, `level ${level} does not exist (frame ${frame} has ${levels.length} reduced-resolution level(s))`);
   }
-  return parsePage(file, header, await readIfd(file, header, offsets[frame], frame, PAGE_TAGS), frame);
+  return parsePage(file, header, await readIfd(file, header, levels[level - 1], index, PAGE_TAGS), index);
+}
+
+/** Sizes of the reduced-resolution levels of a page, largest first; unreadable ones are left out. */
+async function levelSizes(file: BoundedFile, header: TiffHeader, offsets: number[], layout: Awaited<ReturnType<typeof tiffLayout>>): Promise<{ width: number; height: number }[]> {
+  const sizes: { width: number; height: number }[] = [];
+  for (const offset of await levelOffsets(file, header, offsets[0], 0, async () => layout)) {
+    try {
+      const page = parsePage(file, header, await readIfd(file, header, offset, 0, PAGE_TAGS), 0);
+      sizes.push({ width: page.width, height: page.height });
+    } catch {
+      // A damaged level is not used; the full-resolution page still is.
+      break;
+    }
+  }
+  return sizes;
 }
 
 export async function readTiffMetadata(file: BoundedFile): Promise<ImageMetadata> {
   const header = await readTiffHeader(file);
   const offsets = await pageOffsets(file, header);
+  const layout = await tiffLayout(file, header, offsets);
+  const frames = layout.framePages.length;
   const ifd = await readIfd(file, header, offsets[0], 0, PAGE_TAGS, MAX_DESCRIPTION_BYTES);
   const page = parsePage(file, header, ifd, 0);
   const description = ifd.tags.get(Tag.ImageDescription);
-  const stack = describeStack(typeof description === 'string' ? description : undefined, offsets.length, page.samplesPerPixel);
+  const stack = describeStack(typeof description === 'string' ? description : undefined, frames, page.samplesPerPixel);
   const pixelSize = stack.pixelSize ?? page.pixelSize;
+  const levels = (await levelSizes(file, header, offsets, layout)).filter((l) => l.width < page.width && l.height < page.height);
   return {
     width: page.width,
     height: page.height,
-    frames: offsets.length,
+    frames,
     channels: page.samplesPerPixel,
     bitDepth: page.bitsPerSample,
     dtype: page.dtype,
@@ -52,6 +76,7 @@ export async function readTiffMetadata(file: BoundedFile): Promise<ImageMetadata
     alpha: page.alpha,
     ...(pixelSize ? { pixelSize } : {}),
     ...(stack.axes ? { axes: stack.axes } : {}),
+    ...(levels.length > 0 ? { levels } : {}),
     fileSize: file.size,
   };
 }
@@ -126,8 +151,9 @@ export async function readTiffRegion(
   frame: number,
   requested: Region | undefined,
   maxPixels = DEFAULT_MAX_PIXELS,
+  level = 0,
 ): Promise<DecodedImage> {
-  const page = rowStrips(await openPage(file, frame));
+  const page = rowStrips(await openPage(file, frame, level));
   const region = requested ?? { x: 0, y: 0, width: page.width, height: page.height };
   checkRegion(file.path, region, page.width, page.height);
   checkPixelBudget(file.path, region.width, region.height, page.samplesPerPixel, maxPixels);

@@ -21,6 +21,7 @@ export const Tag = {
   TileLength: 323,
   TileOffsets: 324,
   TileByteCounts: 325,
+  SubIFDs: 330,
   ExtraSamples: 338,
   SampleFormat: 339,
 } as const;

@@ -112,6 +112,17 @@ describe('browser mode server', () => {
     }
   });
 
+  it('refuses to send a call larger than the server takes, with a typed error, and keeps the connection', async () => {
+    const transport = new WebSocketTransport(apiUrl(), 4096);
+    const api = createApiClient(contract, transport);
+    try {
+      await expect(api.system.ping({ echo: 'x'.repeat(5000) })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/system\.ping.*browser mode takes up to/) });
+      expect((await api.system.ping({ echo: 'small' })).echo).toBe('small');
+    } finally {
+      transport.close();
+    }
+  });
+
   it('answers a malformed frame with a typed error and keeps the connection', async () => {
     const ws = new WebSocket(apiUrl());
     const messages: string[] = [];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../../src-shared/contract/images';
-import type { AnnotationData, AnnotationSaveResult, AnnotationVersionInfo, DatasetDetail, ImagePage } from '../../../src-shared/contract/records';
+import type { AnnotationData, AnnotationSaveResult, AnnotationTiles, AnnotationVersionInfo, DatasetDetail, ImagePage } from '../../../src-shared/contract/records';
 import { createStoreApp, FIXTURES, type StoreApp } from './store-app';
 
 describe('annotations service', () => {
@@ -70,5 +70,23 @@ describe('annotations service', () => {
     expect((await app.fail('annotations.save', { imageId, baseVersion: 0, ...painted(7) })).code).toBe('INVALID_ARGUMENT');
     expect((await app.fail('annotations.get', { imageId: 999 })).code).toBe('NOT_FOUND');
     expect((await app.fail('annotations.get', { imageId, version: 4 })).code).toBe('NOT_FOUND');
+  });
+
+  it('saves and loads the tiles an edit touched, announcing the version as a whole save does', async () => {
+    expect(await app.call<AnnotationTiles>('annotations.tiles', { imageId })).toMatchObject({ version: 0, width: 24, height: 16, tileSize: 256, tiles: [] });
+    const { classMap, instanceMap } = painted(2);
+    const saved = await app.call<AnnotationSaveResult>('annotations.saveTiles', { imageId, baseVersion: 0, tiles: [{ tx: 0, ty: 0, classMap, instanceMap }] });
+    expect(saved).toMatchObject({ version: 1, unchanged: false });
+    expect(app.events.filter((e) => e.channel === 'annotations.saved').map((e) => e.payload)).toEqual([expect.objectContaining({ imageId, version: 1, source: 'paint' })]);
+    expect((await app.call<AnnotationData>('annotations.get', { imageId })).classMap).toEqual(classMap);
+    const loaded = await app.call<AnnotationTiles>('annotations.tiles', { imageId });
+    expect(loaded.tiles).toEqual([{ tx: 0, ty: 0, classMap, instanceMap }]);
+    // A uniform tile travels as one value per map.
+    await app.call('annotations.saveTiles', { imageId, baseVersion: 1, tiles: [{ tx: 0, ty: 0, classMap: Uint8Array.of(1), instanceMap: Uint32Array.of(0) }] });
+    expect((await app.call<AnnotationData>('annotations.get', { imageId })).classMap).toEqual(new Uint8Array(pixels).fill(1));
+    expect((await app.fail('annotations.saveTiles', { imageId, baseVersion: 1, tiles: [{ tx: 0, ty: 0, classMap, instanceMap }] })).code).toBe('CONFLICT');
+    expect((await app.fail('annotations.saveTiles', { imageId, baseVersion: 2, tiles: [{ tx: 1, ty: 0, classMap, instanceMap }] })).code).toBe('INVALID_ARGUMENT');
+    expect((await app.fail('annotations.saveTiles', { imageId, baseVersion: 2, tiles: [] })).code).toBe('INVALID_ARGUMENT');
+    expect((await app.fail('annotations.saveTiles', { imageId, baseVersion: 2, tiles: [{ tx: 0, ty: 0, classMap: [1], instanceMap }] })).code).toBe('INVALID_ARGUMENT');
   });
 });

@@ -6,6 +6,7 @@ import type { ImportResult } from '../../../src-shared/contract/images';
 import type { AnnotationData, DatasetDetail, ImagePage, ImagePixels, ImageRecord, Thumbnail, VerifyReport } from '../../../src-shared/contract/records';
 import { readImage } from '../../../src-main/io/read-image';
 import { buildStackTiff, omeXml, planeValue, stackPages } from '../../helpers/stack-tiff';
+import { buildPyramidTiff16, halveLevel } from '../../helpers/tiled-tiff';
 import { createStoreApp, FIXTURES, type StoreApp } from './store-app';
 
 describe('images service', () => {
@@ -117,6 +118,24 @@ describe('images service', () => {
     const pixels = await app.call<ImagePixels>('images.read', { id: image.id, frame: 2 + 3 * 1 + 6 * 1 });
     expect(pixels.axes).toEqual({ sizeC: 2, sizeZ: 3, sizeT: 2, order: 'XYZCT', source: 'ome' });
     expect(pixels.data[0]).toBe(planeValue(1, 2, 1));
+  });
+
+  it('serves a stored pyramid level of a pyramidal TIFF for a first look, and none for other files', async () => {
+    const file = path.join(app.tmp, 'pyramid.ome.tif');
+    const full = { width: 1200, height: 800, data: new Uint16Array(1200 * 800).fill(700) };
+    const half = halveLevel(full);
+    const quarter = { ...halveLevel(half), data: new Uint16Array(300 * 200).fill(9) };
+    writeFileSync(file, buildPyramidTiff16([[full, half, quarter]], { levelsAs: 'subifds' }));
+    await importInto([file, path.join(FIXTURES, 'tiny/images/cells_01.png')], { masks: false });
+    const image = await byName('pyramid');
+    expect(image).toMatchObject({ width: 1200, height: 800, frames: 1 });
+    const level = await app.call<ImagePixels & { level: number }>('images.readLevel', { id: image.id, minSide: 256 });
+    expect(level).toMatchObject({ level: 2, width: 300, height: 200, region: { x: 0, y: 0, width: 1200, height: 800 } });
+    expect(level.data[0]).toBe(9);
+    expect((await app.call<{ level: number }>('images.readLevel', { id: image.id, minSide: 500 })).level).toBe(1);
+    expect(await app.call('images.readLevel', { id: image.id, minSide: 1000 })).toBeNull();
+    expect(await app.call('images.readLevel', { id: (await byName('cells_01')).id, minSide: 8 })).toBeNull();
+    expect((await app.fail('images.readLevel', { id: image.id, frame: 1, minSide: 8 })).code).toBe('INVALID_ARGUMENT');
   });
 
   it('generates thumbnails in the background after an import', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedImage } from '../../../src-main/io/image-types';
+import { storedLevelFor } from '../../../src-main/io/pyramid-levels';
 import { renderThumbnail, thumbnailPath, thumbnailSize } from '../../../src-main/store/thumbnails';
 
 function image(width: number, height: number, channels: number, data: DecodedImage['data'], colorSpace: 'gray' | 'rgb' = 'gray'): DecodedImage {
@@ -33,6 +34,19 @@ describe('thumbnails', () => {
     expect(r1 > b1 && b1 > g1 && r2 > b2 && b2 > g2).toBe(true);
     expect(t.gray).toBe(false);
     expect(renderThumbnail(image(2, 1, 1, new Uint8Array([1, 2])), 2).gray).toBe(true);
+  });
+
+  it('are made from the smallest stored pyramid level that still covers them', () => {
+    const levels = [
+      { width: 4096, height: 2048 },
+      { width: 1024, height: 512 },
+      { width: 256, height: 128 },
+      { width: 64, height: 32 },
+    ];
+    expect(storedLevelFor(levels, 256)).toBe(3);
+    expect(storedLevelFor(levels, 300)).toBe(2);
+    expect(storedLevelFor(levels, 5000)).toBe(0);
+    expect(storedLevelFor(undefined, 256)).toBe(0);
   });
 
   it('keys the cache file by content hash', () => {

@@ -1,34 +1,51 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import { UnetError } from '../../../src-shared/contract/errors';
-import type { AnnotationData } from '../../../src-shared/contract/records';
+import type { AnnotationData, AnnotationTiles } from '../../../src-shared/contract/records';
 import { FIRST_PLANE, type ImagePlane } from '../../../src-shared/imaging/image-plane';
+import { readTile, tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
 import { stackFrameIndex } from '../../../src-shared/imaging/stack-axes';
 import { AnnotateController } from '../../../src-renderer/src/lib/annotate/annotate-controller.svelte';
 
 const W = 4;
 const H = 3;
 
-function annotation(version: number, fill = 0): AnnotationData {
-  return { imageId: 7, version, width: W, height: H, classMap: new Uint8Array(W * H).fill(fill), instanceMap: new Uint32Array(W * H), createdAt: null, author: null, source: null };
+function annotation(version: number, fill = 0, width = W, height = H): AnnotationData {
+  return { imageId: 7, version, width, height, classMap: new Uint8Array(width * height).fill(fill), instanceMap: new Uint32Array(width * height), createdAt: null, author: null, source: null };
 }
 
-function fakeApi() {
-  let stored = annotation(2);
+/** The stored annotation as the tiles that hold labels, as the service answers. */
+function asTiles(a: AnnotationData): AnnotationTiles {
+  const grid = tileGrid(a.width, a.height);
+  const tiles = [];
+  for (let ty = 0; ty < grid.down; ty++) {
+    for (let tx = 0; tx < grid.across; tx++) {
+      const tile = readTile(a, grid, tx, ty);
+      if (tile.classMap.length > 1 || tile.classMap[0] !== 0 || tile.instanceMap[0] !== 0) tiles.push(tile);
+    }
+  }
+  const { classMap: _c, instanceMap: _i, ...rest } = a;
+  return { ...rest, tileSize: grid.size, tiles };
+}
+
+function fakeApi(width = W, height = H) {
+  let stored = annotation(2, 0, width, height);
   const api = {
     images: {
-      get: vi.fn(async () => ({ id: 7, datasetId: 3, name: 'a.tif', width: W, height: H, frames: 2, channels: 1, dtype: 'uint16' })),
-      read: vi.fn(async ({ frame = 0 }: { frame?: number }) => ({ width: W, height: H, channels: 1, dtype: 'uint16', data: Uint16Array.from({ length: W * H }, (_, i) => 1000 * (frame + 1) + i), frame, frames: 2, region: { x: 0, y: 0, width: W, height: H } })),
+      get: vi.fn(async () => ({ id: 7, datasetId: 3, name: 'a.tif', width, height, frames: 2, channels: 1, dtype: 'uint16' })),
+      read: vi.fn(async ({ frame = 0 }: { frame?: number }) => ({ width, height, channels: 1, dtype: 'uint16', data: Uint16Array.from({ length: width * height }, (_, i) => 1000 * (frame + 1) + (i % 12)), frame, frames: 2, region: { x: 0, y: 0, width, height } })),
     },
     datasets: {
       get: vi.fn(async () => ({ id: 3, plane: FIRST_PLANE, classes: [{ value: 1, name: 'background', color: '#0000ff' }, { value: 2, name: 'cell', color: '#ff0000' }] })),
       setPlane: vi.fn(async ({ plane }: { plane: ImagePlane }) => ({ id: 3, plane })),
     },
     annotations: {
-      get: vi.fn(async () => stored),
-      save: vi.fn(async ({ baseVersion, classMap, instanceMap }: { baseVersion: number; classMap: Uint8Array; instanceMap: Uint32Array }) => {
+      tiles: vi.fn(async () => asTiles(stored)),
+      saveTiles: vi.fn(async ({ baseVersion, tiles }: { baseVersion: number; tiles: LabelTile[] }) => {
         if (baseVersion !== stored.version) throw new UnetError('CONFLICT', `version ${stored.version} was saved since`);
-        stored = { ...annotation(stored.version + 1), classMap: classMap.slice(), instanceMap: instanceMap.slice() };
+        const next = { ...annotation(stored.version + 1, 0, width, height), classMap: stored.classMap.slice(), instanceMap: stored.instanceMap.slice() };
+        for (const tile of tiles) writeTile(next, tileGrid(width, height), tile);
+        stored = next;
         return { imageId: 7, version: stored.version, createdAt: '', unchanged: false };
       }),
     },
@@ -185,5 +202,92 @@ describe('annotate controller', () => {
     expect(stored().version).toBe(3);
     expect(c.status).toBe('error');
     expect(c.error).toBe('no image with id 99');
+  });
+
+  it('saves a stroke as the tiles it touched, and loads only the tiles that hold labels', async () => {
+    const { api, raw, stored } = fakeApi(600, 520);
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    c.session.beginStroke({ x: 250.5, y: 300.5 }, 5, { cls: 2, newObject: true });
+    c.session.extendStroke({ x: 262.5, y: 300.5 });
+    c.session.endStroke();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(c.autosave.status).toBe('saved');
+    const sent = raw.annotations.saveTiles.mock.calls[0][0].tiles.map((t: LabelTile) => [t.tx, t.ty]);
+    expect(sent).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(stored().classMap[300 * 600 + 256]).toBe(2);
+    expect(stored().classMap[300 * 600 + 270]).toBe(0);
+    // Undo is an edit of the same tiles.
+    c.session.undo();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(raw.annotations.saveTiles.mock.calls[1][0].tiles).toHaveLength(2);
+    expect(stored().classMap[300 * 600 + 256]).toBe(0);
+    c.session.redo();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stored().version).toBe(5);
+    const reopened = new AnnotateController(() => api);
+    await reopened.open(7);
+    expect(reopened.session.maps!.classMap[300 * 600 + 256]).toBe(2);
+    expect((await raw.annotations.tiles.mock.results.at(-1)!.value).tiles).toHaveLength(2);
+  });
+
+  it('saves again the tiles of a save that failed, and says so meanwhile', async () => {
+    const { api, raw, stored } = fakeApi(600, 520);
+    const c = new AnnotateController(() => api);
+    await c.open(7);
+    raw.annotations.saveTiles.mockRejectedValueOnce(new UnetError('IO_ERROR', 'the connection to the U-Net Studio server was lost'));
+    c.session.beginStroke({ x: 10.5, y: 10.5 }, 3, { cls: 2, newObject: true });
+    c.session.endStroke();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(c.autosave.status).toBe('error');
+    expect(c.autosave.message).toMatch(/connection/);
+    c.session.beginStroke({ x: 500.5, y: 500.5 }, 3, { cls: 2, newObject: true });
+    c.session.endStroke();
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(c.autosave.status).toBe('saved');
+    expect(raw.annotations.saveTiles.mock.calls.at(-1)![0].tiles.map((t: LabelTile) => [t.tx, t.ty])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+    expect(stored().classMap[10 * 600 + 10]).toBe(2);
+    expect(stored().classMap[500 * 600 + 500]).toBe(2);
+  });
+
+  it('tells the user when a stroke painted nothing because it missed the image or the image is not loaded', async () => {
+    const { api } = fakeApi();
+    const c = new AnnotateController(() => api);
+    c.refuse('The image is not ready yet: nothing was painted.');
+    expect(c.notice).toMatch(/not ready/);
+    await c.open(7);
+    c.session.beginStroke({ x: -20, y: -20 }, 3, { cls: 2, newObject: true });
+    expect(c.session.finishStroke()).toBe('outside');
+    c.refuse('The stroke was outside the image: nothing was painted.');
+    c.session.beginStroke({ x: 1.5, y: 1.5 }, 1, { cls: 2, newObject: true });
+    expect(c.session.finishStroke()).toBe('changed');
+    expect(c.notice).toBeUndefined();
+  });
+
+  it('shows a stored lower-resolution level of a large image while its frame loads', async () => {
+    const { api, raw } = fakeApi(3000, 2000);
+    let finish!: () => void;
+    const slow = raw.images.read.getMockImplementation()!;
+    raw.images.read.mockImplementationOnce((input: { frame: number }) => new Promise((resolve) => (finish = () => resolve(slow(input)))));
+    const level = { width: 750, height: 500, channels: 1, dtype: 'uint16', data: new Uint16Array(750 * 500).fill(40_000), frame: 0, frames: 1, axes: null, region: { x: 0, y: 0, width: 3000, height: 2000 }, level: 2 };
+    const readLevel = vi.fn(async () => level);
+    (raw.images as Record<string, unknown>).readLevel = readLevel;
+    const c = new AnnotateController(() => api);
+    const opening = c.open(7);
+    await vi.waitFor(() => expect(c.overview).toBe(level));
+    expect(readLevel).toHaveBeenCalledWith({ id: 7, frame: 0, minSide: 1024 });
+    expect(c.status).toBe('loading');
+    expect(c.stats!.max).toBe(40_000);
+    finish();
+    await opening;
+    expect(c.status).toBe('ready');
+    expect(c.overview).toBeNull();
+    expect(c.stats!.max).toBeLessThan(40_000);
   });
 });

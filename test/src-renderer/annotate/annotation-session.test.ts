@@ -97,4 +97,42 @@ describe('annotation session', () => {
     const m = s.maps!.classMap;
     for (let y = 0; y < 5; y++) expect([...m.subarray(y * 5, y * 5 + 5)]).toEqual([1, 1, 2, 0, 0]);
   });
+
+  it('marks the tiles each edit changed (undo and redo too) on an image of many tiles', () => {
+    const { s } = session(2000, 1000);
+    const dirty = s.dirty!;
+    s.beginStroke({ x: 10.5, y: 10.5 }, 9, { cls: 2, newObject: true });
+    s.extendStroke({ x: 1990.5, y: 10.5 });
+    s.endStroke();
+    // One row of tiles, 8 across: the stroke crossed every one.
+    expect(dirty.take().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // A vertical stroke down one column of tiles.
+    s.beginStroke({ x: 600.5, y: 900.5 }, 3, { cls: 2, newObject: false });
+    s.extendStroke({ x: 600.5, y: 600.5 });
+    s.endStroke();
+    expect(dirty.take().sort((a, b) => a - b)).toEqual([2 * 8 + 2, 3 * 8 + 2]);
+    expect(s.undo()).toBe(true);
+    expect(dirty.take().sort((a, b) => a - b)).toEqual([2 * 8 + 2, 3 * 8 + 2]);
+    expect(s.maps!.classMap[700 * 2000 + 600]).toBe(0);
+    expect(s.redo()).toBe(true);
+    expect(s.maps!.classMap[700 * 2000 + 600]).toBe(2);
+    dirty.restore([5]);
+    expect(dirty.take().sort((a, b) => a - b)).toEqual([5, 2 * 8 + 2, 3 * 8 + 2]);
+  });
+
+  it('records strokes far apart on a large image exactly (stamps are kept per block)', () => {
+    const { s } = session(4096, 4096);
+    s.beginStroke({ x: 5.5, y: 5.5 }, 1, { cls: 2, newObject: true });
+    s.extendStroke({ x: 4090.5, y: 4090.5 });
+    s.extendStroke({ x: 5.5, y: 5.5 }); // back over the same pixels: each recorded once
+    expect(s.finishStroke()).toBe('changed');
+    const painted = s.maps!.classMap.reduce((n, v) => n + (v === 2 ? 1 : 0), 0);
+    expect(painted).toBe(4086);
+    expect(s.undo()).toBe(true);
+    expect(s.maps!.classMap.every((v) => v === 0)).toBe(true);
+    s.beginStroke({ x: -50, y: -50 }, 5, { cls: 2, newObject: true });
+    s.extendStroke({ x: -10, y: -60 });
+    expect(s.finishStroke()).toBe('outside');
+    expect(s.canRedo).toBe(true);
+  });
 });

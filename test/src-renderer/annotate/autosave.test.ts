@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UnetError } from '../../../src-shared/contract/errors';
 import type { AnnotationSaveResult } from '../../../src-shared/contract/records';
 import { Autosave, saveStateText } from '../../../src-renderer/src/lib/annotate/autosave.svelte';
+import { PartialSaveError } from '../../../src-renderer/src/lib/annotate/tile-transfer';
 
 function result(version: number): AnnotationSaveResult {
   return { imageId: 1, version, createdAt: '2025-01-01T00:00:00Z', unchanged: false };
@@ -99,5 +100,21 @@ describe('autosave', () => {
     const text = saveStateText(a.status, a.version, a.message);
     expect(text).toContain('error');
     expect(text).toContain('version 7 was reloaded');
+  });
+
+  it('after a save that went through in part, retries on top of the version that part made', async () => {
+    const save = vi.fn(async (base: number) => result(base + 1));
+    save.mockRejectedValueOnce(new PartialSaveError(result(8), 3, new UnetError('IO_ERROR', 'connection lost')));
+    const a = new Autosave({ save, reload: async () => 0 });
+    a.reset(6);
+    a.markDirty();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.status).toBe('error');
+    expect(a.version).toBe(8);
+    expect(a.message).toBe('connection lost');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(save).toHaveBeenLastCalledWith(8);
+    expect(a.status).toBe('saved');
+    expect(a.version).toBe(9);
   });
 });

@@ -63,4 +63,16 @@ describe('label overlay', () => {
     expect(out[0]).toBe(7);
     expect(out[8 * 4 + 3]).toBe(7);
   });
+
+  it('writes into a buffer of just the rect, as a whole-image buffer would hold it there', () => {
+    const maps = createLabelMaps(5, 4);
+    maps.classMap.set([2, 2, 1, 1, 0], 5);
+    maps.instanceMap.set([3, 4, 0, 0, 0], 5);
+    const whole = new Uint8ClampedArray(5 * 4 * 4);
+    renderLabelOverlay(maps, classColorTable(classes), { x: 0, y: 0, width: 5, height: 4 }, whole, true);
+    const rect = { x: 1, y: 1, width: 3, height: 2 };
+    const part = new Uint8ClampedArray(3 * 2 * 4);
+    renderLabelOverlay(maps, classColorTable(classes), rect, part, true, 'rect');
+    for (let y = 0; y < 2; y++) expect([...part.subarray(y * 12, y * 12 + 12)]).toEqual([...whole.subarray(((y + 1) * 5 + 1) * 4, ((y + 1) * 5 + 4) * 4)]);
+  });
 });

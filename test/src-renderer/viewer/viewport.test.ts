@@ -20,6 +20,24 @@ describe('viewport geometry', () => {
     expect(zoomAt(v, 1e9, 0, 0).scale).toBe(MAX_SCALE);
   });
 
+  it('maps every screen position to the pixel under it at Fit and 1:1 on images up to 32768²', () => {
+    for (const size of [8192, 32768]) {
+      const fit = fitView(size, size, 950, 792);
+      expect(fit.scale).toBeCloseTo((792 - 32) / size, 12);
+      for (const view of [fit, zoomTo(fit, 1, 475, 396), zoomTo(fit, 64, 10, 700)]) {
+        for (const [x, y] of [[0, 0], [size - 1, size - 1], [size / 2 + 3, 17], [12_345 % size, 31_000 % size]]) {
+          // The centre of pixel (x, y) on screen comes back as that pixel, and its corners stay inside it.
+          const s = imageToScreen(view, x + 0.5, y + 0.5);
+          const p = screenToImage(view, s.x, s.y);
+          expect([Math.floor(p.x), Math.floor(p.y)]).toEqual([x, y]);
+          const corner = screenToImage(view, imageToScreen(view, x, y).x, imageToScreen(view, x, y).y);
+          expect(corner.x).toBeCloseTo(x, 6);
+          expect(corner.y).toBeCloseTo(y, 6);
+        }
+      }
+    }
+  });
+
   it('sets 1:1 and pans', () => {
     const v = zoomTo({ scale: 0.25, tx: 0, ty: 0 }, 1, 100, 100);
     expect(v.scale).toBe(1);

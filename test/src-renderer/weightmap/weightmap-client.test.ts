@@ -21,10 +21,11 @@ class FakeWorker implements WorkerLike {
 }
 
 function weightsReply(id: number): WorkerResponse {
-  return { type: 'weights', id, width: 1, height: 1, weights: new Float32Array(1), rgba: new Uint8ClampedArray(4), min: 0, max: 1, computeMs: 1 };
+  return { type: 'weights', id, width: 1, height: 1, view: wholeView, rgba: new Uint8ClampedArray(4), min: 0, max: 1, computeMs: 1 };
 }
 
-const input = () => ({ width: 1, height: 1, region: { x: 0, y: 0, width: 1, height: 1 }, classCrop: new Uint8Array(1), instanceCrop: new Uint32Array(1), w0: 10, sigma: 5 });
+const wholeView = { region: { x: 0, y: 0, width: 1, height: 1 }, outWidth: 1, outHeight: 1 };
+const input = () => ({ width: 1, height: 1, region: { x: 0, y: 0, width: 1, height: 1 }, classCrop: new Uint8Array(1), instanceCrop: new Uint32Array(1), w0: 10, sigma: 5, view: wholeView });
 
 describe('weight-map client', () => {
   it('runs one computation at a time and keeps only the latest waiting request', () => {
@@ -64,6 +65,23 @@ describe('weight-map client', () => {
     expect(errors).toEqual(['sigma must be > 0']);
     client.dispose();
     expect(worker.terminated).toBe(true);
+  });
+
+  it('answers probes of w(x) at a pixel, latest first', () => {
+    const worker = new FakeWorker();
+    const probed: [number, number, number | null][] = [];
+    const client = new WeightMapClient(worker, { onWeights: () => {}, onAugment: () => {}, onProbe: (r) => probed.push([r.x, r.y, r.w]), onError: () => {} });
+    client.probe(1, 2);
+    client.probe(3, 4);
+    client.probe(5, 6);
+    expect(worker.posted.map((m) => m.type)).toEqual(['probe']);
+    worker.reply({ type: 'probe', id: worker.posted[0].id, x: 1, y: 2, w: 1.5 });
+    expect((worker.posted[1] as { x: number }).x).toBe(5);
+    worker.reply({ type: 'probe', id: worker.posted[1].id, x: 5, y: 6, w: null });
+    expect(probed).toEqual([
+      [1, 2, 1.5],
+      [5, 6, null],
+    ]);
   });
 });
 

@@ -1,15 +1,19 @@
 import { UnetError } from '../../../../src-shared/contract/errors';
 import type { UnetApi } from '../../../../src-shared/contract/index';
-import type { AnnotationData, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
+import type { AnnotationSaveResult, AnnotationTiles, ClassDef, ImagePixels, ImageRecord } from '../../../../src-shared/contract/records';
 import { FIRST_PLANE, type ImagePlane } from '../../../../src-shared/imaging/image-plane';
 import { stackFrameIndex, stackPosition, type StackAxes, type StackPosition } from '../../../../src-shared/imaging/stack-axes';
 import type { ContrastWindow } from '../viewer/contrast';
-import { displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
+import { defaultChannel, displayStats, type ChannelChoice, type DisplayStats } from '../viewer/display-image';
 import { frameOfPlane, openingChannel, planeOfView, showsPlane } from './dataset-plane';
 import { AnnotationSession } from './annotation-session.svelte';
 import { Autosave } from './autosave.svelte';
+import { mapsFromTiles, PartialSaveError, saveInBatches, tilesAt } from './tile-transfer';
 
 export type LoadStatus = 'empty' | 'loading' | 'ready' | 'error';
+
+/** Images larger than this ask for a stored lower-resolution level to show while the frame loads. */
+export const OVERVIEW_MIN_SIDE = 1024;
 
 /**
  * The image open in the Annotate view: its record, the shown frame's raw pixels with the contrast
@@ -23,6 +27,11 @@ export class AnnotateController {
   notice = $state<string | undefined>();
   record = $state.raw<ImageRecord | null>(null);
   pixels = $state.raw<ImagePixels | null>(null);
+  /**
+   * A pyramidal TIFF's stored lower-resolution level, shown (scaled to the image) while the full
+   * frame loads; null once it is there, or when the file stores none.
+   */
+  overview = $state.raw<ImagePixels | null>(null);
   frame = $state(0);
   /** Channel / focal plane / time axes of an OME-TIFF or ImageJ hyperstack; null for plain stacks. */
   axes = $state.raw<StackAxes | null>(null);
@@ -47,11 +56,23 @@ export class AnnotateController {
   readonly autosave: Autosave;
 
   private loadSeq = 0;
+  /** The notice of the last gesture that painted nothing; the next edit clears it. */
+  private refusal: string | undefined;
 
   constructor(private readonly api: () => UnetApi) {
     this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
-    this.session.onEdit = () => this.autosave.markDirty();
+    this.session.onEdit = () => {
+      if (this.refusal !== undefined && this.notice === this.refusal) this.notice = undefined;
+      this.refusal = undefined;
+      this.autosave.markDirty();
+    };
     this.session.canPaint = () => this.onDatasetPlane;
+  }
+
+  /** A press or stroke painted nothing: say why (strokes are never dropped silently). */
+  refuse(message: string): void {
+    this.refusal = message;
+    this.notice = message;
   }
 
   /** Opens an image (undefined: none), after saving the current one. */
@@ -66,13 +87,20 @@ export class AnnotateController {
     this.status = 'loading';
     this.error = undefined;
     this.notice = undefined;
+    this.overview = null;
     try {
       const api = this.api();
       const record = await api.images.get({ id: imageId });
+      // The stored level first: the server decodes one image at a time, so asked together it would come after the frame.
+      if (Math.max(record.width, record.height) > OVERVIEW_MIN_SIDE) {
+        const level = await api.images.readLevel({ id: imageId, frame: 0, minSide: OVERVIEW_MIN_SIDE }).catch(() => null);
+        if (level && seq === this.loadSeq) this.showOverview(level);
+      }
+      if (seq !== this.loadSeq) return;
       const [dataset, pixels, annotation] = await Promise.all([
         api.datasets.get({ id: record.datasetId }),
         api.images.read({ id: imageId }),
-        api.annotations.get({ imageId }),
+        api.annotations.tiles({ imageId }),
       ]);
       if (seq !== this.loadSeq) return;
       this.record = record;
@@ -83,9 +111,11 @@ export class AnnotateController {
       this.axes = pixels.axes ?? null;
       this.showPixels(pixels, openingChannel(pixels, dataset.plane));
       this.loadAnnotation(annotation);
+      this.overview = null;
       this.status = 'ready';
     } catch (error) {
       if (seq !== this.loadSeq) return;
+      this.overview = null;
       this.status = 'error';
       this.error = message(error);
     }
@@ -201,6 +231,14 @@ export class AnnotateController {
     return this.autosave.flush();
   }
 
+  private showOverview(level: ImagePixels): void {
+    const channel = defaultChannel(level);
+    this.channel = channel === 'rgb' && level.channels < 3 ? 0 : channel;
+    this.stats = displayStats(level, this.channel);
+    this.window = { ...this.stats.auto };
+    this.overview = level;
+  }
+
   private showPixels(pixels: ImagePixels, channel: ChannelChoice, keepWindow = false): void {
     this.channel = channel === 'rgb' && pixels.channels < 3 ? 0 : typeof channel === 'number' ? Math.min(channel, pixels.channels - 1) : channel;
     this.stats = displayStats(pixels, this.channel);
@@ -208,27 +246,39 @@ export class AnnotateController {
     this.pixels = pixels;
   }
 
-  private loadAnnotation(annotation: AnnotationData): void {
-    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+  private loadAnnotation(annotation: AnnotationTiles): void {
+    this.session.load(mapsFromTiles(annotation));
     this.autosave.reset(annotation.version);
   }
 
-  private async saveMaps(baseVersion: number) {
+  /**
+   * Saves the tiles changed since the last save began: a stroke costs the tiles it touched, whatever
+   * the image size. The tiles are copied now, so strokes painted while the call travels mark their
+   * tiles again for the next save; tiles that did not go through are marked again for the retry.
+   */
+  private async saveMaps(baseVersion: number): Promise<AnnotationSaveResult> {
     const record = this.record;
     const maps = this.session.maps;
-    if (!record || !maps) throw new Error('no annotation is open');
-    // No copies (80 MB at 4096x4096): both transports serialise the arguments before another input event
-    // can paint (IPC clones at the call, the WebSocket client encodes in a microtask). Strokes painted
-    // while a call waits for a reconnection are simply included, and saved again by the next save.
-    return this.api().annotations.save({ imageId: record.id, baseVersion, classMap: maps.classMap as Uint8Array<ArrayBuffer>, instanceMap: maps.instanceMap as Uint32Array<ArrayBuffer> });
+    const dirty = this.session.dirty;
+    if (!record || !maps || !dirty) throw new Error('no annotation is open');
+    const indices = dirty.take();
+    if (indices.length === 0) return { imageId: record.id, version: baseVersion, createdAt: '', unchanged: true };
+    const tiles = tilesAt(maps, dirty.grid, indices);
+    try {
+      return await saveInBatches(tiles, baseVersion, (batch, base) => this.api().annotations.saveTiles({ imageId: record.id, baseVersion: base, tiles: batch }));
+    } catch (error) {
+      const sent = error instanceof PartialSaveError ? error.sent : 0;
+      if (this.session.dirty === dirty) dirty.restore(tiles.slice(sent).map((t) => t.ty * dirty.grid.across + t.tx));
+      throw error;
+    }
   }
 
   /** Shows the latest saved version; `discarded` says unsaved strokes were lost to a conflict. */
   private async reloadAnnotation(discarded: boolean): Promise<number> {
     const record = this.record;
     if (!record) return 0;
-    const annotation = await this.api().annotations.get({ imageId: record.id });
-    this.session.load({ width: annotation.width, height: annotation.height, classMap: annotation.classMap, instanceMap: annotation.instanceMap });
+    const annotation = await this.api().annotations.tiles({ imageId: record.id });
+    this.session.load(mapsFromTiles(annotation));
     this.notice = discarded
       ? `This annotation was saved elsewhere meanwhile: version ${annotation.version} was reloaded and your unsaved strokes were discarded.`
       : `This annotation was saved elsewhere: version ${annotation.version} is shown now.`;

@@ -1,4 +1,5 @@
 import { BACKGROUND_CLASS, UNLABELED_CLASS } from '../../../../src-shared/contract/records';
+import { DirtyTiles } from './dirty-tiles';
 import { growRect, maxInstanceId, type LabelMaps, type PixelRect } from './label-maps';
 import { brushSegment, fillPolygon, floodFill4, type PixelVisitor, type Point } from './raster';
 import { applyDiff, StrokeRecorder } from './stroke-diff';
@@ -12,6 +13,9 @@ export interface PaintSpec {
 }
 
 type RegionListener = (rect: PixelRect) => void;
+
+/** How a stroke ended: it changed labels, covered only labels it would not change, or missed the image. */
+export type StrokeOutcome = 'changed' | 'unchanged' | 'outside' | 'none';
 
 /**
  * The label maps of the open image with the painting operations on them. Every operation is recorded as
@@ -27,11 +31,13 @@ export class AnnotationSession {
   onEdit: (() => void) | null = null;
   /** False while the maps must not be painted (another plane than the annotated one is shown); undo stays. */
   canPaint: () => boolean = () => true;
+  /** The tiles changed since the last save began (null before any maps are loaded). */
+  dirty: DirtyTiles | null = null;
 
   private nextInstance = 1;
   private readonly history = new UndoStack();
   private recorder: StrokeRecorder | null = null;
-  private stroke: { spec: PaintSpec; instance: number; size: number; last: Point } | null = null;
+  private stroke: { spec: PaintSpec; instance: number; size: number; last: Point; touched: boolean } | null = null;
   private readonly listeners = new Set<RegionListener>();
 
   /** Subscribes to changed regions (already grown by the 1-pixel outline margin). */
@@ -44,6 +50,7 @@ export class AnnotationSession {
     this.stroke = null;
     this.maps = maps;
     this.recorder = new StrokeRecorder(maps);
+    this.dirty = new DirtyTiles(maps.width, maps.height);
     this.nextInstance = maxInstanceId(maps.instanceMap) + 1;
     this.history.clear();
     this.syncHistory();
@@ -55,12 +62,14 @@ export class AnnotationSession {
     return this.stroke !== null;
   }
 
-  beginStroke(at: Point, size: number, spec: PaintSpec): void {
+  /** Starts a stroke; false when there are no maps to paint on (the caller says so). */
+  beginStroke(at: Point, size: number, spec: PaintSpec): boolean {
     const maps = this.maps;
-    if (!maps || !this.recorder || !this.canPaint()) return;
+    if (!maps || !this.recorder || !this.canPaint()) return false;
     this.recorder.begin();
-    this.stroke = { spec, size, last: at, instance: this.instanceFor(spec, at) };
+    this.stroke = { spec, size, last: at, instance: this.instanceFor(spec, at), touched: false };
     this.paintSegment(at, at);
+    return true;
   }
 
   extendStroke(to: Point): void {
@@ -72,9 +81,16 @@ export class AnnotationSession {
 
   /** Ends the stroke; true when it changed anything. */
   endStroke(): boolean {
-    if (!this.stroke) return false;
+    return this.finishStroke() === 'changed';
+  }
+
+  /** Ends the stroke and says what it did. */
+  finishStroke(): StrokeOutcome {
+    const stroke = this.stroke;
+    if (!stroke) return 'none';
     this.stroke = null;
-    return this.commit();
+    if (this.commit()) return 'changed';
+    return stroke.touched ? 'unchanged' : 'outside';
   }
 
   /** Fills the 4-connected region of equal labels under `at`. */
@@ -122,6 +138,7 @@ export class AnnotationSession {
     const diff = direction === 'undo' ? this.history.undo() : this.history.redo();
     if (!diff) return false;
     applyDiff(maps, diff, direction);
+    this.dirty?.markPixels(diff.indices);
     this.syncHistory();
     this.revision++;
     this.emit(growRect(diff.bounds, 1, maps.width, maps.height));
@@ -133,6 +150,7 @@ export class AnnotationSession {
     const diff = this.recorder?.end() ?? null;
     if (!diff) return false;
     this.history.push(diff);
+    this.dirty?.markPixels(diff.indices);
     for (let k = 0; k < diff.newInstance.length; k++) if (diff.newInstance[k] >= this.nextInstance) this.nextInstance = diff.newInstance[k] + 1;
     this.syncHistory();
     this.revision++;
@@ -162,7 +180,10 @@ export class AnnotationSession {
     const maps = this.maps!;
     const stroke = this.stroke!;
     const { visit, rect } = this.painter(stroke.spec.cls, stroke.instance);
-    brushSegment(from, to, stroke.size, maps.width, maps.height, visit);
+    brushSegment(from, to, stroke.size, maps.width, maps.height, (i) => {
+      stroke.touched = true;
+      visit(i);
+    });
     this.emitRect(rect);
   }
 
@@ -173,7 +194,7 @@ export class AnnotationSession {
     const rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
     const visit: PixelVisitor = (i) => {
       if (!recorder.paint(i, cls, instance)) return;
-      const y = (i / width) | 0;
+      const y = Math.floor(i / width);
       const x = i - y * width;
       if (x < rect.minX) rect.minX = x;
       if (x > rect.maxX) rect.maxX = x;

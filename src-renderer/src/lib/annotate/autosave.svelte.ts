@@ -1,5 +1,6 @@
 import { UnetError } from '../../../../src-shared/contract/errors';
 import type { AnnotationSaveResult } from '../../../../src-shared/contract/records';
+import { PartialSaveError } from './tile-transfer';
 
 export type SaveStatus = 'clean' | 'pending' | 'saving' | 'saved' | 'error' | 'conflict';
 
@@ -112,7 +113,13 @@ export class Autosave {
       } else {
         this.status = 'saved';
       }
-    } catch (error) {
+    } catch (caught) {
+      let error = caught;
+      // Part of the edit is saved: later parts go on top of that version.
+      if (error instanceof PartialSaveError) {
+        this.version = error.saved.version;
+        error = error.reason;
+      }
       if (error instanceof UnetError && error.code === 'CONFLICT') {
         await this.handleConflict();
         return;

@@ -1,5 +1,6 @@
 import type { Camera } from '../viewer/camera.svelte';
 import type { LayerCanvases } from '../viewer/layer-canvases';
+import type { Overview } from './canvas-frame';
 import { imageToScreen } from '../viewer/viewport';
 import type { PolygonDraft } from './polygon-draft';
 import type { ToolState } from './tool-state.svelte';
@@ -24,14 +25,19 @@ export function paintFrame(
   draft: PolygonDraft,
   tools: ToolState,
   pointer: { x: number; y: number } | null,
+  overview: Overview | null = null,
 ): void {
   const w = camera.viewWidth;
   const h = camera.viewHeight;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = '#0b0d11';
   ctx.fillRect(0, 0, w, h);
-  if (!layers) return;
   const view = camera.view;
+  if (overview && !layers?.has('image')) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(overview.canvas, 0, 0, overview.canvas.width, overview.canvas.height, view.tx, view.ty, overview.width * view.scale, overview.height * view.scale);
+  }
+  if (!layers) return;
   layers.draw(ctx, view, w, h, { showLabels: options.showLabels, labelOpacity: options.labelOpacity, showHeat: options.showHeat, heatOpacity: options.heatOpacity });
   // The image frame as four thin rectangles (strokeRect of a large rect is slow on the software canvas).
   const fw = layers.width * view.scale;

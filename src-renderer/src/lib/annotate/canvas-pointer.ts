@@ -16,7 +16,12 @@ interface Deps {
   draft: PolygonDraft;
   /** Space is held: the left button pans. */
   spaceHeld: () => boolean;
+  /** A press or stroke painted nothing for a reason the user cannot see (said, not dropped silently). */
+  refuse: (message: string) => void;
 }
+
+export const NOT_READY_MESSAGE = 'The image is not ready yet: nothing was painted. Paint again once it is shown.';
+export const OUTSIDE_MESSAGE = 'The stroke was outside the image: nothing was painted.';
 
 /**
  * What a pointer does on the annotation canvas: the middle button (or Space + left) pans; the left
@@ -40,16 +45,26 @@ export class CanvasPointer {
       this.mode = 'pan';
       return true;
     }
-    if (button !== 0 || !session.maps || !session.canPaint()) return false;
+    if (button !== 0) return false;
+    if (!session.maps) {
+      this.deps.refuse(NOT_READY_MESSAGE);
+      return false;
+    }
+    // Another plane than the annotated one is shown: the plane banner says why painting is off.
+    if (!session.canPaint()) return false;
     const p = screenToImage(camera.view, at.x, at.y);
     switch (tools.tool) {
       case 'brush':
       case 'eraser':
-        session.beginStroke(p, tools.brushSize, tools.spec());
+        if (!session.beginStroke(p, tools.brushSize, tools.spec())) {
+          this.deps.refuse(NOT_READY_MESSAGE);
+          return false;
+        }
         this.mode = 'stroke';
         return true;
       case 'fill':
-        session.fill(p, tools.spec());
+        if (p.x < 0 || p.y < 0 || p.x >= session.maps.width || p.y >= session.maps.height) this.deps.refuse(OUTSIDE_MESSAGE);
+        else session.fill(p, tools.spec());
         return false;
       case 'polygon': {
         const closed = draft.press(p, at, (q) => imageToScreen(camera.view, q.x, q.y));
@@ -74,7 +89,11 @@ export class CanvasPointer {
     const { session, tools, draft } = this.deps;
     const mode = this.mode;
     this.mode = 'idle';
-    if (mode === 'stroke') return session.endStroke();
+    if (mode === 'stroke') {
+      const outcome = session.finishStroke();
+      if (outcome === 'outside') this.deps.refuse(OUTSIDE_MESSAGE);
+      return outcome === 'changed';
+    }
     if (mode === 'polygon') {
       const closed = draft.release();
       if (closed) return session.polygon(closed, tools.spec());

@@ -1,19 +1,21 @@
 import type { LabelMaps, PixelRect } from './label-maps';
 
 /**
- * Paints the label overlay for `rect` into a full-image RGBA buffer: each labelled pixel in its class
- * colour, unlabeled pixels transparent. With `outlines`, pixels on the border between two different
- * objects (or an object and non-object) are lightened, so touching cells of one class stay visibly apart.
- * Borders depend on neighbours: callers redraw a changed region grown by one pixel.
+ * Paints the label overlay for `rect` into an RGBA buffer that covers the whole image, or (`outCovers`
+ * 'rect') just `rect`: each labelled pixel in its class colour, unlabeled pixels transparent. With
+ * `outlines`, pixels on the border between two different objects (or an object and non-object) are
+ * lightened, so touching cells of one class stay visibly apart. Borders depend on neighbours: callers
+ * redraw a changed region grown by one pixel.
  */
-export function renderLabelOverlay(maps: LabelMaps, colors: Uint8Array, rect: PixelRect, out: Uint8ClampedArray, outlines: boolean): void {
+export function renderLabelOverlay(maps: LabelMaps, colors: Uint8Array, rect: PixelRect, out: Uint8ClampedArray, outlines: boolean, outCovers: 'image' | 'rect' = 'image'): void {
   const { width, height, classMap, instanceMap } = maps;
   const x1 = Math.min(width, rect.x + rect.width);
   const y1 = Math.min(height, rect.y + rect.height);
+  const local = outCovers === 'rect';
   for (let y = Math.max(0, rect.y); y < y1; y++) {
     let i = y * width + Math.max(0, rect.x);
-    for (let x = Math.max(0, rect.x); x < x1; x++, i++) {
-      const o = i * 4;
+    let o = local ? ((y - rect.y) * rect.width + Math.max(0, rect.x) - rect.x) * 4 : i * 4;
+    for (let x = Math.max(0, rect.x); x < x1; x++, i++, o += 4) {
       const c = classMap[i];
       if (c === 0) {
         out[o + 3] = 0;

@@ -1,5 +1,10 @@
 import { boundsOfIndices, type LabelMaps, type PixelRect } from './label-maps';
 
+/** Side of the square blocks of "seen" stamps, allocated only where strokes go. */
+const STAMP_BLOCK = 128;
+/** Blocks of stamps kept between strokes (64 MiB); beyond, a stroke's blocks are let go after it. */
+const MAX_KEPT_STAMP_BLOCKS = 1024;
+
 /**
  * What one stroke changed: the pixel indices with their class and instance values before and after.
  * Undo and redo replay these instead of keeping copies of the maps.
@@ -34,10 +39,13 @@ export function applyDiff(maps: LabelMaps, diff: StrokeDiff, direction: 'undo' |
 /**
  * Records a stroke while it is painted: the first time a pixel changes, its old values are kept; at the
  * end the new values are read back. A generation stamp per pixel makes "seen in this stroke" O(1)
- * without clearing a mask between strokes.
+ * without clearing a mask between strokes; stamps live in blocks allocated where painting happens, so
+ * the recorder of a 64-megapixel image costs what was painted, not 4 bytes per pixel.
  */
 export class StrokeRecorder {
-  private readonly stamp: Uint32Array;
+  private stamps: (Uint32Array | undefined)[];
+  private stampBlocks = 0;
+  private readonly blocksAcross: number;
   private generation = 0;
   // Growable typed buffers: a fill of a 4096x4096 region records 16 M pixels.
   private count = 0;
@@ -46,13 +54,14 @@ export class StrokeRecorder {
   private oldInstance = new Uint32Array(1024);
 
   constructor(private readonly maps: LabelMaps) {
-    this.stamp = new Uint32Array(maps.width * maps.height);
+    this.blocksAcross = Math.ceil(maps.width / STAMP_BLOCK);
+    this.stamps = new Array(this.blocksAcross * Math.ceil(maps.height / STAMP_BLOCK));
   }
 
   begin(): void {
     this.generation++;
     if (this.generation === 0xffffffff) {
-      this.stamp.fill(0);
+      for (const block of this.stamps) block?.fill(0);
       this.generation = 1;
     }
     this.count = 0;
@@ -62,8 +71,17 @@ export class StrokeRecorder {
   paint(i: number, cls: number, instance: number): boolean {
     const { classMap, instanceMap } = this.maps;
     if (classMap[i] === cls && instanceMap[i] === instance) return false;
-    if (this.stamp[i] !== this.generation) {
-      this.stamp[i] = this.generation;
+    const y = Math.floor(i / this.maps.width);
+    const x = i - y * this.maps.width;
+    const b = Math.floor(y / STAMP_BLOCK) * this.blocksAcross + Math.floor(x / STAMP_BLOCK);
+    let block = this.stamps[b];
+    if (!block) {
+      block = this.stamps[b] = new Uint32Array(STAMP_BLOCK * STAMP_BLOCK);
+      this.stampBlocks++;
+    }
+    const s = (y % STAMP_BLOCK) * STAMP_BLOCK + (x % STAMP_BLOCK);
+    if (block[s] !== this.generation) {
+      block[s] = this.generation;
       if (this.count === this.indices.length) this.grow();
       this.indices[this.count] = i;
       this.oldClass[this.count] = classMap[i];
@@ -108,6 +126,10 @@ export class StrokeRecorder {
     };
     // Let a huge stroke's buffers go instead of holding them for the next one.
     if (this.indices.length > 1 << 20) this.reset();
+    if (this.stampBlocks > MAX_KEPT_STAMP_BLOCKS) {
+      this.stamps = new Array(this.stamps.length);
+      this.stampBlocks = 0;
+    }
     return diff;
   }
 

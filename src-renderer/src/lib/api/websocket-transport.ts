@@ -1,5 +1,6 @@
 import { UnetError } from '../../../../src-shared/contract/errors';
 import { decodeMessage, encodeMessage } from '../../../../src-shared/transport/codec';
+import { MAX_WS_MESSAGE_BYTES } from '../../../../src-shared/transport/limits';
 import type { CallOutcome, ClientMessage, ServerMessage, Transport } from '../../../../src-shared/transport/messages';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -20,7 +21,10 @@ export class WebSocketTransport implements Transport {
   state: ConnectionState = 'connecting';
   onStateChange: ((state: ConnectionState) => void) | undefined;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly maxMessageBytes = MAX_WS_MESSAGE_BYTES,
+  ) {
     this.connect();
   }
 
@@ -30,8 +34,14 @@ export class WebSocketTransport implements Transport {
       this.pending.set(id, resolve);
       const message: ClientMessage = { type: 'call', id, method, input };
       void (this.opened ?? Promise.resolve()).then(() => {
-        if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeMessage(message));
-        else this.fail(id, 'not connected to the U-Net Studio server');
+        if (this.socket?.readyState !== WebSocket.OPEN) return this.fail(id, 'not connected to the U-Net Studio server');
+        const bytes = encodeMessage(message);
+        // The server would drop the connection (and every other pending call) for a larger message.
+        if (bytes.byteLength > this.maxMessageBytes) {
+          const mb = (n: number) => Math.ceil(n / 2 ** 20);
+          return this.fail(id, `${method} needs a ${mb(bytes.byteLength)} MB message; browser mode takes up to ${mb(this.maxMessageBytes)} MB`, 'TOO_LARGE');
+        }
+        this.socket.send(bytes);
       });
     });
   }
@@ -91,11 +101,11 @@ export class WebSocketTransport implements Transport {
     }
   }
 
-  private fail(id: number, text: string): void {
+  private fail(id: number, text: string, code: 'IO_ERROR' | 'TOO_LARGE' = 'IO_ERROR'): void {
     const resolve = this.pending.get(id);
     if (!resolve) return;
     this.pending.delete(id);
-    resolve({ ok: false, error: new UnetError('IO_ERROR', text).toInfo() });
+    resolve({ ok: false, error: new UnetError(code, text).toInfo() });
   }
 
   private setState(state: ConnectionState): void {

@@ -29,3 +29,9 @@ export function displayStats(pixels: ImagePixels, channel: ChannelChoice): Displ
 export function renderDisplay(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow, out: Uint8ClampedArray): void {
   mapToRgba(pixels.data as SampleArray, pixels.channels, channel, window, out);
 }
+
+/** As `renderDisplay` for the whole-width rows [y0, y1) of the frame, into a buffer of just those rows. */
+export function renderDisplayRows(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow, y0: number, y1: number, out: Uint8ClampedArray): void {
+  const rowSamples = pixels.width * pixels.channels;
+  mapToRgba((pixels.data as SampleArray).subarray(y0 * rowSamples, y1 * rowSamples), pixels.channels, channel, window, out);
+}

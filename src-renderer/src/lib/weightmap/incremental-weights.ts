@@ -39,35 +39,9 @@ export class IncrementalWeightMap {
 
   /** Applies the update and returns w(x) for the whole image (a new array) with its range over w > 0. */
   update(u: WeightsUpdate): WeightsResultData {
-    const { width, height, region } = u;
-    const full = region.x === 0 && region.y === 0 && region.width === width && region.height === height;
-    if (!full && (width !== this.width || height !== this.height)) {
-      throw new UnetError('INVALID_ARGUMENT', 'the weight map needs the whole annotation before a partial update');
-    }
-    if (u.classCrop.length !== region.width * region.height || u.instanceCrop.length !== region.width * region.height) {
-      throw new UnetError('INVALID_ARGUMENT', 'the label crops do not match their region');
-    }
-    if (full) {
-      this.width = width;
-      this.height = height;
-      this.classMap = u.classCrop.slice();
-      this.instanceMap = u.instanceCrop.slice();
-      this.counts.fill(0);
-      for (let i = 0; i < this.classMap.length; i++) this.counts[this.classMap[i]]++;
-    } else {
-      countRegion(this.counts, this.classMap, width, region, -1);
-      paste(this.classMap, width, u.classCrop, region);
-      countRegion(this.counts, this.classMap, width, region, 1);
-      paste(this.instanceMap, width, u.instanceCrop, region);
-    }
-    const paramsChanged = u.w0 !== this.params.w0 || u.sigma !== this.params.sigma;
-    this.params = { w0: u.w0, sigma: u.sigma };
-    if (full || paramsChanged || this.border.length !== width * height) {
-      this.border = borderWeightTerm(this.classMap, this.instanceMap, width, height, this.params);
-    } else if (region.width > 0 && region.height > 0) {
-      this.updateBorder(region);
-    }
-    const wc = balancedClassWeights(this.counts);
+    this.apply(u);
+    const { width, height } = this;
+    const wc = this.classWeights();
     const weights = new Float32Array(width * height);
     const { border, classMap } = this;
     let min = Infinity;
@@ -85,7 +59,63 @@ export class IncrementalWeightMap {
     return min <= max ? { weights, min, max } : { weights, min: 0, max: 0 };
   }
 
-  private updateBorder(region: PixelRect): void {
+  /**
+   * Applies the update to the maps and the border term without forming w(x): returns the rectangle
+   * where the class map or the border term may have changed (the whole image after a full update).
+   */
+  apply(u: WeightsUpdate): PixelRect {
+    const { width, height, region } = u;
+    const full = region.x === 0 && region.y === 0 && region.width === width && region.height === height;
+    if (!full && (width !== this.width || height !== this.height)) {
+      throw new UnetError('INVALID_ARGUMENT', 'the weight map needs the whole annotation before a partial update');
+    }
+    if (u.classCrop.length !== region.width * region.height || u.instanceCrop.length !== region.width * region.height) {
+      throw new UnetError('INVALID_ARGUMENT', 'the label crops do not match their region');
+    }
+    if (full) {
+      this.width = width;
+      this.height = height;
+      // Taken over, not copied (the worker's request owns them): 320 MB at 8192².
+      this.classMap = u.classCrop;
+      this.instanceMap = u.instanceCrop;
+      this.counts.fill(0);
+      for (let i = 0; i < this.classMap.length; i++) this.counts[this.classMap[i]]++;
+    } else {
+      countRegion(this.counts, this.classMap, width, region, -1);
+      paste(this.classMap, width, u.classCrop, region);
+      countRegion(this.counts, this.classMap, width, region, 1);
+      paste(this.instanceMap, width, u.instanceCrop, region);
+    }
+    const paramsChanged = u.w0 !== this.params.w0 || u.sigma !== this.params.sigma;
+    this.params = { w0: u.w0, sigma: u.sigma };
+    const whole = { x: 0, y: 0, width, height };
+    if (full || paramsChanged || this.border.length !== width * height) {
+      this.border = borderWeightTerm(this.classMap, this.instanceMap, width, height, this.params);
+      return whole;
+    }
+    if (region.width > 0 && region.height > 0) return this.updateBorder(region);
+    return { x: 0, y: 0, width: 0, height: 0 };
+  }
+
+  /** w_c per class value for the maps as they are now. */
+  classWeights(): Float64Array {
+    return balancedClassWeights(this.counts);
+  }
+
+  /** w(x) at one pixel (null outside the maps). */
+  weightAt(x: number, y: number, classWeights = this.classWeights()): number | null {
+    if (!(x >= 0 && y >= 0 && x < this.width && y < this.height) || this.border.length !== this.width * this.height) return null;
+    const i = Math.floor(y) * this.width + Math.floor(x);
+    return Math.fround(this.border[i] + classWeights[this.classMap[i]]);
+  }
+
+  /** What w(x) is made of, as held now (not copies): read, never write. */
+  get state(): { width: number; height: number; classMap: Uint8Array; border: Float32Array; counts: Float64Array } {
+    return { width: this.width, height: this.height, classMap: this.classMap, border: this.border, counts: this.counts };
+  }
+
+  /** Recomputes the border term near an edit; returns the rectangle it rewrote. */
+  private updateBorder(region: PixelRect): PixelRect {
     const { width, height } = this;
     const margin = Math.ceil(borderCutoffDistance(this.params.sigma)) + 1;
     const context = grow(region, 2 * margin, width, height);
@@ -97,6 +127,7 @@ export class IncrementalWeightMap {
       const src = (y - context.y) * context.width + (target.x - context.x);
       this.border.set(local.subarray(src, src + target.width), y * width + target.x);
     }
+    return target;
   }
 }
 

@@ -1,4 +1,4 @@
-import { transferablesOf, type AugmentRequest, type AugmentResult, type WeightsRequest, type WeightsResult, type WorkerRequest, type WorkerResponse } from './worker-protocol';
+import { transferablesOf, type AugmentRequest, type AugmentResult, type ProbeResult, type WeightsRequest, type WeightsResult, type WorkerRequest, type WorkerResponse } from './worker-protocol';
 
 /** What the client needs of a Worker (a fake in tests). */
 export interface WorkerLike {
@@ -19,7 +19,8 @@ export interface WeightsOutcome extends WeightsResult {
 export interface WeightMapClientHandlers {
   onWeights(result: WeightsOutcome): void;
   onAugment(result: AugmentResult): void;
-  onError(request: 'weights' | 'augment', message: string): void;
+  onProbe?(result: ProbeResult): void;
+  onError(request: WorkerRequest['type'], message: string): void;
 }
 
 type Kind = WorkerRequest['type'];
@@ -60,6 +61,11 @@ export class WeightMapClient {
     this.enqueue('augment', () => ({ type: 'augment', id: this.nextId++, ...input }));
   }
 
+  /** Asks for w(x) at one pixel (after any weights request sent before it). */
+  probe(x: number, y: number): void {
+    this.enqueue('probe', () => ({ type: 'probe', id: this.nextId++, x, y }));
+  }
+
   /** True while a request of this kind is computing or waiting. */
   pending(kind: Kind): boolean {
     return this.busy.has(kind) || this.waiting.has(kind);
@@ -97,6 +103,7 @@ export class WeightMapClient {
     }
     if (response.type === 'error') this.handlers.onError(response.request, response.message);
     else if (response.type === 'weights') this.handlers.onWeights({ ...response, latencyMs: this.now() - current.requestedAt });
+    else if (response.type === 'probe') this.handlers.onProbe?.(response);
     else this.handlers.onAugment(response);
   }
 }

@@ -2,12 +2,14 @@ import { DEFAULT_ELASTIC_SIGMA } from '../../../../src-shared/imaging/elastic-de
 import { unionRect, type LabelMaps, type PixelRect } from '../annotate/label-maps';
 import { crop } from './incremental-weights';
 import type { PreviewCrop } from './augment-crop';
+import type { HeatView } from './weight-view';
 import { createWeightMapWorker, WeightMapClient, type WeightsOutcome, type WorkerLike } from './weightmap-client';
-import type { AugmentResult } from './worker-protocol';
+import type { AugmentResult, ProbeResult } from './worker-protocol';
 
+/** The heat map of w(x) for the part of the image in `view` (image size width x height). */
 export interface HeatLayer {
   rgba: Uint8ClampedArray;
-  weights: Float32Array;
+  view: HeatView;
   width: number;
   height: number;
   min: number;
@@ -31,12 +33,15 @@ export class WeightMapPreview {
   augment = $state.raw<AugmentResult | null>(null);
   augmentSeed = $state(1);
   augmentSigma = $state(DEFAULT_ELASTIC_SIGMA);
+  /** w(x) at the last pixel asked for with `probe` (null outside the maps). */
+  probed = $state.raw<{ x: number; y: number; w: number | null } | null>(null);
 
   private client: WeightMapClient | null = null;
   private arrival: { at: number; latencyMs: number } | null = null;
   /** Changes not yet sent to the worker, and the maps they belong to. */
   private dirty: PixelRect = { x: 0, y: 0, width: 0, height: 0 };
   private sentMaps: LabelMaps | null = null;
+  private probeAt: { x: number; y: number } | null = null;
 
   constructor(private readonly createWorker: () => WorkerLike = createWeightMapWorker) {}
 
@@ -50,10 +55,11 @@ export class WeightMapPreview {
   }
 
   /**
-   * Recomputes w(x) for the maps. Only what changed since the last request travels (cropped when the
+   * Recomputes w(x) for the maps and draws it for `view` (the visible part of the image, at screen
+   * resolution when zoomed out). Only what changed since the last request travels (cropped when the
    * request is sent, so changes made while the worker is busy are all included).
    */
-  request(maps: LabelMaps): void {
+  request(maps: LabelMaps, view: HeatView): void {
     if (!this.valid) {
       this.error = 'w0 must be ≥ 0 and sigma > 0';
       return;
@@ -72,8 +78,15 @@ export class WeightMapPreview {
         instanceCrop: crop(maps.instanceMap, maps.width, region, Uint32Array),
         w0,
         sigma,
+        view,
       };
     });
+  }
+
+  /** Asks for w(x) at an image pixel (the answer lands in `probed`; asked again after each update). */
+  probe(x: number, y: number): void {
+    this.probeAt = { x: Math.floor(x), y: Math.floor(y) };
+    if (this.sentMaps) this.connect().probe(this.probeAt.x, this.probeAt.y);
   }
 
   requestAugment(crop: PreviewCrop, colors: Uint8Array, count = 4): void {
@@ -99,6 +112,7 @@ export class WeightMapPreview {
   clear(): void {
     this.heat = null;
     this.augment = null;
+    this.probed = null;
   }
 
   dispose(): void {
@@ -112,6 +126,7 @@ export class WeightMapPreview {
       this.client = new WeightMapClient(this.createWorker(), {
         onWeights: (r) => this.receive(r),
         onAugment: (r) => (this.augment = r),
+        onProbe: (r: ProbeResult) => (this.probed = { x: r.x, y: r.y, w: r.w }),
         onError: (_kind, message) => {
           this.error = message;
           // The worker's copy of the maps may be incomplete: send everything next time.
@@ -126,6 +141,7 @@ export class WeightMapPreview {
     this.error = undefined;
     this.computeMs = result.computeMs;
     this.arrival = { at: performance.now(), latencyMs: result.latencyMs };
-    this.heat = { rgba: result.rgba, weights: result.weights, width: result.width, height: result.height, min: result.min, max: result.max };
+    this.heat = { rgba: result.rgba, view: result.view, width: result.width, height: result.height, min: result.min, max: result.max };
+    if (this.probeAt) this.client?.probe(this.probeAt.x, this.probeAt.y);
   }
 }
