@@ -3,9 +3,10 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { UnetError } from '../../src-shared/contract/errors';
 
 /**
- * Maps are stored as raw DEFLATE (RFC 1951) streams, readable by zlib, fflate or pako alike. Node's
- * native zlib is used because it is several times faster than a JavaScript deflate. A fast level
- * suffices: the maps are mostly runs of equal values.
+ * Whole maps, as versions written before annotations were stored as tiles (schema 4) hold them; new
+ * versions are tiles (annotation-tile-codec.ts). Maps are raw DEFLATE (RFC 1951) streams, readable
+ * by zlib, fflate or pako alike. Node's native zlib is used because it is several times faster than a
+ * JavaScript deflate. A fast level suffices: the maps are mostly runs of equal values.
  */
 const DEFLATE_LEVEL = 3;
 

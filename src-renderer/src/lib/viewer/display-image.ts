@@ -25,12 +25,10 @@ export function displayStats(pixels: ImagePixels, channel: ChannelChoice): Displ
   return { min, max, auto: autoWindow(samples), histogram: histogram(samples, HISTOGRAM_BINS, min, max) };
 }
 
-/** Contrast-maps the raw frame into an RGBA buffer of the same size (the raw data stays as it is). */
-export function renderDisplay(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow, out: Uint8ClampedArray): void {
-  mapToRgba(pixels.data as SampleArray, pixels.channels, channel, window, out);
-}
-
-/** As `renderDisplay` for the whole-width rows [y0, y1) of the frame, into a buffer of just those rows. */
+/**
+ * Contrast-maps the whole-width rows [y0, y1) of the raw frame into an RGBA buffer of just those rows
+ * (the raw data stays as it is); a large frame is mapped band by band.
+ */
 export function renderDisplayRows(pixels: ImagePixels, channel: ChannelChoice, window: ContrastWindow, y0: number, y1: number, out: Uint8ClampedArray): void {
   const rowSamples = pixels.width * pixels.channels;
   mapToRgba((pixels.data as SampleArray).subarray(y0 * rowSamples, y1 * rowSamples), pixels.channels, channel, window, out);
