@@ -14,6 +14,7 @@ import { findImportFiles } from '../store/import/find-import-files';
 import { startImportJob } from '../pipeline/import-job';
 import { allowedPath } from '../store/path-access';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
+import type { DecodedImage } from '../io/image-types';
 import { StackAxesCache } from '../store/stack-axes-cache';
 import { loadThumbnail } from '../store/thumbnails';
 import { verifyImages } from '../store/verify-images';
@@ -51,17 +52,7 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
       const axes = await stackAxes.of(image);
       const frame = asked ?? planeFrame(image, axes, ws.datasets.plane(image.datasetId));
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
-      return {
-        width: decoded.width,
-        height: decoded.height,
-        channels: decoded.channels,
-        dtype: decoded.dtype,
-        data: decoded.data,
-        frame,
-        frames: image.frames,
-        axes,
-        region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
-      };
+      return pixelsOf(decoded, image, frame, axes, region);
     },
     async readLevel({ id, frame, minSide }) {
       const image = ctx.workspace.current.images.get(id);
@@ -71,18 +62,7 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
       const level = storedLevelFor((await ctx.io.readImageMetadata(image.path)).levels, minSide);
       if (level === 0) return null;
       const decoded = await ctx.io.readImage(image.path, { frame, level });
-      return {
-        width: decoded.width,
-        height: decoded.height,
-        channels: decoded.channels,
-        dtype: decoded.dtype,
-        data: decoded.data,
-        frame,
-        frames: image.frames,
-        axes: await stackAxes.of(image),
-        region: { x: 0, y: 0, width: image.width, height: image.height },
-        level,
-      };
+      return { ...pixelsOf(decoded, image, frame, await stackAxes.of(image)), level };
     },
     setSplit({ ids, split }) {
       const store = ctx.workspace.current;
@@ -160,4 +140,19 @@ async function isDirectory(p: string): Promise<boolean> {
     (info) => info.isDirectory(),
     () => false,
   );
+}
+
+/** Decoded pixels as the contract sends them; `region` is the part read (default: the whole image). */
+function pixelsOf(decoded: DecodedImage, image: ImageRecord, frame: number, axes: StackAxes | null, region?: ImagePixels['region']): ImagePixels {
+  return {
+    width: decoded.width,
+    height: decoded.height,
+    channels: decoded.channels,
+    dtype: decoded.dtype,
+    data: decoded.data,
+    frame,
+    frames: image.frames,
+    axes,
+    region: region ?? { x: 0, y: 0, width: image.width, height: image.height },
+  };
 }
