@@ -83,6 +83,19 @@ describe('training service', () => {
     expect(events[2].validation?.iou).toBeGreaterThanOrEqual(0);
   });
 
+  it('fine-tunes from a finished run: its architecture, and a record of where it started', async () => {
+    const parent = (await api.runs.list({ datasetId })).find((r) => r.name === 'tiny run' && r.status === 'succeeded');
+    expect(parent).toBeDefined();
+    await expect(api.training.start({ datasetId, options: { preset: 'paper', steps: 2, init: 'run:999' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(api.training.start({ datasetId, options: { preset: 'tiny', baseChannels: 32, steps: 2, init: `run:${parent!.id}` } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // The paper preset's network would be far larger: the starting model's architecture wins.
+    const { job, runId } = await api.training.start({ datasetId, name: 'fine-tuned', options: { preset: 'paper', steps: 2, validateEvery: 2, init: `run:${parent!.id}` } });
+    const finished = await waitForJob(job);
+    expect(finished.status, JSON.stringify(finished.error)).toBe('succeeded');
+    const run = await api.runs.get({ id: runId });
+    expect(run.config).toMatchObject({ depth: 2, baseChannels: 8, tile: 92, init: { source: { kind: 'run', runId: parent!.id }, label: `run #${parent!.id} (tiny run)` } });
+  });
+
   it('cancels through the job and records the run as cancelled, keeping the model so far', async () => {
     const { job, runId } = await api.training.start({ datasetId, options: { preset: 'tiny', steps: 500, validateEvery: 1000 } });
     const off = api.training.onProgress((p) => {
