@@ -18,6 +18,8 @@ export interface AnnotationInput {
   author?: string;
   message?: string;
   restoredFrom?: number | null;
+  /** The run whose prediction the maps are (source 'prediction'). */
+  predictionRunId?: number | null;
 }
 
 interface VersionRow {
@@ -33,6 +35,7 @@ interface VersionRow {
   author: string;
   message: string;
   restored_from: number | null;
+  prediction_run_id: number | null;
   created_at: string;
   content_hash: string;
 }
@@ -42,7 +45,7 @@ interface MapsRow extends VersionRow {
   instance_map: Buffer;
 }
 
-const INFO_COLUMNS = 'id, image_id, version, width, height, labeled_pixels, instance_count, class_counts, source, author, message, restored_from, created_at, content_hash';
+const INFO_COLUMNS = 'id, image_id, version, width, height, labeled_pixels, instance_count, class_counts, source, author, message, restored_from, prediction_run_id, created_at, content_hash';
 
 function toInfo(row: VersionRow): AnnotationVersionInfo {
   return {
@@ -58,6 +61,7 @@ function toInfo(row: VersionRow): AnnotationVersionInfo {
     author: row.author,
     message: row.message,
     restoredFrom: row.restored_from,
+    predictionRunId: row.prediction_run_id,
     createdAt: row.created_at,
   };
 }
@@ -75,6 +79,7 @@ function toStored(row: MapsRow): StoredAnnotation {
     createdAt: row.created_at,
     author: row.author,
     source: row.source,
+    predictionRunId: row.prediction_run_id,
   };
 }
 
@@ -153,8 +158,8 @@ export class AnnotationsRepository {
       this.db
         .prepare(
           `INSERT INTO annotation_versions (image_id, version, width, height, class_map, instance_map, content_hash, labeled_pixels,
-                                            instance_count, class_counts, source, author, message, restored_from, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                            instance_count, class_counts, source, author, message, restored_from, prediction_run_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           imageId,
@@ -171,6 +176,7 @@ export class AnnotationsRepository {
           input.author ?? '',
           input.message ?? '',
           input.restoredFrom ?? null,
+          input.source === 'prediction' ? (input.predictionRunId ?? null) : null,
           createdAt,
         );
       return { imageId, version, createdAt, unchanged: false };

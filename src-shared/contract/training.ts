@@ -193,11 +193,35 @@ export interface TrainingSplitPlan {
   blocker: string | null;
 }
 
+/** A model a run can start from, as the Train view offers it. */
+export interface StartingModelInfo {
+  /** What `TrainOptions.init` takes for it: "run:3", "starter:NAME" or a model folder. */
+  init: string;
+  kind: 'run' | 'imported' | 'starter';
+  /** "run #3 (name)", "imported NAME", "starter NAME". */
+  label: string;
+  /** The run's data set, for runs. */
+  datasetId?: number;
+  /** The architecture a run started from it keeps. */
+  depth: number;
+  baseChannels: number;
+  tile: number;
+  /** Names of the object classes it predicts (values 2.., without unlabelled and background). */
+  classNames: string[];
+  step: number;
+  validationIou: number | null;
+}
+
 export const trainingService = defineService({
   methods: {
     presets: method().returns<PresetInfo[]>(),
     /** The split a run with this seed would use on the data set, and whether it can start. */
     planSplit: method(z.object({ datasetId: rowId, seed: seedSchema.default(1) })).returns<TrainingSplitPlan>(),
+    /**
+     * The models a run can start from (`TrainOptions.init`): succeeded runs with a model (newest first),
+     * models imported into the workspace (models/imported), and the starter models shipped with the app.
+     */
+    startingModels: method().returns<StartingModelInfo[]>(),
     /** Starts training on a data set's train split (validation split scored as it goes). */
     start: method(
       z.object({

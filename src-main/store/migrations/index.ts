@@ -2,10 +2,11 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-runs-and-results';
 import { migration003 } from './003-baseline-evaluations';
 import { migration004 } from './004-dataset-plane';
+import { migration005 } from './005-annotations-from-predictions';
 import type { Migration } from './migration';
 
 /** All schema steps, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

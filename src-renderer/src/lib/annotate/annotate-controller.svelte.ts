@@ -196,6 +196,40 @@ export class AnnotateController {
     }
   }
 
+  /**
+   * Makes a run's prediction this image's annotation: pending strokes are saved first, the service saves
+   * the prediction as a new version (source 'prediction'), and the maps on screen take it as one change
+   * that undo reverts (and autosave then saves). True once the maps on screen are the accepted ones.
+   */
+  async acceptPrediction(runId: number): Promise<boolean> {
+    const record = this.record;
+    if (!record || this.status !== 'ready' || !this.onDatasetPlane) return false;
+    await this.autosave.flush();
+    if (this.record?.id !== record.id || this.autosave.status === 'conflict') return false;
+    try {
+      const accepted = await this.api().annotations.acceptPrediction({ imageId: record.id, runId, baseVersion: this.autosave.version });
+      if (this.record?.id !== record.id) return false;
+      this.session.replace(accepted);
+      this.autosave.reset(accepted.version);
+      return true;
+    } catch (error) {
+      this.error = message(error);
+      return false;
+    }
+  }
+
+  /** The image before or after this one in the data set (or the nearest unannotated one); null at an end. */
+  async neighbour(direction: 'previous' | 'next', unannotated = false): Promise<number | null> {
+    const record = this.record;
+    if (!record) return null;
+    try {
+      return (await this.api().images.neighbour({ id: record.id, direction, unannotated })).imageId;
+    } catch (error) {
+      this.error = message(error);
+      return null;
+    }
+  }
+
   /** Saves pending strokes now (leaving the view, closing the window). */
   flush(): Promise<void> {
     return this.autosave.flush();
