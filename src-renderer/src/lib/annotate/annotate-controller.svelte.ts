@@ -47,6 +47,8 @@ export class AnnotateController {
   readonly autosave: Autosave;
 
   private loadSeq = 0;
+  /** While the service saves an accepted prediction, its "saved" event is this window's own save. */
+  private accepting = false;
 
   constructor(private readonly api: () => UnetApi) {
     this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
@@ -187,7 +189,7 @@ export class AnnotateController {
   async onSavedElsewhere(imageId: number, version: number): Promise<void> {
     const record = this.record;
     const save = this.autosave;
-    if (!record || record.id !== imageId || version <= save.version || save.dirty || save.status === 'saving' || this.session.strokeActive) return;
+    if (!record || record.id !== imageId || version <= save.version || save.dirty || save.status === 'saving' || this.session.strokeActive || this.accepting) return;
     try {
       const latest = await this.reloadAnnotation(false);
       save.reset(latest);
@@ -206,6 +208,7 @@ export class AnnotateController {
     if (!record || this.status !== 'ready' || !this.onDatasetPlane) return false;
     await this.autosave.flush();
     if (this.record?.id !== record.id || this.autosave.status === 'conflict') return false;
+    this.accepting = true;
     try {
       const accepted = await this.api().annotations.acceptPrediction({ imageId: record.id, runId, baseVersion: this.autosave.version });
       if (this.record?.id !== record.id) return false;
@@ -215,6 +218,8 @@ export class AnnotateController {
     } catch (error) {
       this.error = message(error);
       return false;
+    } finally {
+      this.accepting = false;
     }
   }
 
