@@ -2,6 +2,7 @@ import type { ServiceImpl } from '../../src-shared/contract/define';
 import { PRESET_NAMES, type trainingService } from '../../src-shared/contract/training';
 import { presetInfo } from '../engine/presets';
 import { previewTrainingSplit } from '../pipeline/split-preview';
+import { importStartingModel } from '../pipeline/import-starting-model';
 import { listStartingModels } from '../pipeline/starting-models-list';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../pipeline/training-pipeline';
 
@@ -16,6 +17,9 @@ export function createTrainingService(deps: TrainingPipelineDeps): ServiceImpl<t
     },
     startingModels() {
       return listStartingModels(deps.context.workspace.current);
+    },
+    importModel({ path }) {
+      return importStartingModel(deps.context, path);
     },
     start({ datasetId, name, options }) {
       return startTrainingRun(deps, { datasetId, name, options });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Polarity } from '../imaging/otsu';
 import { defineService, event, method } from './define';
 import type { JobOf } from './jobs';
-import { rowId, type Split } from './records';
+import { fsPath, rowId, type Split } from './records';
 import type { TrainingBackend } from './system';
 
 export const PRESET_NAMES = ['paper', 'fast', 'tiny'] as const;
@@ -212,6 +212,15 @@ export interface StartingModelInfo {
   validationIou: number | null;
 }
 
+/** A bioimage.io package imported as a model to start from, and how well it reproduced its own test output. */
+export interface ImportedStartingModel {
+  model: StartingModelInfo;
+  /** Largest difference between the imported model's output on the package's test input and the package's test output. */
+  maxAbsDifference: number;
+  /** The difference is within float32 rounding: the weights are those that were exported. */
+  ok: boolean;
+}
+
 export const trainingService = defineService({
   methods: {
     presets: method().returns<PresetInfo[]>(),
@@ -222,6 +231,11 @@ export const trainingService = defineService({
      * models imported into the workspace (models/imported), and the starter models shipped with the app.
      */
     startingModels: method().returns<StartingModelInfo[]>(),
+    /**
+     * Imports a bioimage.io package exported by U-Net Studio (.zip) into the workspace's models/imported
+     * (as `unet-studio import-model` does), checks it on its test tensors, and offers it to start from.
+     */
+    importModel: method(z.object({ path: fsPath })).returns<ImportedStartingModel>(),
     /** Starts training on a data set's train split (validation split scored as it goes). */
     start: method(
       z.object({

@@ -7,6 +7,7 @@ import type { AnnotationsSaved } from '../../../src-shared/contract/annotations'
 import { UnetError } from '../../../src-shared/contract/errors';
 import { createApiClient } from '../../../src-shared/transport/api-client';
 import { createAppContext, type AppContext } from '../../../src-main/app/app-context';
+import { exportBioimageio } from '../../../src-main/pipeline/bioimageio/export-bioimageio';
 import { listStartingModels } from '../../../src-main/pipeline/starting-models-list';
 import { runModelDir } from '../../../src-main/pipeline/run-model';
 import { writeBlobFolders } from '../pipeline/blob-folders';
@@ -66,6 +67,19 @@ describe('annotating by correcting the model', () => {
     cpSync(runModelDir(ctx.workspace.current, first), path.join(starters, 'blobs'), { recursive: true });
     const listed = await listStartingModels(ctx.workspace.current, starters);
     expect(listed.filter((m) => m.kind === 'starter')).toEqual([expect.objectContaining({ init: 'starter:blobs', label: 'starter blobs', depth: 2 })]);
+  });
+
+  it('imports a bioimage.io package into the workspace as a model to start from', async () => {
+    const zip = path.join(dir, 'first model.zip');
+    await exportBioimageio(runModelDir(ctx.workspace.current, first), zip, { name: 'first' });
+    const imported = await api.training.importModel({ path: zip });
+    expect(imported.ok).toBe(true);
+    expect(imported.model).toMatchObject({ kind: 'imported', label: 'imported first-model', depth: 2, classNames: ['cell'] });
+    expect(imported.model.init).toBe(path.join(ctx.workspace.current.modelsDir, 'imported', 'first-model'));
+    // Again: a folder of its own, the first one kept.
+    expect((await api.training.importModel({ path: zip })).model.label).toBe('imported first-model-2');
+    expect((await api.training.startingModels()).filter((m) => m.kind === 'imported').map((m) => m.label)).toEqual(['imported first-model', 'imported first-model-2']);
+    await expect(api.training.importModel({ path: path.join(dir, 'missing.zip') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('fine-tunes from a run and records the lineage, generation after generation', async () => {

@@ -52,6 +52,11 @@ function fakeApi(options: { blocker?: string; jobs?: JobInfo[]; startingModels?:
     training: {
       presets: async () => [tiny],
       startingModels: async () => options.startingModels ?? [],
+      importModel: async ({ path }: { path: string }) => {
+        const model: StartingModelInfo = { ...fromRun, init: `/ws/models/imported/${path}`, kind: 'imported', label: `imported ${path}` };
+        (options.startingModels ??= []).push(model);
+        return { model, maxAbsDifference: 2e-7, ok: true };
+      },
       planSplit,
       start: async (input: { datasetId: number; options: TrainOptions }) => (started.push(input.options), { job: current, runId: 9 }),
       resume: async () => ({ job: current, runId: 9 }),
@@ -178,6 +183,15 @@ describe('TrainSession and fine-tuning', () => {
     session.chooseStart('');
     expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92 });
     expect(session.startingModel).toBeUndefined();
+  });
+
+  it('imports a bioimage.io package and starts from it', async () => {
+    const session = new TrainSession(fakeApi().api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    expect(await session.importModel('cells')).toBe('Imported as imported cells (its test output reproduced to 2.0e-7).');
+    expect(session.init).toBe('/ws/models/imported/cells');
+    expect(session.startingModel?.kind).toBe('imported');
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6 });
   });
 
   it('has the new run predict the images still to annotate once it succeeded', async () => {

@@ -126,6 +126,18 @@ export class TrainSession extends GuardedSession {
     if (this.init && !this.startingModel) this.chooseStart('');
   }
 
+  /** Imports a bioimage.io package (a path on the machine the app runs on) and starts from it; a message says how it went. */
+  async importModel(path: string): Promise<string | undefined> {
+    this.error = undefined;
+    return this.guard(async () => {
+      const imported = await this.api.training.importModel({ path });
+      await this.refreshStartingModels();
+      this.chooseStart(imported.model.init);
+      const check = `its test output reproduced to ${imported.maxAbsDifference.toExponential(1)}`;
+      return imported.ok ? `Imported as ${imported.model.label} (${check}).` : `Imported as ${imported.model.label}, but ${check}: these may not be the exported weights.`;
+    });
+  }
+
   /** Starts from random weights ('') or a model; the form takes the model's architecture and tile. */
   chooseStart(init: string): void {
     this.init = init;
