@@ -17,6 +17,7 @@ export const INTEGRATION_TESTS = [
   'test/src-main/engine/ort-train/training-graph.test.ts',
   'test/src-main/engine/trainer-learning.test.ts',
   'test/src-main/engine/trainer.test.ts',
+  'test/src-main/services/prediction-loop.test.ts',
   'test/src-main/services/segmentation-service.test.ts',
   'test/src-main/services/split-plan.test.ts',
   'test/src-main/services/training-service.test.ts',

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
+import type { RunStart, RunStartSource } from '../../src-shared/contract/records';
 import type { TrainOptions } from '../../src-shared/contract/training';
 import { appRoot } from '../support/app-info';
 import { readMetadata, type UNetMetadata } from '../engine/model-files';
@@ -8,7 +9,7 @@ import type { Workspace } from '../store/workspace';
 import { runModelDir } from './run-model';
 
 /** Where a fine-tuning run starts: a previous run's model, a model folder, or a starter model shipped with the app. */
-export type StartingModelSource = { kind: 'run'; runId: number } | { kind: 'model'; dir: string } | { kind: 'starter'; name: string };
+export type StartingModelSource = RunStartSource;
 
 export interface StartingModel {
   source: StartingModelSource;
@@ -19,13 +20,7 @@ export interface StartingModel {
 }
 
 /** What a run records of the model it started from (its lineage). */
-export interface RecordedStart {
-  source: StartingModelSource;
-  label: string;
-  /** The starting model's training step and validation IoU when it was saved. */
-  step: number;
-  validationIou: number | null;
-}
+export type RecordedStart = RunStart;
 
 /**
  * Reads "starter:NAME", "run:ID" (or a bare run id) or a model folder path, as the CLI's --init and the

@@ -1,6 +1,7 @@
 import type { annotationsService } from '../../src-shared/contract/annotations';
 import type { ServiceImpl } from '../../src-shared/contract/define';
 import type { AnnotationData, AnnotationSaveResult, AnnotationSource } from '../../src-shared/contract/records';
+import { acceptPrediction } from '../pipeline/accept-prediction';
 import type { WorkspaceContext } from '../pipeline/workspace-context';
 
 export function createAnnotationsService(ctx: WorkspaceContext): ServiceImpl<typeof annotationsService> {
@@ -31,6 +32,7 @@ export function createAnnotationsService(ctx: WorkspaceContext): ServiceImpl<typ
         createdAt: null,
         author: null,
         source: null,
+        predictionRunId: null,
       };
     },
     save({ imageId, baseVersion, classMap, instanceMap, author, message }) {
@@ -45,6 +47,11 @@ export function createAnnotationsService(ctx: WorkspaceContext): ServiceImpl<typ
     saveTiles({ imageId, baseVersion, tiles, author, message }) {
       const result = ctx.workspace.current.annotations.saveTiles(imageId, { tiles, baseVersion, author, message, source: 'paint' });
       return announce(result, 'paint');
+    },
+    async acceptPrediction({ imageId, runId, baseVersion, author }) {
+      const accepted = await acceptPrediction(ctx, { imageId, runId, baseVersion, author });
+      announce(accepted, 'prediction');
+      return accepted;
     },
     history({ imageId }) {
       const store = ctx.workspace.current;

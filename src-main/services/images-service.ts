@@ -38,6 +38,9 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
     get({ id }) {
       return ctx.workspace.current.images.get(id);
     },
+    neighbour({ id, direction, unannotated }) {
+      return { imageId: ctx.workspace.current.images.neighbour(id, direction, unannotated) };
+    },
     async thumbnail({ id, size }) {
       const ws = ctx.workspace.current;
       const image = ws.images.get(id);

@@ -20,6 +20,8 @@ interface VersionMeta {
   author?: string;
   message?: string;
   restoredFrom?: number | null;
+  /** The run whose prediction the maps are (source 'prediction'). */
+  predictionRunId?: number | null;
 }
 
 export interface AnnotationInput extends VersionMeta {
@@ -45,6 +47,7 @@ interface VersionRow {
   author: string;
   message: string;
   restored_from: number | null;
+  prediction_run_id: number | null;
   created_at: string;
   content_hash: string;
 }
@@ -57,7 +60,7 @@ interface MapsRow extends VersionRow {
   tile_ids: Buffer | null;
 }
 
-const INFO_COLUMNS = 'id, image_id, version, width, height, labeled_pixels, instance_count, class_counts, source, author, message, restored_from, created_at, content_hash';
+const INFO_COLUMNS = 'id, image_id, version, width, height, labeled_pixels, instance_count, class_counts, source, author, message, restored_from, prediction_run_id, created_at, content_hash';
 const MAPS_COLUMNS = `${INFO_COLUMNS}, class_map, instance_map, tile_size, tile_ids`;
 
 function toInfo(row: VersionRow): AnnotationVersionInfo {
@@ -74,6 +77,7 @@ function toInfo(row: VersionRow): AnnotationVersionInfo {
     author: row.author,
     message: row.message,
     restoredFrom: row.restored_from,
+    predictionRunId: row.prediction_run_id,
     createdAt: row.created_at,
   };
 }
@@ -231,6 +235,7 @@ export class AnnotationsRepository {
       createdAt: row.created_at,
       author: row.author,
       source: row.source,
+      predictionRunId: row.prediction_run_id,
     };
   }
 
@@ -295,8 +300,8 @@ export class AnnotationsRepository {
       this.db
         .prepare(
           `INSERT INTO annotation_versions (image_id, version, width, height, class_map, instance_map, content_hash, labeled_pixels,
-                                            instance_count, class_counts, source, author, message, restored_from, created_at, tile_size, tile_ids)
-           VALUES (?, ?, ?, ?, x'', x'', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                            instance_count, class_counts, source, author, message, restored_from, prediction_run_id, created_at, tile_size, tile_ids)
+           VALUES (?, ?, ?, ?, x'', x'', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           imageId,
@@ -311,6 +316,7 @@ export class AnnotationsRepository {
           input.author ?? '',
           input.message ?? '',
           input.restoredFrom ?? null,
+          input.source === 'prediction' ? (input.predictionRunId ?? null) : null,
           createdAt,
           grid.size,
           idBlob,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { ImageFileStatus, ImagePage, ImageRecord, Split } from '../../src-shared/contract/records';
+import type { AnnotationSource, ImageFileStatus, ImagePage, ImageRecord, Split } from '../../src-shared/contract/records';
 import { nowIso } from './clock';
 import type { Db } from './database';
 
@@ -72,12 +72,17 @@ interface ImageRow {
   added_at: string;
   annotation_version: number | null;
   annotated_at: string | null;
+  annotation_source: AnnotationSource | null;
+  prediction_run_id: number | null;
 }
 
 const SELECT_IMAGES = `
   SELECT i.id, i.dataset_id, i.path, i.name, i.size, i.mtime_ms, i.content_hash, i.width, i.height,
          i.frames, i.channels, i.dtype, i.pixel_size_um, i.split, i.file_status, i.verified_at, i.added_at,
-         a.version AS annotation_version, a.created_at AS annotated_at
+         a.version AS annotation_version, a.created_at AS annotated_at, a.source AS annotation_source,
+         -- The newest version that did not start from what was there: a prediction accepted, or a mask imported.
+         (SELECT s.prediction_run_id FROM annotation_versions s
+          WHERE s.image_id = i.id AND s.source IN ('prediction', 'import') ORDER BY s.version DESC LIMIT 1) AS prediction_run_id
   FROM images i LEFT JOIN annotation_versions a ON a.id = i.latest_annotation_id`;
 
 export const MAX_PAGE = 1000;
@@ -103,6 +108,8 @@ function toRecord(row: ImageRow): ImageRecord {
     addedAt: row.added_at,
     annotationVersion: row.annotation_version ?? 0,
     annotatedAt: row.annotated_at,
+    annotationSource: row.annotation_source,
+    predictionRunId: row.prediction_run_id,
   };
 }
 
@@ -176,6 +183,29 @@ export class ImagesRepository {
       )
       .all(params) as ImageRow[];
     return { total, offset, limit, items: rows.map(toRecord) };
+  }
+
+  /**
+   * The image before or after this one in its data set's name order (the Library's), or null at either
+   * end. With `unannotated`, the nearest one without an annotation, searching on from the other end.
+   */
+  neighbour(id: number, direction: 'previous' | 'next', unannotated = false): number | null {
+    const image = this.db.prepare('SELECT dataset_id, name FROM images WHERE id = ?').get(id) as { dataset_id: number; name: string } | undefined;
+    if (!image) throw new UnetError('NOT_FOUND', `no image with id ${id}`, { imageId: id });
+    const filter = unannotated ? 'AND latest_annotation_id IS NULL' : '';
+    const [after, order] = direction === 'next' ? ['>', 'ASC'] : ['<', 'DESC'];
+    const params = { datasetId: image.dataset_id, name: image.name, id };
+    const beyond = this.db
+      .prepare(
+        `SELECT id FROM images WHERE dataset_id = @datasetId ${filter} AND (name ${after} @name OR (name = @name AND id ${after} @id))
+         ORDER BY name ${order}, id ${order} LIMIT 1`,
+      )
+      .get(params) as { id: number } | undefined;
+    if (beyond || !unannotated) return beyond?.id ?? null;
+    const wrapped = this.db
+      .prepare(`SELECT id FROM images WHERE dataset_id = @datasetId ${filter} AND id <> @id ORDER BY name ${order}, id ${order} LIMIT 1`)
+      .get(params) as { id: number } | undefined;
+    return wrapped?.id ?? null;
   }
 
   /** All images of a data set, in name order (for verification and export). */

@@ -5,6 +5,7 @@ import { nowIso } from './clock';
 import type { Db } from './database';
 import { RunCheckpoints, type NewCheckpoint } from './run-checkpoints';
 import { RunCurves, type NewCurvePoint } from './run-curves';
+import { lineageOf } from './run-lineage';
 import { processOwner, recoverInterruptedRuns } from './run-recovery';
 
 export type { NewCheckpoint } from './run-checkpoints';
@@ -170,18 +171,26 @@ export class RunsRepository {
       )
       .all(id) as RunImage[];
     const checkpointCount = this.checkpointStore.count(id);
+    const config = JSON.parse(row.config) as Record<string, unknown>;
     return {
       ...toSummary(row),
       notes: row.notes,
-      config: JSON.parse(row.config) as Record<string, unknown>,
+      config,
       appVersion: row.app_version,
       tfjsVersion: row.tfjs_version,
       versions: JSON.parse(row.versions) as Record<string, string>,
       resumedFrom: row.resumed_from,
+      lineage: lineageOf(config, (runId) => this.configOf(runId)),
       images,
       checkpointCount,
       lastCheckpoint: this.lastCheckpoint(id),
     };
+  }
+
+  /** A run's recorded config, or null when there is no such run. */
+  private configOf(id: number): Record<string, unknown> | null {
+    const row = this.db.prepare('SELECT config FROM runs WHERE id = ?').get(id) as { config: string } | undefined;
+    return row ? (JSON.parse(row.config) as Record<string, unknown>) : null;
   }
 
   list(query: RunQuery = {}): RunSummary[] {

@@ -19,6 +19,15 @@ export interface AnnotationsSaved {
   source: AnnotationSource;
 }
 
+/** A run's prediction saved as an image's annotation: the new version and its maps, as stored. */
+export interface AcceptedPrediction extends AnnotationSaveResult {
+  runId: number;
+  width: number;
+  height: number;
+  classMap: Uint8Array;
+  instanceMap: Uint32Array;
+}
+
 export const annotationsService = defineService({
   methods: {
     /** The latest version, or the one asked for; version 0 with empty maps when nothing was saved. */
@@ -55,6 +64,14 @@ export const annotationsService = defineService({
         message: z.string().max(2000).default(''),
       }),
     ).returns<AnnotationSaveResult>(),
+    /**
+     * Makes a run's prediction of the image its annotation, to be corrected: a new version with source
+     * 'prediction' that records the run. The prediction is computed first when the run has none of this
+     * image. Predicted classes the data set's palette lacks become unlabelled. baseVersion as for `save`.
+     */
+    acceptPrediction: method(
+      z.object({ imageId: rowId, runId: rowId, baseVersion: z.number().int().min(0).optional(), author: z.string().max(200).default('') }),
+    ).returns<AcceptedPrediction>(),
     /** All versions of an image's annotation, newest first, without the maps. */
     history: method(z.object({ imageId: rowId })).returns<AnnotationVersionInfo[]>(),
     /** Makes an earlier version the latest again (as a new version). */

@@ -69,6 +69,11 @@ export const imagesService = defineService({
       }),
     ).returns<ImagePage>(),
     get: method(z.object({ id: rowId })).returns<ImageRecord>(),
+    /**
+     * The image before or after this one in its data set's name order, or null at either end. With
+     * `unannotated`, the nearest image without an annotation in that direction, wrapping round once.
+     */
+    neighbour: method(z.object({ id: rowId, direction: z.enum(['previous', 'next']), unannotated: z.boolean().default(false) })).returns<{ imageId: number | null }>(),
     /** A small PNG of the image at its data set's plane, contrast-stretched; cached in the workspace. */
     thumbnail: method(z.object({ id: rowId, size: z.number().int().min(16).max(1024).default(256) })).returns<Thumbnail>(),
     /** Pixels of one frame, or of a region of it; without a frame, of the data set's plane (datasets.setPlane). */

@@ -80,6 +80,13 @@ export interface ImageRecord {
   /** Latest annotation version; 0 when nothing was saved yet. */
   annotationVersion: number;
   annotatedAt: string | null;
+  /** How the latest version was made; null when nothing was saved yet. */
+  annotationSource: AnnotationSource | null;
+  /**
+   * The run whose prediction the annotation was accepted from (then maybe corrected by hand), or null
+   * when it was painted from scratch or imported since.
+   */
+  predictionRunId: number | null;
 }
 
 export interface ImagePage {
@@ -124,7 +131,8 @@ export interface VerifyReport {
   moved: { id: number; from: string; to: string; updated: boolean }[];
 }
 
-export type AnnotationSource = 'paint' | 'import' | 'restore';
+/** How an annotation version was made: painted, imported from a mask, restored, or accepted from a run's prediction. */
+export type AnnotationSource = 'paint' | 'import' | 'restore' | 'prediction';
 
 export interface AnnotationData {
   imageId: number;
@@ -139,6 +147,8 @@ export interface AnnotationData {
   createdAt: string | null;
   author: string | null;
   source: AnnotationSource | null;
+  /** The run whose prediction this version is (source 'prediction'), else null. */
+  predictionRunId: number | null;
 }
 
 /** An annotation version as the tiles that hold labels (`LABEL_TILE_SIZE` grid); all other tiles are 0. */
@@ -169,6 +179,8 @@ export interface AnnotationVersionInfo {
   author: string;
   message: string;
   restoredFrom: number | null;
+  /** The run whose prediction this version is (source 'prediction'), else null. */
+  predictionRunId: number | null;
   createdAt: string;
 }
 
@@ -219,6 +231,19 @@ export interface RunImage {
   annotationVersion: number | null;
 }
 
+/** A model a run can start from: a previous run's, a model folder (an imported one), or a starter model shipped with the app. */
+export type RunStartSource = { kind: 'run'; runId: number } | { kind: 'model'; dir: string } | { kind: 'starter'; name: string };
+
+/** What a fine-tuning run records of the model it started from. */
+export interface RunStart {
+  source: RunStartSource;
+  /** "run #3 (name)", "starter nuclei", or the model folder. */
+  label: string;
+  /** The starting model's training step and validation IoU when it was saved. */
+  step: number;
+  validationIou: number | null;
+}
+
 export interface RunDetail extends RunSummary {
   notes: string;
   config: Record<string, unknown>;
@@ -226,6 +251,11 @@ export interface RunDetail extends RunSummary {
   tfjsVersion: string;
   versions: Record<string, string>;
   resumedFrom: number | null;
+  /**
+   * Where the run's weights came from, nearest first: the model it started from, then the one that
+   * model's run started from, and so on. Empty for random initialisation (the paper).
+   */
+  lineage: RunStart[];
   images: RunImage[];
   checkpointCount: number;
   lastCheckpoint: CheckpointRecord | null;

@@ -77,6 +77,19 @@ export const segmentationService = defineService({
     ).returns<{ job: JobOf<'segmentation'> }>(),
     /** The stored prediction of one image by one run, for the overlay. */
     prediction: method(z.object({ runId: z.number().int().positive(), imageId: z.number().int().positive() })).returns<PredictionView>(),
+    /**
+     * A run's prediction of a data set image on demand: the stored one, else computed now (overlap-tile,
+     * the run's calibrated objects) and stored, so that the next call finds it.
+     */
+    predict: method(z.object({ runId: z.number().int().positive(), imageId: z.number().int().positive() })).returns<PredictionView>(),
+    /**
+     * Predicts, as a background job, the images of the run's data set that have no annotation and no
+     * prediction by this run yet (first in name order, at most `limit`); job null when there is none.
+     */
+    refreshUnannotated: method(z.object({ runId: z.number().int().positive(), limit: z.number().int().min(1).max(10_000).default(500) })).returns<{
+      job: JobOf<'segmentation'> | null;
+      images: number;
+    }>(),
   },
   events: {},
 });

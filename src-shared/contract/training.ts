@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Polarity } from '../imaging/otsu';
 import { defineService, event, method } from './define';
 import type { JobOf } from './jobs';
-import { rowId, type Split } from './records';
+import { fsPath, rowId, type Split } from './records';
 import type { TrainingBackend } from './system';
 
 export const PRESET_NAMES = ['paper', 'fast', 'tiny'] as const;
@@ -193,11 +193,49 @@ export interface TrainingSplitPlan {
   blocker: string | null;
 }
 
+/** A model a run can start from, as the Train view offers it. */
+export interface StartingModelInfo {
+  /** What `TrainOptions.init` takes for it: "run:3", "starter:NAME" or a model folder. */
+  init: string;
+  kind: 'run' | 'imported' | 'starter';
+  /** "run #3 (name)", "imported NAME", "starter NAME". */
+  label: string;
+  /** The run's data set, for runs. */
+  datasetId?: number;
+  /** The architecture a run started from it keeps. */
+  depth: number;
+  baseChannels: number;
+  tile: number;
+  /** Names of the object classes it predicts (values 2.., without unlabelled and background). */
+  classNames: string[];
+  step: number;
+  validationIou: number | null;
+}
+
+/** A bioimage.io package imported as a model to start from, and how well it reproduced its own test output. */
+export interface ImportedStartingModel {
+  model: StartingModelInfo;
+  /** Largest difference between the imported model's output on the package's test input and the package's test output. */
+  maxAbsDifference: number;
+  /** The difference is within float32 rounding: the weights are those that were exported. */
+  ok: boolean;
+}
+
 export const trainingService = defineService({
   methods: {
     presets: method().returns<PresetInfo[]>(),
     /** The split a run with this seed would use on the data set, and whether it can start. */
     planSplit: method(z.object({ datasetId: rowId, seed: seedSchema.default(1) })).returns<TrainingSplitPlan>(),
+    /**
+     * The models a run can start from (`TrainOptions.init`): succeeded runs with a model (newest first),
+     * models imported into the workspace (models/imported), and the starter models shipped with the app.
+     */
+    startingModels: method().returns<StartingModelInfo[]>(),
+    /**
+     * Imports a bioimage.io package exported by U-Net Studio (.zip) into the workspace's models/imported
+     * (as `unet-studio import-model` does), checks it on its test tensors, and offers it to start from.
+     */
+    importModel: method(z.object({ path: fsPath })).returns<ImportedStartingModel>(),
     /** Starts training on a data set's train split (validation split scored as it goes). */
     start: method(
       z.object({

@@ -175,6 +175,21 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(result.ok).toBe(true);
     expect(result.check.maxAbsDifference).toBeLessThanOrEqual(result.tolerance);
   });
+
+  it('train --init fine-tunes the run\'s model, and info --run shows where a run started from', async () => {
+    const tuned = await cli('train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, 'tuned'), '--preset', 'tiny', '--steps', '2', '--init', String(runId), '--workspace', workspace, '--json');
+    expect(tuned.code, tuned.stderr).toBe(0);
+    const childId = JSON.parse(tuned.stdout).runId as number;
+    const text = await cli('info', '--run', String(childId), '--workspace', workspace);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^run #${childId} .*: succeeded$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^started from: run #${runId} \\(.*\\) at step 4`, 'm'));
+    const json = JSON.parse((await cli('info', '--run', String(childId), '--workspace', workspace, '--json')).stdout);
+    expect(json.lineage).toEqual([expect.objectContaining({ source: { kind: 'run', runId }, step: 4 })]);
+    const parent = await cli('info', '--run', String(runId), '--workspace', workspace);
+    expect(parent.stdout).toMatch(/^started from: random weights \(the paper\)$/m);
+    expect((await cli('info', '--run', '9999', '--workspace', workspace)).code).not.toBe(0);
+  });
 });
 
 describe('unet-studio segment --channel', () => {

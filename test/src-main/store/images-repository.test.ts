@@ -39,6 +39,51 @@ describe('ImagesRepository', () => {
     expect(ws.images.list({ datasetId, name: 'g_2_' }).total).toBe(0);
   });
 
+  it('steps to the previous and next image in name order, and to the nearest unannotated one, wrapping round', () => {
+    const page = ws.images.list({ datasetId, limit: 100 }).items;
+    const id = (k: number) => page[k].id;
+    expect(ws.images.neighbour(id(3), 'next')).toBe(id(4));
+    expect(ws.images.neighbour(id(3), 'previous')).toBe(id(2));
+    expect(ws.images.neighbour(id(0), 'previous')).toBeNull();
+    expect(ws.images.neighbour(id(24), 'next')).toBeNull();
+    // Name order ignores case, as the Library lists them.
+    const upper = ws.images.insert(fakeImage(datasetId, 'IMG_03b.png')).id;
+    expect(ws.images.neighbour(id(3), 'next')).toBe(upper);
+    expect(ws.images.neighbour(upper, 'next')).toBe(id(4));
+    const annotate = (k: number) => ws.annotations.save(id(k), { classMap: new Uint8Array(48).fill(1), instanceMap: new Uint32Array(48) });
+    annotate(4);
+    annotate(5);
+    expect(ws.images.neighbour(upper, 'next', true)).toBe(id(6));
+    expect(ws.images.neighbour(id(6), 'previous', true)).toBe(upper);
+    for (let k = 6; k < 25; k++) annotate(k);
+    // Past the last unannotated image the search starts again from the first.
+    expect(ws.images.neighbour(id(3), 'next', true)).toBe(upper);
+    expect(ws.images.neighbour(upper, 'next', true)).toBe(id(0));
+    expect(() => ws.images.neighbour(99_999, 'next')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('says how the latest annotation was made and which run\'s prediction it came from', () => {
+    const [a] = ws.images.list({ datasetId, limit: 1 }).items;
+    const maps = (fill: number) => ({ classMap: new Uint8Array(48).fill(fill), instanceMap: new Uint32Array(48) });
+    expect(ws.images.get(a.id)).toMatchObject({ annotationVersion: 0, annotationSource: null, predictionRunId: null });
+    ws.annotations.save(a.id, { ...maps(1), source: 'paint' });
+    expect(ws.images.get(a.id)).toMatchObject({ annotationVersion: 1, annotationSource: 'paint', predictionRunId: null });
+    ws.annotations.save(a.id, { ...maps(2), source: 'prediction', predictionRunId: 7 });
+    expect(ws.images.get(a.id)).toMatchObject({ annotationVersion: 2, annotationSource: 'prediction', predictionRunId: 7 });
+    // Corrected by hand: still from run 7.
+    ws.annotations.save(a.id, { ...maps(1), source: 'paint' });
+    expect(ws.images.list({ datasetId, limit: 1 }).items[0]).toMatchObject({ annotationVersion: 3, annotationSource: 'paint', predictionRunId: 7 });
+    // A mask imported since replaces what the prediction gave.
+    ws.annotations.save(a.id, { ...maps(2), source: 'import' });
+    expect(ws.images.get(a.id)).toMatchObject({ annotationVersion: 4, annotationSource: 'import', predictionRunId: null });
+    expect(ws.annotations.history(a.id).map((v) => [v.version, v.source, v.predictionRunId])).toEqual([
+      [4, 'import', null],
+      [3, 'paint', null],
+      [2, 'prediction', 7],
+      [1, 'paint', null],
+    ]);
+  });
+
   it('refuses a path twice in one data set and unknown ids', () => {
     expect(() => ws.images.insert(fakeImage(datasetId, 'img_00.png'))).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
     expect(() => ws.images.insert(fakeImage(999, 'x.png'))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));

@@ -30,6 +30,17 @@ describe('annotate shortcuts', () => {
     expect(shortcutFor(key('b', { ctrlKey: true }))).toBeNull();
   });
 
+  it('steps through the data set and toggles the prediction layer', () => {
+    expect(shortcutFor(key('d'))).toEqual({ kind: 'image', direction: 'next', unannotated: false });
+    expect(shortcutFor(key('PageDown'))).toEqual({ kind: 'image', direction: 'next', unannotated: false });
+    expect(shortcutFor(key('a'))).toEqual({ kind: 'image', direction: 'previous', unannotated: false });
+    expect(shortcutFor(key('PageUp'))).toEqual({ kind: 'image', direction: 'previous', unannotated: false });
+    expect(shortcutFor(key('n'))).toEqual({ kind: 'image', direction: 'next', unannotated: true });
+    expect(shortcutFor(key('l'))).toEqual({ kind: 'toggle-prediction' });
+    // Frames of a stack keep their keys.
+    expect(shortcutFor(key('.'))).toEqual({ kind: 'frame', delta: 1 });
+  });
+
   it('leaves Alt combinations to the app shell', () => {
     expect(shortcutFor(key('2', { altKey: true }))).toBeNull();
   });

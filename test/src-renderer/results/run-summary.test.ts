@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckpointRecord, CurvePoint } from '../../../src-shared/contract/records';
-import { bestValidationIou, configEntries, configSummary, formatDate, formatLearningRate, statusTone } from '../../../src-renderer/src/lib/results/run-summary';
+import { bestValidationIou, configEntries, configSummary, formatDate, formatLearningRate, lineageText, statusTone } from '../../../src-renderer/src/lib/results/run-summary';
 
 const p = (step: number, iou?: number): CurvePoint => ({ step, loss: 1, metrics: iou === undefined ? {} : { iou }, elapsedMs: null, recordedAt: '' });
 const ckpt = (step: number, metricName: string | null, metricValue: number | null): CheckpointRecord => ({ id: step, runId: 1, step, path: '', metricName, metricValue, createdAt: '' });
@@ -48,5 +48,18 @@ describe('statusTone and formatDate', () => {
     expect(formatDate('2026-03-14T09:26:53Z')).toMatch(/^2026-03-1[34] \d\d:\d\d$/);
     expect(formatDate(null)).toBe('—');
     expect(formatDate('not a date')).toBe('not a date');
+  });
+});
+
+describe('lineageText', () => {
+  it('names the model a run started from, then its own origins', () => {
+    expect(lineageText([])).toBeNull();
+    expect(lineageText([{ source: { kind: 'run', runId: 1 }, label: 'run #1 (tiny)', step: 40, validationIou: 0.8 }])).toBe('from run #1 (tiny) at step 40');
+    expect(
+      lineageText([
+        { source: { kind: 'run', runId: 2 }, label: 'run #2 (b)', step: 20, validationIou: null },
+        { source: { kind: 'starter', name: 'nuclei' }, label: 'starter nuclei', step: 2381, validationIou: 0.25 },
+      ]),
+    ).toBe('from run #2 (b) at step 20 ← starter nuclei');
   });
 });

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import type { JobInfo, JobOf } from '../../../src-shared/contract/jobs';
 import type { CurvePoint } from '../../../src-shared/contract/records';
-import type { PresetInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
+import type { PresetInfo, StartingModelInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
 import { TrainSession } from '../../../src-renderer/src/lib/train/train-session.svelte';
 
 const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, parameters: 1000 };
@@ -12,10 +12,13 @@ function job(status: JobInfo['status'], data?: TrainProgressInfo): JobOf<'traini
 }
 
 /** A stand-in for window.unet with just what the Train view calls, recording starts and firing events on demand. */
-function fakeApi(options: { blocker?: string; jobs?: JobInfo[] } = {}) {
+const fromRun: StartingModelInfo = { init: 'run:3', kind: 'run', label: 'run #3 (first)', datasetId: 4, depth: 3, baseChannels: 6, tile: 132, classNames: ['cell'], step: 40, validationIou: 0.7 };
+
+function fakeApi(options: { blocker?: string; jobs?: JobInfo[]; startingModels?: StartingModelInfo[]; unannotated?: number } = {}) {
   const jobListeners: ((j: JobInfo) => void)[] = [];
   const progressListeners: ((p: TrainProgressInfo) => void)[] = [];
   const started: TrainOptions[] = [];
+  const refreshed: number[] = [];
   const planned: { datasetId: number; seed?: number }[] = [];
   const planSplit = async (input: { datasetId: number; seed?: number }): Promise<TrainingSplitPlan> => {
     planned.push(input);
@@ -48,16 +51,30 @@ function fakeApi(options: { blocker?: string; jobs?: JobInfo[] } = {}) {
     },
     training: {
       presets: async () => [tiny],
+      startingModels: async () => options.startingModels ?? [],
+      importModel: async ({ path }: { path: string }) => {
+        const model: StartingModelInfo = { ...fromRun, init: `/ws/models/imported/${path}`, kind: 'imported', label: `imported ${path}` };
+        (options.startingModels ??= []).push(model);
+        return { model, maxAbsDifference: 2e-7, ok: true };
+      },
       planSplit,
       start: async (input: { datasetId: number; options: TrainOptions }) => (started.push(input.options), { job: current, runId: 9 }),
       resume: async () => ({ job: current, runId: 9 }),
       onProgress: (cb: (p: TrainProgressInfo) => void) => (progressListeners.push(cb), () => undefined),
+    },
+    segmentation: {
+      refreshUnannotated: async ({ runId }: { runId: number }) => {
+        refreshed.push(runId);
+        const images = options.unannotated ?? 0;
+        return { job: images > 0 ? { id: 'job-refresh', kind: 'segmentation', title: 'Segment', status: 'queued', progress: 0, message: '', createdAt: '' } : null, images };
+      },
     },
   } as unknown as UnetApi;
   return {
     api,
     started,
     planned,
+    refreshed,
     emitJob: (j: JobInfo) => ((current = j), jobListeners.forEach((cb) => cb(j))),
     emitProgress: (p: TrainProgressInfo) => progressListeners.forEach((cb) => cb(p)),
   };
@@ -146,6 +163,61 @@ describe('TrainSession', () => {
     expect(session.progress?.step).toBe(5);
     await session.cancel();
     expect(session.job?.status).toBe('cancelled');
+  });
+});
+
+describe('TrainSession and fine-tuning', () => {
+  it("starts from a previous run's model with its architecture, and back from random weights with the preset's", async () => {
+    const fake = fakeApi({ startingModels: [fromRun] });
+    const session = new TrainSession(fake.api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    await settle();
+    expect(session.startingModels).toEqual([fromRun]);
+    session.chooseStart('run:3');
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
+    // A preset chosen meanwhile keeps the model's architecture.
+    session.choosePreset('tiny', { w0: 10, sigma: 5 });
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
+    await session.start('auto');
+    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132 });
+    session.chooseStart('');
+    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92 });
+    expect(session.startingModel).toBeUndefined();
+  });
+
+  it('imports a bioimage.io package and starts from it', async () => {
+    const session = new TrainSession(fakeApi().api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    expect(await session.importModel('cells')).toBe('Imported as imported cells (its test output reproduced to 2.0e-7).');
+    expect(session.init).toBe('/ws/models/imported/cells');
+    expect(session.startingModel?.kind).toBe('imported');
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6 });
+  });
+
+  it('has the new run predict the images still to annotate once it succeeded', async () => {
+    const fake = fakeApi({ unannotated: 5 });
+    const session = new TrainSession(fake.api);
+    session.attach();
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    await session.start('auto');
+    fake.emitJob(job('succeeded', progress(3)));
+    await vi.waitFor(() => expect(session.refresh).toMatchObject({ jobId: 'job-refresh', runId: 9, images: 5, status: 'queued' }));
+    expect(fake.refreshed).toEqual([9]);
+    fake.emitJob({ id: 'job-refresh', kind: 'segmentation', title: 'Segment', status: 'succeeded', progress: 100, message: '', createdAt: '' });
+    expect(session.refresh?.status).toBe('succeeded');
+  });
+
+  it('predicts nothing after a failed run', async () => {
+    const fake = fakeApi({ unannotated: 5 });
+    const session = new TrainSession(fake.api);
+    session.attach();
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    await session.start('auto');
+    fake.emitJob({ ...job('failed'), error: { code: 'INTERNAL', message: 'boom' } });
+    await settle();
+    await settle();
+    expect(fake.refreshed).toEqual([]);
+    expect(session.refresh).toBeUndefined();
   });
 });
 

@@ -58,6 +58,8 @@ export class AnnotateController {
   private loadSeq = 0;
   /** The notice of the last gesture that painted nothing; the next edit clears it. */
   private refusal: string | undefined;
+  /** While the service saves an accepted prediction, its "saved" event is this window's own save. */
+  private accepting = false;
 
   constructor(private readonly api: () => UnetApi) {
     this.autosave = new Autosave({ save: (base) => this.saveMaps(base), reload: () => this.reloadAnnotation(true) });
@@ -217,12 +219,49 @@ export class AnnotateController {
   async onSavedElsewhere(imageId: number, version: number): Promise<void> {
     const record = this.record;
     const save = this.autosave;
-    if (!record || record.id !== imageId || version <= save.version || save.dirty || save.status === 'saving' || this.session.strokeActive) return;
+    if (!record || record.id !== imageId || version <= save.version || save.dirty || save.status === 'saving' || this.session.strokeActive || this.accepting) return;
     try {
       const latest = await this.reloadAnnotation(false);
       save.reset(latest);
     } catch (error) {
       this.error = message(error);
+    }
+  }
+
+  /**
+   * Makes a run's prediction this image's annotation: pending strokes are saved first, the service saves
+   * the prediction as a new version (source 'prediction'), and the maps on screen take it as one change
+   * that undo reverts (and autosave then saves). True once the maps on screen are the accepted ones.
+   */
+  async acceptPrediction(runId: number): Promise<boolean> {
+    const record = this.record;
+    if (!record || this.status !== 'ready' || !this.onDatasetPlane) return false;
+    await this.autosave.flush();
+    if (this.record?.id !== record.id || this.autosave.status === 'conflict') return false;
+    this.accepting = true;
+    try {
+      const accepted = await this.api().annotations.acceptPrediction({ imageId: record.id, runId, baseVersion: this.autosave.version });
+      if (this.record?.id !== record.id) return false;
+      this.session.replace(accepted);
+      this.autosave.reset(accepted.version);
+      return true;
+    } catch (error) {
+      this.error = message(error);
+      return false;
+    } finally {
+      this.accepting = false;
+    }
+  }
+
+  /** The image before or after this one in the data set (or the nearest unannotated one); null at an end. */
+  async neighbour(direction: 'previous' | 'next', unannotated = false): Promise<number | null> {
+    const record = this.record;
+    if (!record) return null;
+    try {
+      return (await this.api().images.neighbour({ id: record.id, direction, unannotated })).imageId;
+    } catch (error) {
+      this.error = message(error);
+      return null;
     }
   }
 

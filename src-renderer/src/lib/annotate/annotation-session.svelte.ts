@@ -124,6 +124,17 @@ export class AnnotationSession {
     return this.commit();
   }
 
+  /** Replaces every label at once (a prediction accepted as the annotation), as one change that undo reverts. */
+  replace(next: { classMap: Uint8Array; instanceMap: Uint32Array }): boolean {
+    const maps = this.maps;
+    if (!maps || !this.recorder || this.stroke || !this.canPaint()) return false;
+    if (next.classMap.length !== maps.classMap.length || next.instanceMap.length !== maps.instanceMap.length) return false;
+    this.recorder.begin();
+    for (let i = 0; i < next.classMap.length; i++) this.recorder.paint(i, next.classMap[i], next.instanceMap[i]);
+    this.emit({ x: 0, y: 0, width: maps.width, height: maps.height });
+    return this.commit();
+  }
+
   undo(): boolean {
     return this.replay('undo');
   }

@@ -13,6 +13,9 @@ export interface ShortcutTargets {
   preview: WeightMapPreview;
   toggleHelp: (open?: boolean) => void;
   redraw: () => void;
+  /** Opens the previous or next image of the data set (or the next unannotated one). */
+  stepImage: (direction: 'previous' | 'next', unannotated: boolean) => void;
+  togglePrediction: () => void;
 }
 
 /** Carries out a keyboard shortcut of the Annotate view. */
@@ -59,6 +62,12 @@ export function applyShortcut(action: ShortcutAction, t: ShortcutTargets): void 
       break;
     case 'toggle-overlay':
       tools.showOverlay = !tools.showOverlay;
+      break;
+    case 'toggle-prediction':
+      t.togglePrediction();
+      break;
+    case 'image':
+      t.stepImage(action.direction, action.unannotated);
       break;
     case 'close-polygon': {
       const closed = draft.close();

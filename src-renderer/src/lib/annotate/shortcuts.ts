@@ -15,6 +15,8 @@ export type ShortcutAction =
   | { kind: 'toggle-instance-mode' }
   | { kind: 'toggle-weightmap' }
   | { kind: 'toggle-overlay' }
+  | { kind: 'toggle-prediction' }
+  | { kind: 'image'; direction: 'previous' | 'next'; unannotated: boolean }
   | { kind: 'close-polygon' }
   | { kind: 'cancel' };
 
@@ -36,6 +38,9 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: '0  /  =', what: 'Fit to window / 1:1' },
   { keys: '+  /  -', what: 'Zoom in / out' },
   { keys: ',  /  .', what: 'Previous / next frame of a stack' },
+  { keys: 'A  /  D', what: 'Previous / next image of the data set (also Page Up / Page Down)' },
+  { keys: 'N', what: 'Next image without an annotation' },
+  { keys: 'L', what: 'Prediction layer on/off' },
   { keys: 'Esc', what: 'Cancel the polygon, close this help' },
   { keys: '?', what: 'This help' },
 ];
@@ -94,6 +99,16 @@ export function shortcutFor(event: KeyLike): ShortcutAction | null {
       return { kind: 'toggle-weightmap' };
     case 'o':
       return { kind: 'toggle-overlay' };
+    case 'l':
+      return { kind: 'toggle-prediction' };
+    case 'a':
+    case 'PageUp':
+      return { kind: 'image', direction: 'previous', unannotated: false };
+    case 'd':
+    case 'PageDown':
+      return { kind: 'image', direction: 'next', unannotated: false };
+    case 'n':
+      return { kind: 'image', direction: 'next', unannotated: true };
     case 'Enter':
       return { kind: 'close-polygon' };
     case 'Escape':

@@ -1,4 +1,4 @@
-import type { CheckpointRecord, CurvePoint, RunStatus } from '../../../../src-shared/contract/records';
+import type { CheckpointRecord, CurvePoint, RunStart, RunStatus } from '../../../../src-shared/contract/records';
 import { validationIouOf } from '../charts/curve-series';
 
 /** "tiny · depth 2 · 8 ch · tile 92 · 200 steps · adam 1e-3" from a run's recorded config. */
@@ -83,4 +83,14 @@ export function formatDate(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * Where a run's weights came from, for its details: "from run #1 (tiny) at step 40 ← starter nuclei";
+ * null for random initialisation.
+ */
+export function lineageText(lineage: readonly RunStart[]): string | null {
+  if (lineage.length === 0) return null;
+  const [first, ...earlier] = lineage;
+  return [`from ${first.label} at step ${first.step}`, ...earlier.map((s) => s.label)].join(' ← ');
 }

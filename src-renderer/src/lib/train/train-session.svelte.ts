@@ -2,11 +2,12 @@ import type { UnetApi } from '../../../../src-shared/contract/index';
 import { isFinished, type JobInfo, type JobOf } from '../../../../src-shared/contract/jobs';
 import type { CurvePoint, DatasetSummary, InterruptedRun } from '../../../../src-shared/contract/records';
 import type { SystemInfo } from '../../../../src-shared/contract/system';
-import type { BackendChoice, PresetInfo, PresetName, TrainingSplitPlan, TrainProgressInfo } from '../../../../src-shared/contract/training';
+import type { BackendChoice, PresetInfo, PresetName, StartingModelInfo, TrainingSplitPlan, TrainProgressInfo } from '../../../../src-shared/contract/training';
 import { mergePoints, progressToPoint } from '../charts/curve-series';
 import { fetchGpuReport, type GpuDoctorReport } from '../settings/gpu-report';
 import { formFromPreset, hasErrors, toTrainOptions, validateTrainForm, type LossDefaults, type TrainForm } from './config-form';
 import { summarizePlan } from './split-summary';
+import { formForStart } from './starting-model';
 import { GuardedSession } from '../state/guarded-session.svelte';
 
 /** The training numbers a job carries in its `data`: only training jobs carry them, once a step is done. */
@@ -37,11 +38,17 @@ export class TrainSession extends GuardedSession {
   progress = $state<TrainProgressInfo | undefined>();
   points = $state.raw<CurvePoint[]>([]);
   interrupted = $state<InterruptedRun[]>([]);
+  /** What a run may start from, and the choice ('' = random weights, else `TrainOptions.init`). */
+  startingModels = $state.raw<StartingModelInfo[]>([]);
+  init = $state('');
+  /** After a run: its predictions of the data set's unannotated images, made in the background. */
+  refresh = $state<{ jobId: string; runId: number; images: number; status: JobInfo['status'] } | undefined>();
 
   readonly issues = $derived(this.form ? validateTrainForm(this.form) : []);
   readonly splitSummary = $derived(this.plan ? summarizePlan(this.plan) : undefined);
   readonly running = $derived(!!this.job && !isFinished(this.job.status));
   readonly preset = $derived(this.presets.find((p) => p.name === this.form?.preset));
+  readonly startingModel = $derived(this.startingModels.find((m) => m.init === this.init));
   readonly canStart = $derived(
     !this.running && !this.busy && !!this.form && !hasErrors(this.issues) && !!this.splitSummary?.canTrain,
   );
@@ -73,6 +80,7 @@ export class TrainSession extends GuardedSession {
       if (id !== undefined) await this.selectDataset(id);
       await Promise.all([this.refreshInterrupted(), this.findRunningJob()]);
     });
+    void this.refreshStartingModels();
     // The doctor probes files and nvidia-smi: let it answer after the rest is on screen.
     fetchGpuReport(this.api).then(
       (report) => (this.gpu = report),
@@ -105,14 +113,44 @@ export class TrainSession extends GuardedSession {
   choosePreset(name: PresetName, loss: LossDefaults): void {
     const preset = this.presets.find((p) => p.name === name) ?? this.presets[0];
     if (!preset) return;
-    this.form = formFromPreset(preset, loss, this.form?.seed ?? 1);
+    this.form = formForStart(formFromPreset(preset, loss, this.form?.seed ?? 1), this.startingModel, preset);
+  }
+
+  /** Lists the models a run may start from; reading them probes files, so it answers on its own time. */
+  async refreshStartingModels(): Promise<void> {
+    try {
+      this.startingModels = await this.api.training.startingModels();
+    } catch {
+      this.startingModels = [];
+    }
+    if (this.init && !this.startingModel) this.chooseStart('');
+  }
+
+  /** Imports a bioimage.io package (a path on the machine the app runs on) and starts from it; a message says how it went. */
+  async importModel(path: string): Promise<string | undefined> {
+    this.error = undefined;
+    return this.guard(async () => {
+      const imported = await this.api.training.importModel({ path });
+      await this.refreshStartingModels();
+      this.chooseStart(imported.model.init);
+      const check = `its test output reproduced to ${imported.maxAbsDifference.toExponential(1)}`;
+      return imported.ok ? `Imported as ${imported.model.label} (${check}).` : `Imported as ${imported.model.label}, but ${check}: these may not be the exported weights.`;
+    });
+  }
+
+  /** Starts from random weights ('') or a model; the form takes the model's architecture and tile. */
+  chooseStart(init: string): void {
+    this.init = init;
+    if (this.form) this.form = formForStart(this.form, this.startingModel, this.preset);
   }
 
   async start(backend: BackendChoice): Promise<number | undefined> {
     if (!this.canStart || !this.form || this.datasetId === undefined) return undefined;
     this.error = undefined;
     return this.guard(async () => {
-      const { job, runId } = await this.api.training.start({ datasetId: this.datasetId!, options: toTrainOptions(this.form!, backend) });
+      const options = toTrainOptions(this.form!, backend);
+      if (this.startingModel) options.init = this.startingModel.init;
+      const { job, runId } = await this.api.training.start({ datasetId: this.datasetId!, options });
       this.follow(job, runId, []);
       return runId;
     });
@@ -168,6 +206,7 @@ export class TrainSession extends GuardedSession {
   }
 
   onJob(job: JobInfo): void {
+    if (this.refresh && job.id === this.refresh.jobId) this.refresh = { ...this.refresh, status: job.status };
     if (job.id !== this.job?.id || !isTrainingJob(job)) return;
     this.job = job;
     const progress = progressFromJob(job);
@@ -186,6 +225,18 @@ export class TrainSession extends GuardedSession {
       await this.refreshInterrupted();
       this.datasets = await this.api.datasets.list();
     });
+    if (job.status === 'succeeded') await Promise.all([this.refreshPredictions(runId), this.refreshStartingModels()]);
+  }
+
+  /** The loop made short: the new run predicts the images still to annotate, so the next one is ready to correct. */
+  private async refreshPredictions(runId: number): Promise<void> {
+    try {
+      const { job, images } = await this.api.segmentation.refreshUnannotated({ runId });
+      this.refresh = job ? { jobId: job.id, runId, images, status: job.status } : undefined;
+    } catch {
+      // Predictions are also made on demand in Annotate: a failed refresh only loses the head start.
+      this.refresh = undefined;
+    }
   }
 }
 

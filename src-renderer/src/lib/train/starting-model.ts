@@ -1,0 +1,24 @@
+import type { PresetInfo, StartingModelInfo } from '../../../../src-shared/contract/training';
+import type { TrainForm } from './config-form';
+
+/** "run #1 (name)" and what it is: "depth 2 · 8 ch · 40 steps · IoU 0.812". */
+export function startingModelText(model: StartingModelInfo): { label: string; detail: string } {
+  const iou = model.validationIou === null ? '' : ` · IoU ${model.validationIou.toFixed(3)}`;
+  return { label: model.label, detail: `depth ${model.depth} · ${model.baseChannels} ch · ${model.step} steps${iou}` };
+}
+
+/** The form with the starting model's architecture and tile (a run from it keeps them); random weights: the preset's. */
+export function formForStart(form: TrainForm, model: StartingModelInfo | undefined, preset: PresetInfo | undefined): TrainForm {
+  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile };
+  return preset ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile } : form;
+}
+
+/** The groups of the "start from" menu, in order. */
+export function startingModelGroups(models: readonly StartingModelInfo[]): { title: string; models: StartingModelInfo[] }[] {
+  const groups = [
+    { title: 'Previous runs', models: models.filter((m) => m.kind === 'run') },
+    { title: 'Imported models', models: models.filter((m) => m.kind === 'imported') },
+    { title: 'Starter models', models: models.filter((m) => m.kind === 'starter') },
+  ];
+  return groups.filter((g) => g.models.length > 0);
+}
