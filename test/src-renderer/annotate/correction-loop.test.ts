@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import { UnetError } from '../../../src-shared/contract/errors';
-import type { AnnotationData } from '../../../src-shared/contract/records';
+import type { AnnotationData, AnnotationTiles } from '../../../src-shared/contract/records';
 import { FIRST_PLANE } from '../../../src-shared/imaging/image-plane';
+import { readTile, tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
 import { AnnotateController } from '../../../src-renderer/src/lib/annotate/annotate-controller.svelte';
 import { CorrectionLoop } from '../../../src-renderer/src/lib/annotate/correction-loop.svelte';
 
@@ -16,6 +17,20 @@ function annotation(version: number, classMap = new Uint8Array(W * H), instanceM
   return { imageId: 7, version, width: W, height: H, classMap, instanceMap, createdAt: null, author: null, source: null, predictionRunId: null };
 }
 
+/** The stored annotation as the tiles that hold labels, as the service answers. */
+function asTiles(a: AnnotationData): AnnotationTiles {
+  const grid = tileGrid(a.width, a.height);
+  const tiles = [];
+  for (let ty = 0; ty < grid.down; ty++) {
+    for (let tx = 0; tx < grid.across; tx++) {
+      const tile = readTile(a, grid, tx, ty);
+      if (tile.classMap.length > 1 || tile.classMap[0] !== 0 || tile.instanceMap[0] !== 0) tiles.push(tile);
+    }
+  }
+  const { classMap: _c, instanceMap: _i, predictionRunId: _p, ...rest } = a;
+  return { ...rest, tileSize: grid.size, tiles };
+}
+
 function fakeApi() {
   let stored = annotation(1, new Uint8Array(W * H).fill(1));
   const saves: { baseVersion: number; classMap: Uint8Array }[] = [];
@@ -27,11 +42,13 @@ function fakeApi() {
     },
     datasets: { get: vi.fn(async () => ({ id: 3, plane: FIRST_PLANE, classes: [{ value: 1, name: 'background', color: '#0000ff' }, { value: 2, name: 'cell', color: '#ff0000' }] })) },
     annotations: {
-      get: vi.fn(async () => stored),
-      save: vi.fn(async ({ baseVersion, classMap, instanceMap }: { baseVersion: number; classMap: Uint8Array; instanceMap: Uint32Array }) => {
+      tiles: vi.fn(async () => asTiles(stored)),
+      saveTiles: vi.fn(async ({ baseVersion, tiles }: { baseVersion: number; tiles: LabelTile[] }) => {
         if (baseVersion !== stored.version) throw new UnetError('CONFLICT', 'saved since');
-        saves.push({ baseVersion, classMap: classMap.slice() });
-        stored = annotation(stored.version + 1, classMap.slice(), instanceMap.slice());
+        const next = annotation(stored.version + 1, stored.classMap.slice(), stored.instanceMap.slice());
+        for (const tile of tiles) writeTile(next, tileGrid(W, H), tile);
+        saves.push({ baseVersion, classMap: next.classMap.slice() });
+        stored = next;
         return { imageId: 7, version: stored.version, createdAt: '', unchanged: false };
       }),
       acceptPrediction: vi.fn(async ({ baseVersion, runId }: { baseVersion: number; runId: number }) => {
