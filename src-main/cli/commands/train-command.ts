@@ -53,7 +53,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--lr <x>', 'learning rate', decimal(0, 1, { exclusiveMin: true }))
       .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam', choice(['sgd', 'adam'] as const))
       .option('--lr-schedule <name>', 'after the warm-up: constant (default) or cosine (decays to 5 % when the budget ends)', choice(['constant', 'cosine'] as const))
-      .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it')
+      .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
       .option('--val-fraction <f>', 'share of the training images held out for validation (default 0.2)', decimal(0, 0.9))
