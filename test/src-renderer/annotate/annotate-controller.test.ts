@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import { UnetError } from '../../../src-shared/contract/errors';
-import type { AnnotationData, AnnotationTiles } from '../../../src-shared/contract/records';
+import type { AnnotationData } from '../../../src-shared/contract/records';
 import { FIRST_PLANE, type ImagePlane } from '../../../src-shared/imaging/image-plane';
-import { readTile, tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
+import { tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
 import { stackFrameIndex } from '../../../src-shared/imaging/stack-axes';
+import { asTiles } from '../../helpers/annotation-tiles';
 import { AnnotateController } from '../../../src-renderer/src/lib/annotate/annotate-controller.svelte';
 
 const W = 4;
@@ -12,20 +13,6 @@ const H = 3;
 
 function annotation(version: number, fill = 0, width = W, height = H): AnnotationData {
   return { imageId: 7, version, width, height, classMap: new Uint8Array(width * height).fill(fill), instanceMap: new Uint32Array(width * height), createdAt: null, author: null, source: null };
-}
-
-/** The stored annotation as the tiles that hold labels, as the service answers. */
-function asTiles(a: AnnotationData): AnnotationTiles {
-  const grid = tileGrid(a.width, a.height);
-  const tiles = [];
-  for (let ty = 0; ty < grid.down; ty++) {
-    for (let tx = 0; tx < grid.across; tx++) {
-      const tile = readTile(a, grid, tx, ty);
-      if (tile.classMap.length > 1 || tile.classMap[0] !== 0 || tile.instanceMap[0] !== 0) tiles.push(tile);
-    }
-  }
-  const { classMap: _c, instanceMap: _i, ...rest } = a;
-  return { ...rest, tileSize: grid.size, tiles };
 }
 
 function fakeApi(width = W, height = H) {

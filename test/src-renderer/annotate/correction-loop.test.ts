@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { UnetApi } from '../../../src-shared/contract/index';
 import { UnetError } from '../../../src-shared/contract/errors';
-import type { AnnotationData, AnnotationTiles } from '../../../src-shared/contract/records';
+import type { AnnotationData } from '../../../src-shared/contract/records';
 import { FIRST_PLANE } from '../../../src-shared/imaging/image-plane';
-import { readTile, tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
+import { tileGrid, writeTile, type LabelTile } from '../../../src-shared/imaging/label-tiles';
+import { asTiles } from '../../helpers/annotation-tiles';
 import { AnnotateController } from '../../../src-renderer/src/lib/annotate/annotate-controller.svelte';
 import { CorrectionLoop } from '../../../src-renderer/src/lib/annotate/correction-loop.svelte';
 
@@ -15,20 +16,6 @@ const predictedObject = Uint32Array.from([0, 5, 5, 0, 0, 5, 5, 0, 0, 0, 0, 0]);
 
 function annotation(version: number, classMap = new Uint8Array(W * H), instanceMap = new Uint32Array(W * H)): AnnotationData {
   return { imageId: 7, version, width: W, height: H, classMap, instanceMap, createdAt: null, author: null, source: null, predictionRunId: null };
-}
-
-/** The stored annotation as the tiles that hold labels, as the service answers. */
-function asTiles(a: AnnotationData): AnnotationTiles {
-  const grid = tileGrid(a.width, a.height);
-  const tiles = [];
-  for (let ty = 0; ty < grid.down; ty++) {
-    for (let tx = 0; tx < grid.across; tx++) {
-      const tile = readTile(a, grid, tx, ty);
-      if (tile.classMap.length > 1 || tile.classMap[0] !== 0 || tile.instanceMap[0] !== 0) tiles.push(tile);
-    }
-  }
-  const { classMap: _c, instanceMap: _i, predictionRunId: _p, ...rest } = a;
-  return { ...rest, tileSize: grid.size, tiles };
 }
 
 function fakeApi() {
