@@ -98,6 +98,8 @@ const name = values.name ?? path.basename(dataDir);
 const minutes = num('minutes', values.minutes) as number;
 const preset = values.preset as 'paper' | 'fast' | 'tiny';
 if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
+if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
+if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];
 

@@ -2,7 +2,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../../src-shared/contrac
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, integer } from '../cli-args';
-import { EXIT_OK } from '../cli-errors';
+import { EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric, formatTable } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
@@ -47,6 +47,8 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
   ).action(
     wrap<DemoCliOptions>(async (options) => {
       const out = env.output(options);
+      // --fine-tune names its own starting model; a second one would be ignored without a word.
+      if (options.fineTune && options.init !== undefined) throw new UsageError('--init and --fine-tune both name a starting model: give it to --fine-tune MODEL');
       const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../workflows/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
       try {

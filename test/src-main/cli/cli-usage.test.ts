@@ -45,6 +45,7 @@ describe('command line usage errors', () => {
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--steps', 'many'), /--steps.*not a whole number/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--preset', 'huge'), /--preset.*one of paper, fast, tiny/);
     expectUsage(await cli('segment', '--model', dir, '--images', dir, '--out', dir, '--shard', '4/3'), /--shard.*I\/N/);
+    expectUsage(await cli('demo', '--fine-tune', '--init', 'run:1', '--workspace', dir), /--init and --fine-tune both name a starting model/);
   });
 
   it('a file where a folder is expected, and a folder that does not exist', async () => {
