@@ -57,15 +57,19 @@ export function createImagesService(ctx: WorkspaceContext): ServiceImpl<typeof i
       const decoded = region ? await ctx.io.readImageRegion(image.path, { frame, ...region }) : await ctx.io.readImage(image.path, { frame });
       return pixelsOf(decoded, image, frame, axes, region);
     },
-    async readLevel({ id, frame, minSide }) {
-      const image = ctx.workspace.current.images.get(id);
-      if (frame >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${frame} does not exist`);
+    async readLevel({ id, frame: asked, minSide }) {
+      const ws = ctx.workspace.current;
+      const image = ws.images.get(id);
+      if (asked !== undefined && asked >= image.frames) throw new UnetError('INVALID_ARGUMENT', `image ${id} has ${image.frames} frame(s); frame ${asked} does not exist`);
       if (!/\.tiff?$/i.test(image.path)) return null;
       await checkImageFile(image);
+      const axes = await stackAxes.of(image);
+      // As for read: without a frame, the data set's plane (what Annotate opens at).
+      const frame = asked ?? planeFrame(image, axes, ws.datasets.plane(image.datasetId));
       const level = storedLevelFor((await ctx.io.readImageMetadata(image.path)).levels, minSide);
       if (level === 0) return null;
       const decoded = await ctx.io.readImage(image.path, { frame, level });
-      return { ...pixelsOf(decoded, image, frame, await stackAxes.of(image)), level };
+      return { ...pixelsOf(decoded, image, frame, axes), level };
     },
     setSplit({ ids, split }) {
       const store = ctx.workspace.current;

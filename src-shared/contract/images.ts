@@ -89,9 +89,10 @@ export const imagesService = defineService({
     /**
      * A stored reduced-resolution copy of a frame of a pyramidal TIFF (OME SubIFDs or reduced pages):
      * the smallest whose longer side is at least minSide, for a quick first look at a large image;
-     * null when the file stores none that large. `region` is the whole frame in image coordinates.
+     * null when the file stores none that large. `region` is the whole frame in image coordinates. Without
+     * a frame: the data set's plane, as `read`.
      */
-    readLevel: method(z.object({ id: rowId, frame: z.number().int().min(0).default(0), minSide: z.number().int().min(1).max(65_536) })).returns<
+    readLevel: method(z.object({ id: rowId, frame: z.number().int().min(0).optional(), minSide: z.number().int().min(1).max(65_536) })).returns<
       (ImagePixels & { level: number }) | null
     >(),
     /** Puts images in a split (null: in none). */

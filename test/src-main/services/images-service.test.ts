@@ -132,6 +132,8 @@ describe('images service', () => {
     const level = await app.call<ImagePixels & { level: number }>('images.readLevel', { id: image.id, minSide: 256 });
     expect(level).toMatchObject({ level: 2, width: 300, height: 200, region: { x: 0, y: 0, width: 1200, height: 800 } });
     expect(level.data[0]).toBe(9);
+    // No frame asked: the data set's plane, here its only frame.
+    expect(level.frame).toBe(0);
     expect((await app.call<{ level: number }>('images.readLevel', { id: image.id, minSide: 500 })).level).toBe(1);
     expect(await app.call('images.readLevel', { id: image.id, minSide: 1000 })).toBeNull();
     expect(await app.call('images.readLevel', { id: (await byName('cells_01')).id, minSide: 8 })).toBeNull();

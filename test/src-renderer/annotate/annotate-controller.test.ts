@@ -268,7 +268,7 @@ describe('annotate controller', () => {
     const c = new AnnotateController(() => api);
     const opening = c.open(7);
     await vi.waitFor(() => expect(c.overview).toBe(level));
-    expect(readLevel).toHaveBeenCalledWith({ id: 7, frame: 0, minSide: 1024 });
+    expect(readLevel).toHaveBeenCalledWith({ id: 7, minSide: 1024 });
     expect(c.status).toBe('loading');
     expect(c.stats!.max).toBe(40_000);
     finish();

@@ -95,7 +95,7 @@ export class AnnotateController {
       const record = await api.images.get({ id: imageId });
       // The stored level first: the server decodes one image at a time, so asked together it would come after the frame.
       if (Math.max(record.width, record.height) > OVERVIEW_MIN_SIDE) {
-        const level = await api.images.readLevel({ id: imageId, frame: 0, minSide: OVERVIEW_MIN_SIDE }).catch(() => null);
+        const level = await api.images.readLevel({ id: imageId, minSide: OVERVIEW_MIN_SIDE }).catch(() => null);
         if (level && seq === this.loadSeq) this.showOverview(level);
       }
       if (seq !== this.loadSeq) return;
