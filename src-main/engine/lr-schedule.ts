@@ -1,6 +1,9 @@
 import type { LrSchedule } from '../../src-shared/contract/training';
 import type { TrainConfig } from './train-config';
 
+/** Measured best at the budgets a CPU affords (docs/engine.md). */
+export const DEFAULT_LR_SCHEDULE: LrSchedule = 'constant';
+
 /** The cosine schedule ends at this share of the base rate, not at 0: the last steps still learn a little. */
 export const COSINE_FLOOR = 0.05;
 
@@ -11,7 +14,7 @@ export const COSINE_FLOOR = 0.05;
  */
 export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'warmupSteps'> & { lrSchedule?: LrSchedule }, step: number, progress = 0): number {
   if (config.warmupSteps > 0 && step < config.warmupSteps) return (config.learningRate * step) / config.warmupSteps;
-  if ((config.lrSchedule ?? 'constant') === 'constant') return config.learningRate;
+  if ((config.lrSchedule ?? DEFAULT_LR_SCHEDULE) === 'constant') return config.learningRate;
   const p = Math.min(1, Math.max(0, progress));
   return config.learningRate * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * p)));
 }
@@ -21,5 +24,3 @@ export function budgetProgress(config: Pick<TrainConfig, 'steps' | 'minutes'>, s
   const byTime = config.minutes !== undefined ? elapsedSeconds / (config.minutes * 60) : 0;
   return Math.min(1, Math.max(step / config.steps, byTime));
 }
-
-export const DEFAULT_LR_SCHEDULE: LrSchedule = 'constant';

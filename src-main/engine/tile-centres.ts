@@ -17,8 +17,8 @@ export interface CentreSource {
   weights: Float32Array;
   /** Number of labelled (class > 0) pixels. */
   labelled: number;
-  /** Largest weight of the image (for rejection sampling). */
-  maxWeight?: number;
+  /** Largest weight of the image (for rejection sampling; computed once per image, not per draw). */
+  maxWeight: number;
 }
 
 export function pickTileCentre(sample: CentreSource, rng: Rng, sampling: TileSampling): [number, number] {
@@ -46,7 +46,7 @@ export function pickLabelledPixel(sample: CentreSource, rng: Rng): [number, numb
 /** A pixel drawn with probability proportional to its weight (rejection sampling); undefined when unlucky. */
 function pickWeightedPixel(sample: CentreSource, rng: Rng): [number, number] | undefined {
   const n = sample.width * sample.height;
-  const max = sample.maxWeight ?? maxOf(sample.weights);
+  const max = sample.maxWeight;
   if (!(max > 0)) return undefined;
   for (let attempt = 0; attempt < 256; attempt++) {
     const i = rng.int(n);
