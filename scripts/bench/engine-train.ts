@@ -83,6 +83,10 @@ async function child(): Promise<void> {
         validateEvery: 1_000_000,
         checkpointEvery: 1_000_000,
         seed: 1,
+        // The network and optimizer of the PyTorch side (the paper's: SGD, no normalisation).
+        optimizer: 'sgd',
+        momentum: 0.99,
+        batchNorm: false,
       },
       train: [sample],
       validation: [],

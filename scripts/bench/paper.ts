@@ -6,13 +6,14 @@
  *   npm run bench:paper -- --data ../shared/data/dic-hela --minutes 8          (CTC: --partial is implied)
  *
  * DIR holds images/ and masks/ (pairs by file name). By default the last 30 % of the images (natural
- * order) are held out; --folds K rotates K contiguous held-out blocks instead (K trainings). Every fold
+ * order) are held out; --folds K rotates K contiguous held-out blocks instead (K trainings); --every-kth
+ * spreads the held-out images over the order instead (every K-th image; K = 1 / test fraction). Every fold
  * trains in a fresh workspace under .bench/workspaces/ through the same services as the app, so each
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --steps N (a step budget instead of
- * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --partial (masks annotate only some cells:
+ * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder), --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
  * same training images, same budget, same threads, running at the same time, scored by the same code;
@@ -68,6 +69,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'test-fraction': { type: 'string', default: '0.3' },
     folds: { type: 'string' },
+    'every-kth': { type: 'boolean' },
     partial: { type: 'boolean' },
     normalization: { type: 'string', default: 'dataset' },
     tta: { type: 'boolean' },
@@ -77,6 +79,9 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     'lr-schedule': { type: 'string' },
     'tile-sampling': { type: 'string' },
+    init: { type: 'string' },
+    'batch-norm': { type: 'string' },
+    momentum: { type: 'string' },
   },
 });
 
@@ -99,6 +104,7 @@ const minutes = num('minutes', values.minutes) as number;
 const preset = values.preset as 'paper' | 'fast' | 'tiny';
 if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
+if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];
@@ -125,17 +131,32 @@ interface FoldResult {
   images: { name: string; values: Record<string, number | null>; baseline: Record<string, number | null> | null; plain: Record<string, number | null> | null }[];
 }
 
-/** Held-out folds: the last test fraction by default, or K contiguous blocks. */
+/** Every k-th pair from `offset`: a held-out set spread over the natural order (each kind of image named alike in it). */
+function everyKth<T>(list: T[], k: number, offset: number): T[] {
+  return list.filter((_, i) => i % k === offset);
+}
+
+/**
+ * Held-out folds: the last test fraction by default, or K contiguous blocks. With --every-kth the held-out
+ * images are spread instead (every K-th image), so a set sorted by acquisition kind (DSB 2018's
+ * fluor/color/bright names) does not hold out a kind the training images never show.
+ */
 function folds(pairs: ImagePair[]): { train: ImagePair[]; test: ImagePair[] }[] {
+  const spread = values['every-kth'] === true;
   const k = num('folds', values.folds);
   if (k !== undefined) {
     if (!Number.isInteger(k) || k < 2 || k > pairs.length) fail(`--folds must be 2..${pairs.length}`);
     return Array.from({ length: k }, (_, i) => {
-      const test = shardOf(pairs, i + 1, k);
+      const test = spread ? everyKth(pairs, k, i) : shardOf(pairs, i + 1, k);
       return { train: pairs.filter((p) => !test.includes(p)), test };
     });
   }
   const fraction = num('test-fraction', values['test-fraction']) as number;
+  if (spread) {
+    const step = Math.max(2, Math.round(1 / fraction));
+    const test = everyKth(pairs, step, step - 1);
+    return [{ train: pairs.filter((p) => !test.includes(p)), test }];
+  }
   const count = Math.min(pairs.length - 1, Math.max(1, Math.round(fraction * pairs.length)));
   return [{ train: pairs.slice(0, pairs.length - count), test: pairs.slice(pairs.length - count) }];
 }
@@ -166,8 +187,12 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
           ...(values.lr ? { learningRate: num('lr', values.lr) } : {}),
+          ...(values.momentum ? { momentum: num('momentum', values.momentum) } : {}),
+          ...(values['batch-norm'] ? { batchNorm: values['batch-norm'] === 'on' } : {}),
           normalization: values.normalization === 'per-image' ? 'per-image' : 'dataset',
           ...(values.threads ? { threads: num('threads', values.threads) } : {}),
+          // --init starter:nuclei | RUN_ID | DIR: fine-tune a model instead of training from scratch.
+          ...(values.init ? { init: values.init } : {}),
         },
         outDir: path.join(workspace, 'models', 'bench-model'),
       },

@@ -5,7 +5,7 @@ import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
 import { DEFAULT_LR_SCHEDULE } from './lr-schedule';
-import { PRESETS } from './presets';
+import { ADAM_BETA1, PRESETS } from './presets';
 import { DEFAULT_TILE_SAMPLING } from './tile-centres';
 import type { UNetArchitecture } from './unet-architecture';
 
@@ -33,7 +33,10 @@ export const trainConfigInputSchema = z.object({
   minutes: z.number().positive().max(100_000).optional(),
   learningRate: z.number().positive().max(1).optional(),
   optimizer: z.enum(['sgd', 'adam']).optional(),
+  /** SGD's momentum, or Adam's first-moment decay (default ADAM_BETA1). */
   momentum: z.number().min(0).max(0.9999).optional(),
+  /** Batch normalisation while training (ONNX Runtime), folded into the saved model; default: the preset's. */
+  batchNorm: z.boolean().optional(),
   /** Linear learning-rate ramp from 0 over this many steps (momentum 0.99 is touchy at the start). */
   warmupSteps: z.number().int().min(0).max(100_000).default(50),
   /** After the warm-up: constant, or a cosine decay that ends when the step or time budget ends. */
@@ -81,6 +84,7 @@ export interface TrainConfig {
   learningRate: number;
   optimizer: 'sgd' | 'adam';
   momentum: number;
+  batchNorm: boolean;
   warmupSteps: number;
   lrSchedule: LrSchedule;
   tileSampling: TileSampling;
@@ -138,6 +142,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     throw new UnetError('INVALID_ARGUMENT', `classNames has ${classNames.length} entries, expected ${numClasses}`);
   }
   const validateEvery = c.validateEvery ?? preset.validateEvery;
+  const optimizer = c.optimizer ?? preset.optimizer;
   return {
     preset: c.preset,
     depth,
@@ -148,8 +153,9 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     steps: c.steps ?? preset.steps,
     ...(c.minutes !== undefined ? { minutes: c.minutes } : {}),
     learningRate: c.learningRate ?? preset.learningRate,
-    optimizer: c.optimizer ?? preset.optimizer,
-    momentum: c.momentum ?? preset.momentum,
+    optimizer,
+    momentum: c.momentum ?? (optimizer === 'adam' ? ADAM_BETA1 : preset.momentum),
+    batchNorm: c.batchNorm ?? preset.batchNorm,
     warmupSteps: c.warmupSteps,
     lrSchedule: c.lrSchedule,
     tileSampling: c.tileSampling,

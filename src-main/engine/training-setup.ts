@@ -5,6 +5,7 @@ import { initBackend, type BackendReport } from './backend';
 import { inlineBatchSource, workerBatchSource, type BatchSource } from './batch-source';
 import { BEST, LATEST, readCheckpoint, type TrainingState } from './checkpoint';
 import { createStepEngine } from './create-step-engine';
+import { fitBatchNormToBackend } from './batch-norm-backend';
 import { fitTileToBackend } from './memory-fit';
 import type { OwnedResources } from './owned-resources';
 import type { StepEngine } from './step-engine';
@@ -52,7 +53,8 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   const resolved = resolveTrainConfig(request.config, facts);
   const backend = await initBackend(resolved.backend, { threads: resolved.threads });
   soFar.backend = backend;
-  const config = fitTileToBackend(resolved, backend.active, (m) => hooks.onLog?.('warn', m));
+  const warn = (m: string) => hooks.onLog?.('warn', m);
+  const config = fitBatchNormToBackend(fitTileToBackend(resolved, backend.active, warn), backend.active, warn);
   soFar.config = config;
 
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap };

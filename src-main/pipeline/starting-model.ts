@@ -118,6 +118,9 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
     tile: options.tile ?? model.metadata.tile.input,
     // A tenth of the presets' rate: on the demo, fine-tuning the starter for a minute at 1e-4 beat 1e-3.
     learningRate: options.learningRate ?? FINE_TUNING_LEARNING_RATE,
+    // A saved model has its normalisation folded in; normalising again with fresh statistics would undo
+    // what it learned, so fine-tuning trains the network as it is.
+    batchNorm: options.batchNorm ?? false,
     // The weights expect inputs scaled as they were in training: per image (null) or by fixed percentiles.
     normalization: options.normalization ?? (model.metadata.normalization === null ? 'per-image' : 'dataset'),
   };

@@ -99,6 +99,12 @@ export const trainOptionsSchema = z.object({
    * collections mixing acquisitions whose brightness differs).
    */
   normalization: z.enum(['dataset', 'per-image']).optional(),
+  /**
+   * Batch normalisation before each 3x3 convolution's ReLU while training (ONNX Runtime engines), folded
+   * into the convolutions when the model is saved, so the model stays the paper's network. Default: the
+   * preset's (on for fast; off when fine-tuning a model).
+   */
+  batchNorm: z.boolean().optional(),
   validateEvery: z.number().int().min(1).max(100_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
   /** CPU threads for ONNX Runtime (default: all cores). */
@@ -119,6 +125,7 @@ export interface PresetInfo {
   learningRate: number;
   optimizer: 'sgd' | 'adam';
   momentum: number;
+  batchNorm: boolean;
   /** Parameters of the network, for the UI. */
   parameters: number;
 }

@@ -23,6 +23,7 @@ interface TrainCliOptions extends PlaneCliOptions {
   optimizer?: 'sgd' | 'adam';
   init?: string;
   lrSchedule?: 'constant' | 'cosine';
+  batchNorm?: 'on' | 'off';
   valImages?: string;
   valMasks?: string;
   valFraction?: number;
@@ -51,8 +52,9 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--steps <n>', 'training steps (one tile each)', integer(1, 1_000_000))
       .option('--minutes <m>', 'time budget: stop when spent and keep the best checkpoint on validation', decimal(0, 100_000, { exclusiveMin: true }))
       .option('--lr <x>', 'learning rate', decimal(0, 1, { exclusiveMin: true }))
-      .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam', choice(['sgd', 'adam'] as const))
+      .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam (beta1 0.9)', choice(['sgd', 'adam'] as const))
       .option('--lr-schedule <name>', 'after the warm-up: constant (default) or cosine (decays to 5 % when the budget ends)', choice(['constant', 'cosine'] as const))
+      .option('--batch-norm <on|off>', 'batch normalisation while training (ONNX Runtime; folded into the saved model, which stays the paper\'s network); default: the preset\'s, off when fine-tuning', choice(['on', 'off'] as const))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
@@ -96,6 +98,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.lr !== undefined ? { learningRate: options.lr } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(options.lrSchedule !== undefined ? { lrSchedule: options.lrSchedule } : {}),
+        ...(options.batchNorm !== undefined ? { batchNorm: options.batchNorm === 'on' } : {}),
         ...(options.init !== undefined ? { init: options.init } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.w0 !== undefined ? { w0: options.w0 } : {}),

@@ -31,6 +31,7 @@ export class OrtStepEngine implements StepEngine {
       momentum: config.momentum,
       provider,
       threads,
+      batchNorm: config.batchNorm,
     });
     session.setParameters(session.io.parameters.map((p) => readLayerWeight(model, p)));
     return new OrtStepEngine(model, config, session);

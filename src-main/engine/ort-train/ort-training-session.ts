@@ -3,6 +3,7 @@ import { UnetError } from '../../../src-shared/contract/errors';
 import { encodeOnnxModel } from '../onnx/onnx-writer';
 import type { OptimizerState } from '../optimizer';
 import type { UNetArchitecture } from '../unet-architecture';
+import { foldBatchNorm } from './batch-norm-folding';
 import { buildEvaluationGraph } from './evaluation-graph';
 import { toOnnxLayout, toTfjsLayout } from './parameter-layout';
 import { createSession, ortError, type OrtTrainingProvider } from './ort-providers';
@@ -16,6 +17,8 @@ export interface OrtTrainingOptions {
   momentum: number;
   provider: OrtTrainingProvider;
   threads: number;
+  /** Batch normalisation while training, folded into the convolutions whenever weights leave the session. */
+  batchNorm?: boolean;
 }
 
 /** One step's data in the graph's layouts (NCHW); `dropoutMask` is required when the network has dropout. */
@@ -29,6 +32,9 @@ export interface StepFeeds {
 const ADAM_BETA2 = 0.999;
 const ADAM_EPSILON = 1e-8;
 
+/** Checkpoint entries of the batch normalisation's state carry this prefix among the optimizer slots. */
+const BATCH_NORM_PREFIX = 'batchnorm:';
+
 /**
  * A U-Net training step on ONNX Runtime. Parameters and optimizer slots live in ORT tensors: each
  * step's outputs are the next step's inputs, so nothing is rebuilt or converted between steps. They are
@@ -38,6 +44,12 @@ const ADAM_EPSILON = 1e-8;
 export class OrtTrainingSession {
   private params: ort.Tensor[];
   private slots: ort.Tensor[][];
+  /** Batch normalisation: scales and shifts (trained), their slots, running statistics. */
+  private normParams: ort.Tensor[];
+  private normSlots: ort.Tensor[][];
+  private stats: ort.Tensor[];
+  /** The parameters with the normalisation folded in (ONNX layout), until the next step. */
+  private folded: ort.Tensor[] | null = null;
   private iterations = 0;
   private evaluation: { session: ort.InferenceSession; output: string } | null = null;
 
@@ -46,8 +58,17 @@ export class OrtTrainingSession {
     private readonly session: ort.InferenceSession,
     readonly io: TrainingGraphIO,
   ) {
-    this.params = io.parameters.map((p) => new ort.Tensor('float32', new Float32Array(p.size), p.dims));
-    this.slots = io.parameters.map((p) => Array.from({ length: io.slotsPerParameter }, () => new ort.Tensor('float32', new Float32Array(p.size), p.dims)));
+    const zeros = (p: { size: number; dims: number[] }) => new ort.Tensor('float32', new Float32Array(p.size), p.dims);
+    this.params = io.parameters.map(zeros);
+    this.slots = io.parameters.map((p) => Array.from({ length: io.slotsPerParameter }, () => zeros(p)));
+    // A fresh normalisation is the identity on normalised values: scale 1, shift 0; statistics 0 and 1.
+    this.normParams = io.normParameters.map((p) => new ort.Tensor('float32', new Float32Array(p.size).fill(p.role === 'scale' ? 1 : 0), p.dims));
+    this.normSlots = io.normParameters.map((p) => Array.from({ length: io.slotsPerParameter }, () => zeros(p)));
+    this.stats = io.normStatistics.map((s) => new ort.Tensor('float32', new Float32Array(s.size).fill(s.role === 'variance' ? 1 : 0), s.dims));
+  }
+
+  get batchNorm(): boolean {
+    return this.io.normParameters.length > 0;
   }
 
   static async create(options: OrtTrainingOptions): Promise<OrtTrainingSession> {
@@ -59,6 +80,7 @@ export class OrtTrainingSession {
       momentum: options.momentum,
       beta2: ADAM_BETA2,
       epsilon: ADAM_EPSILON,
+      batchNorm: options.batchNorm === true,
     });
     const session = await createSession(encodeOnnxModel(graph.model), options.provider, options.threads);
     return new OrtTrainingSession(options, session, graph.io);
@@ -72,14 +94,23 @@ export class OrtTrainingSession {
       if (values[i].length !== p.size) throw new UnetError('CORRUPT', `parameter ${p.name} has ${values[i].length} values, expected ${p.size}`);
       return new ort.Tensor('float32', toOnnxLayout(p, values[i]), p.dims);
     });
+    this.folded = null;
   }
 
-  /** Every parameter in the tfjs layout, in the order of `io.parameters`. */
+  /**
+   * Every parameter of the paper's network in the tfjs layout, in the order of `io.parameters`: what
+   * models and checkpoints hold. With batch normalisation, it is folded in (running statistics).
+   */
   parameters(): Float32Array[] {
-    return this.io.parameters.map((p, i) => toTfjsLayout(p, this.params[i].data as Float32Array));
+    const values = this.batchNorm ? this.foldedParameters() : this.params;
+    return this.io.parameters.map((p, i) => toTfjsLayout(p, values[i].data as Float32Array));
   }
 
-  /** Slots in the tfjs trainer's layout and order, so checkpoints resume on either engine. */
+  /**
+   * Slots in the tfjs trainer's layout and order, so checkpoints resume on either engine. With batch
+   * normalisation, its state follows as further named entries (the unfolded weights, scales, shifts,
+   * their slots and the running statistics), which only this engine reads back.
+   */
   optimizerState(): OptimizerState {
     const slots: OptimizerState['slots'] = [];
     this.io.parameters.forEach((p, i) => {
@@ -87,17 +118,55 @@ export class OrtTrainingSession {
         slots.push({ name: `${p.layer.name}/${p.role === 'weight' ? 'kernel' : 'bias'}/slot${j}`, shape: p.tfjsShape.slice(), data: toTfjsLayout(p, slot.data as Float32Array) });
       });
     });
+    if (this.batchNorm) slots.push(...this.batchNormState());
     return { kind: this.options.optimizer, iterations: this.iterations, slots };
+  }
+
+  private batchNormState(): OptimizerState['slots'] {
+    const entry = (name: string, tensor: ort.Tensor) => ({ name: `${BATCH_NORM_PREFIX}${name}`, shape: tensor.dims.slice(), data: (tensor.data as Float32Array).slice() });
+    return [
+      ...this.io.parameters.map((p, i) => entry(`unfolded/${p.name}`, this.params[i])),
+      ...this.io.normParameters.map((p, i) => entry(p.name, this.normParams[i])),
+      ...this.io.normParameters.flatMap((p, i) => this.normSlots[i].map((slot, j) => entry(`${p.name}/slot${j}`, slot))),
+      ...this.io.normStatistics.map((s, i) => entry(s.name, this.stats[i])),
+    ];
+  }
+
+  private setBatchNormState(entries: OptimizerState['slots']): void {
+    const byName = new Map(entries.map((e) => [e.name.slice(BATCH_NORM_PREFIX.length), e]));
+    const take = (name: string, dims: readonly number[]): ort.Tensor => {
+      const saved = byName.get(name);
+      if (!saved || saved.data.length !== dims.reduce((a, b) => a * b, 1)) {
+        throw new UnetError('CORRUPT', `the checkpoint's batch normalisation state lacks ${name} or has the wrong size`);
+      }
+      return new ort.Tensor('float32', saved.data.slice(), dims as number[]);
+    };
+    this.params = this.io.parameters.map((p) => take(`unfolded/${p.name}`, p.dims));
+    this.normParams = this.io.normParameters.map((p) => take(p.name, p.dims));
+    this.normSlots = this.io.normParameters.map((p) => Array.from({ length: this.io.slotsPerParameter }, (_, j) => take(`${p.name}/slot${j}`, p.dims)));
+    this.stats = this.io.normStatistics.map((s) => take(s.name, s.dims));
+    this.folded = null;
   }
 
   setOptimizerState(state: OptimizerState): void {
     const { parameters, slotsPerParameter } = this.io;
-    if (state.kind !== this.options.optimizer || state.slots.length !== parameters.length * slotsPerParameter) {
-      throw new UnetError('CORRUPT', `optimizer state is for ${state.kind} with ${state.slots.length} slots; this run uses ${this.options.optimizer} with ${parameters.length * slotsPerParameter}`);
+    const normEntries = state.slots.filter((s) => s.name.startsWith(BATCH_NORM_PREFIX));
+    const plain = state.slots.filter((s) => !s.name.startsWith(BATCH_NORM_PREFIX));
+    if (this.batchNorm !== normEntries.length > 0) {
+      throw new UnetError(
+        'CORRUPT',
+        this.batchNorm
+          ? 'the checkpoint was written without batch normalisation; this run trains with it'
+          : 'the checkpoint was written with batch normalisation; this run trains without it',
+      );
     }
+    if (state.kind !== this.options.optimizer || plain.length !== parameters.length * slotsPerParameter) {
+      throw new UnetError('CORRUPT', `optimizer state is for ${state.kind} with ${plain.length} slots; this run uses ${this.options.optimizer} with ${parameters.length * slotsPerParameter}`);
+    }
+    if (this.batchNorm) this.setBatchNormState(normEntries);
     this.slots = parameters.map((p, i) =>
       Array.from({ length: slotsPerParameter }, (_, j) => {
-        const saved = state.slots[i * slotsPerParameter + j];
+        const saved = plain[i * slotsPerParameter + j];
         if (saved.shape.join('x') !== p.tfjsShape.join('x')) {
           throw new UnetError('CORRUPT', `optimizer slot ${saved.name} has shape ${saved.shape.join('x')}, expected ${p.tfjsShape.join('x')}`);
         }
@@ -131,6 +200,11 @@ export class OrtTrainingSession {
       inputs[io.paramInput(p.name)] = this.params[i];
       this.slots[i].forEach((slot, j) => (inputs[io.slotInput(p.name, j)] = slot));
     });
+    io.normParameters.forEach((p, i) => {
+      inputs[io.paramInput(p.name)] = this.normParams[i];
+      this.normSlots[i].forEach((slot, j) => (inputs[io.slotInput(p.name, j)] = slot));
+    });
+    io.normStatistics.forEach((s, i) => (inputs[io.statInput(s.name)] = this.stats[i]));
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
       out = await this.session.run(inputs);
@@ -140,6 +214,10 @@ export class OrtTrainingSession {
     }
     this.params = io.parameters.map((p) => out[io.paramOutput(p.name)] as ort.Tensor);
     this.slots = io.parameters.map((p) => Array.from({ length: io.slotsPerParameter }, (_, j) => out[io.slotOutput(p.name, j)] as ort.Tensor));
+    this.normParams = io.normParameters.map((p) => out[io.paramOutput(p.name)] as ort.Tensor);
+    this.normSlots = io.normParameters.map((p) => Array.from({ length: io.slotsPerParameter }, (_, j) => out[io.slotOutput(p.name, j)] as ort.Tensor));
+    this.stats = io.normStatistics.map((s) => out[io.statOutput(s.name)] as ort.Tensor);
+    this.folded = null;
     return (out[io.loss].data as Float32Array)[0];
   }
 
@@ -151,13 +229,40 @@ export class OrtTrainingSession {
       this.evaluation = { session: await createSession(encodeOnnxModel(graph.model), provider, threads), output: graph.output };
     }
     const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor('float32', tile, [1, arch.inChannels, size, size]) };
-    this.io.parameters.forEach((p, i) => (feeds[this.io.paramInput(p.name)] = this.params[i]));
+    const params = this.batchNorm ? this.foldedParameters() : this.params;
+    this.io.parameters.forEach((p, i) => (feeds[this.io.paramInput(p.name)] = params[i]));
     try {
       const out = await this.evaluation.session.run(feeds);
       return out[this.evaluation.output].data as Float32Array;
     } catch (error) {
       throw ortError(error, `validation failed on ONNX Runtime (${provider})`);
     }
+  }
+
+  /** The network as inference runs it: each normalised convolution with its running statistics folded in. */
+  private foldedParameters(): ort.Tensor[] {
+    if (this.folded) return this.folded;
+    const { parameters, normParameters, normStatistics } = this.io;
+    const perLayer = new Map<string, Float32Array>();
+    normParameters.forEach((p, i) => perLayer.set(`${p.layer}:${p.role}`, this.normParams[i].data as Float32Array));
+    normStatistics.forEach((s, i) => perLayer.set(`${s.layer}:${s.role}`, this.stats[i].data as Float32Array));
+    const folded = this.params.slice();
+    parameters.forEach((p, i) => {
+      const layer = p.layer.name;
+      const scale = perLayer.get(`${layer}:scale`);
+      if (p.role !== 'weight' || !scale) return;
+      const b = parameters.findIndex((q) => q.layer.name === layer && q.role === 'bias');
+      const result = foldBatchNorm(this.params[i].data as Float32Array, this.params[b].data as Float32Array, {
+        scale,
+        shift: perLayer.get(`${layer}:shift`) as Float32Array,
+        mean: perLayer.get(`${layer}:mean`) as Float32Array,
+        variance: perLayer.get(`${layer}:variance`) as Float32Array,
+      });
+      folded[i] = new ort.Tensor('float32', result.weight, p.dims);
+      folded[b] = new ort.Tensor('float32', result.bias, parameters[b].dims);
+    });
+    this.folded = folded;
+    return folded;
   }
 
   async dispose(): Promise<void> {

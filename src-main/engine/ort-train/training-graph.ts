@@ -2,7 +2,8 @@ import type { OnnxModel } from '../onnx/onnx-writer';
 import type { UNetArchitecture } from '../unet-architecture';
 import { GraphBuilder, int } from './graph-builder';
 import { buildBackward } from './unet-backward';
-import { buildForward, type Shape4 } from './unet-forward';
+import { unetLayers } from '../unet-architecture';
+import { batchNormScale, batchNormShift, buildForward, type ConvRecord, type ForwardRecord, type Shape4 } from './unet-forward';
 import { parameterInput, unetParameters, type UnetParameter } from './unet-parameters';
 
 export type OptimizerKind = 'sgd' | 'adam';
@@ -20,6 +21,8 @@ export interface TrainingGraphSpec {
   epsilon?: number;
   /** Also output every gradient as `grad:NAME` (for tests against other implementations). */
   outputGradients?: boolean;
+  /** Batch normalisation before every 3x3 convolution's ReLU (training mode; see `unet-forward.ts`). */
+  batchNorm?: boolean;
 }
 
 /** Names and shapes of the training step's inputs and outputs. */
@@ -34,13 +37,62 @@ export interface TrainingGraphIO {
   targetShape: Shape4;
   weightsShape: Shape4;
   dropoutShape: Shape4 | null;
+  /** The paper's network's parameters (convolution weights and biases). */
   parameters: UnetParameter[];
+  /** Batch normalisation's scales and shifts (trained like parameters); empty without it. */
+  normParameters: BatchNormParameter[];
+  /** Batch normalisation's running statistics (updated by each step, not trained); empty without it. */
+  normStatistics: BatchNormStatistic[];
   /** Optimizer slots per parameter: 1 (SGD velocity) or 2 (Adam m, v). */
   slotsPerParameter: number;
   paramInput(name: string): string;
   paramOutput(name: string): string;
   slotInput(name: string, slot: number): string;
   slotOutput(name: string, slot: number): string;
+  statInput(name: string): string;
+  statOutput(name: string): string;
+}
+
+/** A batch normalisation scale or shift: one value per output channel of a 3x3 convolution. */
+export interface BatchNormParameter {
+  name: string;
+  layer: string;
+  role: 'scale' | 'shift';
+  dims: [number];
+  size: number;
+}
+
+/** A running mean or variance of a batch normalisation, one value per channel. */
+export interface BatchNormStatistic {
+  name: string;
+  layer: string;
+  role: 'mean' | 'variance';
+  dims: [number];
+  size: number;
+}
+
+/** Weight of the newest batch in the running statistics (PyTorch's default momentum). */
+export const BATCH_NORM_MOMENTUM = 0.1;
+
+/** The normalised layers (every 3x3 convolution, the ones followed by ReLU) and their channels. */
+export function batchNormLayers(arch: UNetArchitecture): { layer: string; channels: number }[] {
+  return unetLayers(arch)
+    .filter((l) => l.activation === 'relu')
+    .map((l) => ({ layer: l.name, channels: l.outChannels }));
+}
+
+export function batchNormParameters(arch: UNetArchitecture): BatchNormParameter[] {
+  return batchNormLayers(arch).flatMap(({ layer, channels }) => [
+    { name: batchNormScale(layer), layer, role: 'scale' as const, dims: [channels] as [number], size: channels },
+    { name: batchNormShift(layer), layer, role: 'shift' as const, dims: [channels] as [number], size: channels },
+  ]);
+}
+
+export function batchNormStatistics(arch: UNetArchitecture): BatchNormStatistic[] {
+  return batchNormLayers(arch).flatMap(({ layer, channels }) => [
+    { name: `${layer}.bn_mean`, layer, role: 'mean' as const, dims: [channels] as [number], size: channels },
+    { name: `${layer}.bn_variance`, layer, role: 'variance' as const, dims: [channels] as [number], size: channels },
+  ]);
 }
 
 export interface TrainingGraph {
@@ -61,6 +113,10 @@ export interface TrainingGraph {
  *
  * Loss = sum(w * -log p_label) / max(sum w, 1e-12), as the tfjs trainer; its gradient with respect to
  * the logits is (softmax - onehot) * w / max(sum w, 1e-12).
+ *
+ * With batch normalisation, its scales and shifts are trained as parameters, and its running statistics
+ * are further inputs (`stat:NAME`) whose next values are outputs: mean and unbiased variance of the
+ * batch, blended in with BATCH_NORM_MOMENTUM.
  */
 export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   const { arch, tile, batch } = spec;
@@ -83,10 +139,18 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   const dropoutShape = arch.dropout > 0 ? forwardShapes.bottom : null;
   const dropoutMask = dropoutShape ? g.input('dropout_mask', dropoutShape, '0 or 1 / keep-probability per bottom activation') : null;
   const learningRate = g.input('learning_rate', [], 'step size of this update');
-  for (const p of parameters) g.input(paramInput(p.name), p.dims);
-  for (const p of parameters) for (let s = 0; s < slots; s++) g.input(slotInput(p.name, s), p.dims);
+  const batchNorm = spec.batchNorm === true;
+  const normParameters = batchNorm ? batchNormParameters(arch) : [];
+  const normStatistics = batchNorm ? batchNormStatistics(arch) : [];
+  const statInput = (name: string) => `stat:${name}`;
+  const statOutput = (name: string) => `stat:${name}:next`;
+  const trained: { name: string; dims: number[] }[] = [...parameters, ...normParameters];
+  for (const p of trained) g.input(paramInput(p.name), p.dims);
+  for (const p of trained) for (let s = 0; s < slots; s++) g.input(slotInput(p.name, s), p.dims);
+  for (const s of normStatistics) g.input(statInput(s.name), s.dims);
 
-  const fwd = buildForward(g, arch, input, inputShape, paramInput, dropoutMask, true);
+  const fwd = buildForward(g, arch, input, inputShape, paramInput, dropoutMask, true, batchNorm);
+  if (batchNorm) updateRunningStatistics(g, fwd, statInput, statOutput);
 
   const logProb = g.op('LogSoftmax', 'log_softmax', [fwd.logits], { axis: int(1) });
   const weightSum = g.op('ReduceSum', 'weight_sum', [weights], { keepdims: int(0) });
@@ -100,7 +164,7 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   const grads = buildBackward(g, fwd, dLogits, paramInput);
 
   const beta1 = g.scalar(spec.momentum);
-  for (const p of parameters) {
+  for (const p of trained) {
     const grad = grads.get(p.name);
     if (!grad) throw new Error(`no gradient for ${p.name}`);
     const w = paramInput(p.name);
@@ -138,13 +202,40 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
       weightsShape,
       dropoutShape,
       parameters,
+      normParameters,
+      normStatistics,
       slotsPerParameter: slots,
       paramInput,
       paramOutput,
       slotInput,
       slotOutput,
+      statInput,
+      statOutput,
     },
   };
+}
+
+/** running = (1 - m) running + m batch, with the batch's unbiased variance (as PyTorch). */
+function updateRunningStatistics(g: GraphBuilder, fwd: ForwardRecord, statInput: (name: string) => string, statOutput: (name: string) => string): void {
+  const convs: ConvRecord[] = [
+    ...fwd.encoder.flatMap((l) => [l.conv1, l.conv2]),
+    fwd.bottom.conv1,
+    fwd.bottom.conv2,
+    ...fwd.decoder.flatMap((l) => [l.conv1, l.conv2]),
+  ];
+  const keep = g.scalar(1 - BATCH_NORM_MOMENTUM);
+  const take = g.scalar(BATCH_NORM_MOMENTUM);
+  for (const rec of convs) {
+    const bn = rec.batchNorm;
+    if (!bn) continue;
+    const c = rec.outputShape[1];
+    const unbiased = g.op('Mul', `${rec.layer}_bn_unbiased`, [bn.variance, g.scalar(bn.count / Math.max(1, bn.count - 1))]);
+    for (const [role, batch] of [['mean', bn.mean], ['variance', unbiased]] as const) {
+      const name = `${rec.layer}.bn_${role}`;
+      const next = g.op('Add', `${rec.layer}_bn_running_${role}`, [g.op('Mul', `${rec.layer}_bn_keep_${role}`, [statInput(name), keep]), g.op('Mul', `${rec.layer}_bn_take_${role}`, [batch, take])]);
+      g.output(next, statOutput(name), [c]);
+    }
+  }
 }
 
 /** Shapes of the bottom activations and the logits for an input shape, without building anything. */

@@ -1,5 +1,5 @@
 import { int, ints, type GraphBuilder } from './graph-builder';
-import type { ConvRecord, ForwardRecord, LevelRecord, Shape4 } from './unet-forward';
+import { batchNormScale, batchNormShift, type BatchNormRecord, type ConvRecord, type ForwardRecord, type LevelRecord, type Shape4 } from './unet-forward';
 
 /**
  * Reverse-mode gradients of the forward pass in `fwd` with respect to every parameter, from standard
@@ -12,6 +12,7 @@ import type { ConvRecord, ForwardRecord, LevelRecord, Shape4 } from './unet-forw
  *   flat NCHW index), scattered into zeros. On ties the argmax picks one input, as tfjs does.
  * - 2x2 stride-2 up-convolution: dX = Conv(dY, W, stride 2); dW per tap from the stride-2 views of dY.
  * - crop: Pad; concatenation: Split; dropout: times the same mask.
+ * - batch normalisation (training mode): through the batch statistics, see `batchNormBackward`.
  */
 export function buildBackward(
   g: GraphBuilder,
@@ -23,7 +24,8 @@ export function buildBackward(
   const zero = g.scalar(0);
 
   const convBackward = (rec: ConvRecord, dOut: string, needInputGrad: boolean): string | null => {
-    const dz = rec.relu ? g.op('Where', `${rec.layer}_grad_relu`, [g.op('Greater', `${rec.layer}_active`, [rec.output, zero]), dOut, zero]) : dOut;
+    const dActive = rec.relu ? g.op('Where', `${rec.layer}_grad_relu`, [g.op('Greater', `${rec.layer}_active`, [rec.output, zero]), dOut, zero]) : dOut;
+    const dz = rec.batchNorm ? batchNormBackward(rec.layer, rec.batchNorm, dActive, rec.outputShape[1]) : dActive;
     const [n, o, h, w] = rec.outputShape;
     const i = rec.inputShape[1];
     const k = rec.kernel;
@@ -54,6 +56,25 @@ export function buildBackward(
       pads: ints([k - 1, k - 1, k - 1, k - 1]),
       strides: ints([1, 1]),
     });
+  };
+
+  /**
+   * Batch normalisation with the batch's statistics: dshift = sum(d), dscale = sum(d * xhat), and the
+   * gradient reaching the convolution, scale / std * (d - mean(d) - xhat * mean(d * xhat)), which
+   * includes the paths through the batch mean and variance.
+   */
+  const batchNormBackward = (layer: string, bn: BatchNormRecord, d: string, channels: number): string => {
+    const axes = g.int64([0, 2, 3]);
+    const dShift = g.op('ReduceSum', `${layer}_grad_bn_shift`, [d, axes], { keepdims: int(0) });
+    const dScale = g.op('ReduceSum', `${layer}_grad_bn_scale`, [g.op('Mul', `${layer}_grad_bn_dxhat`, [d, bn.normalised]), axes], { keepdims: int(0) });
+    grads.set(batchNormShift(layer), dShift);
+    grads.set(batchNormScale(layer), dScale);
+    const channel4 = g.int64([1, channels, 1, 1]);
+    const perValue = g.scalar(1 / bn.count);
+    const meanD = g.op('Mul', `${layer}_grad_bn_mean_d`, [g.op('Reshape', `${layer}_grad_bn_shift4`, [dShift, channel4]), perValue]);
+    const meanDx = g.op('Mul', `${layer}_grad_bn_mean_dx`, [g.op('Reshape', `${layer}_grad_bn_scale4`, [dScale, channel4]), perValue]);
+    const inner = g.op('Sub', `${layer}_grad_bn_inner`, [g.op('Sub', `${layer}_grad_bn_centred`, [d, meanD]), g.op('Mul', `${layer}_grad_bn_proj`, [bn.normalised, meanDx])]);
+    return g.op('Mul', `${layer}_grad_bn`, [inner, g.op('Mul', `${layer}_grad_bn_gain`, [bn.scale4, bn.invStd])]);
   };
 
   const upBackward = (layer: string, x: string, xShape: Shape4, dOut: string, outShape: Shape4): string => {

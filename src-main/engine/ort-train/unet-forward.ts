@@ -4,6 +4,21 @@ import { int, ints, type GraphBuilder } from './graph-builder';
 /** A 4-D shape [N, C, H, W]. */
 export type Shape4 = [number, number, number, number];
 
+/** What the backward pass needs of a batch normalisation in training mode (statistics of this batch). */
+export interface BatchNormRecord {
+  /** The normalised convolution output, (y - mean) / sqrt(var + eps), before scale and shift. */
+  normalised: string;
+  /** 1 / sqrt(var + eps), [1, C, 1, 1]. */
+  invStd: string;
+  /** The scale parameter as [1, C, 1, 1]. */
+  scale4: string;
+  /** This batch's mean and (biased) variance per channel, [C]. */
+  mean: string;
+  variance: string;
+  /** Values each channel's statistics are taken over (N * H * W). */
+  count: number;
+}
+
 /** What the backward pass needs of one convolution: its input and (with ReLU) its output. */
 export interface ConvRecord {
   layer: string;
@@ -13,6 +28,19 @@ export interface ConvRecord {
   outputShape: Shape4;
   kernel: number;
   relu: boolean;
+  /** Batch normalisation between the convolution and its ReLU (training graphs with it on). */
+  batchNorm: BatchNormRecord | null;
+}
+
+/** Added to the variance before its square root (PyTorch's default). */
+export const BATCH_NORM_EPSILON = 1e-5;
+
+/** Scale and shift parameters of a ReLU convolution's batch normalisation. */
+export function batchNormScale(layer: string): string {
+  return `${layer}.bn_scale`;
+}
+export function batchNormShift(layer: string): string {
+  return `${layer}.bn_shift`;
 }
 
 export interface LevelRecord {
@@ -54,6 +82,11 @@ export interface ForwardRecord {
  * `param(name)`. The same layers as the inference graph: valid 3x3 convolutions + ReLU, 2x2 max-pool,
  * dropout at the bottom (a mask input times the activations), 2x2 stride-2 up-convolutions,
  * concatenation [cropped skip, up], 1x1 output convolution giving logits.
+ *
+ * With `batchNorm`, every 3x3 convolution's output is normalised with the batch's own statistics
+ * (training mode) and scaled and shifted before its ReLU. Inference never runs this: the running
+ * statistics are folded into the convolutions (see `batch-norm-folding.ts`), so saved models stay the
+ * paper's network.
  */
 export function buildForward(
   g: GraphBuilder,
@@ -63,7 +96,28 @@ export function buildForward(
   param: (name: string) => string,
   dropoutMask: string | null,
   withArgmax: boolean,
+  batchNorm = false,
 ): ForwardRecord {
+  const normalise = (layer: string, y: string, shape: Shape4): { value: string; record: BatchNormRecord } => {
+    const [n, c, h, w] = shape;
+    const count = n * h * w;
+    const axes = g.int64([0, 2, 3]);
+    const perValue = g.scalar(1 / count);
+    const mean4 = g.op('Mul', `${layer}_bn_mean`, [g.op('ReduceSum', `${layer}_bn_sum`, [y, axes], { keepdims: int(1) }), perValue]);
+    const centred = g.op('Sub', `${layer}_bn_centred`, [y, mean4]);
+    const var4 = g.op('Mul', `${layer}_bn_var`, [g.op('ReduceSum', `${layer}_bn_sq_sum`, [g.op('Mul', `${layer}_bn_sq`, [centred, centred]), axes], { keepdims: int(1) }), perValue]);
+    const invStd = g.op('Reciprocal', `${layer}_bn_inv_std`, [g.op('Sqrt', `${layer}_bn_std`, [g.op('Add', `${layer}_bn_var_eps`, [var4, g.scalar(BATCH_NORM_EPSILON)])])]);
+    const normalised = g.op('Mul', `${layer}_bn_normalised`, [centred, invStd]);
+    const channel4 = g.int64([1, c, 1, 1]);
+    const scale4 = g.op('Reshape', `${layer}_bn_scale4`, [param(batchNormScale(layer)), channel4]);
+    const shift4 = g.op('Reshape', `${layer}_bn_shift4`, [param(batchNormShift(layer)), channel4]);
+    const value = g.op('Add', `${layer}_bn_out`, [g.op('Mul', `${layer}_bn_scaled`, [normalised, scale4]), shift4]);
+    const flat = g.int64([c]);
+    const mean = g.op('Reshape', `${layer}_bn_batch_mean`, [mean4, flat]);
+    const variance = g.op('Reshape', `${layer}_bn_batch_var`, [var4, flat]);
+    return { value, record: { normalised, invStd, scale4, mean, variance, count } };
+  };
+
   const conv = (layer: string, x: string, shape: Shape4, outC: number, kernel: number, relu: boolean): ConvRecord => {
     const [n, , h, w] = shape;
     const outputShape: Shape4 = [n, outC, h - kernel + 1, w - kernel + 1];
@@ -72,8 +126,10 @@ export function buildForward(
       pads: ints([0, 0, 0, 0]),
       strides: ints([1, 1]),
     });
-    const output = relu ? g.op('Relu', `${layer}_relu`, [y]) : y;
-    return { layer, input: x, inputShape: shape, output, outputShape, kernel, relu };
+    const bn = batchNorm && relu ? normalise(layer, y, outputShape) : null;
+    const pre = bn ? bn.value : y;
+    const output = relu ? g.op('Relu', `${layer}_relu`, [pre]) : pre;
+    return { layer, input: x, inputShape: shape, output, outputShape, kernel, relu, batchNorm: bn?.record ?? null };
   };
 
   const encoder: LevelRecord[] = [];

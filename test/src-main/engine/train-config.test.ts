@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../../src-main/engine/lr-schedule';
 import { resolveTrainConfig } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
+import { fitBatchNormToBackend } from '../../../src-main/engine/batch-norm-backend';
 
 const FACTS = { numClasses: 3, inChannels: 1 };
 
@@ -35,6 +36,29 @@ describe('resolveTrainConfig', () => {
     expect(learningRateAt(c, 5)).toBeCloseTo(5e-4);
     expect(learningRateAt(c, 10)).toBe(1e-3);
     expect(learningRateAt({ learningRate: 1e-3, warmupSteps: 0 }, 1)).toBe(1e-3);
+  });
+
+  it('gives Adam its usual first-moment decay and SGD the preset\'s momentum, unless the run sets one', () => {
+    expect(resolveTrainConfig({ preset: 'paper', optimizer: 'adam' }, FACTS).momentum).toBe(0.9);
+    expect(resolveTrainConfig({ preset: 'paper', optimizer: 'sgd' }, FACTS).momentum).toBe(0.99);
+    expect(resolveTrainConfig({ preset: 'paper', optimizer: 'adam', momentum: 0.95 }, FACTS).momentum).toBe(0.95);
+  });
+
+  it('takes batch normalisation from the preset unless the run says', () => {
+    expect(resolveTrainConfig({ preset: 'paper' }, FACTS).batchNorm).toBe(PRESETS.paper.batchNorm);
+    expect(resolveTrainConfig({ preset: 'fast' }, FACTS).batchNorm).toBe(PRESETS.fast.batchNorm);
+    expect(resolveTrainConfig({ preset: 'fast', batchNorm: false }, FACTS).batchNorm).toBe(false);
+    expect(resolveTrainConfig({ preset: 'tiny', batchNorm: true }, FACTS).batchNorm).toBe(true);
+  });
+
+  it('trains without batch normalisation on a tfjs backend, and says so', () => {
+    const config = resolveTrainConfig({ preset: 'tiny', batchNorm: true }, FACTS);
+    const warnings: string[] = [];
+    expect(fitBatchNormToBackend(config, 'onnxruntime-cpu', (m) => warnings.push(m)).batchNorm).toBe(true);
+    expect(warnings).toEqual([]);
+    expect(fitBatchNormToBackend(config, 'wasm', (m) => warnings.push(m)).batchNorm).toBe(false);
+    expect(warnings).toEqual(['batch normalisation is trained on ONNX Runtime only: this run trains on wasm without it']);
+    expect(config.batchNorm).toBe(true);
   });
 
   it('describes presets for the UI', () => {

@@ -53,7 +53,8 @@ describe('starting models', () => {
   });
 
   it('takes the architecture, tile and normalisation from the model; refuses what conflicts', () => {
-    expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ depth: 4, baseChannels: 16, tile: 316, normalization: 'per-image', learningRate: 1e-4 });
+    expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ depth: 4, baseChannels: 16, tile: 316, normalization: 'per-image', learningRate: 1e-4, batchNorm: false });
+    expect(optionsFromStartingModel({ preset: 'fast', batchNorm: true }, model, 3)).toMatchObject({ batchNorm: true });
     expect(optionsFromStartingModel({ preset: 'fast', tile: 188, normalization: 'dataset', learningRate: 3e-4 }, model, 2)).toMatchObject({ tile: 188, normalization: 'dataset', learningRate: 3e-4 });
     expect(() => optionsFromStartingModel({ preset: 'fast', baseChannels: 64 }, model, 3)).toThrow(/keeps its architecture.*base channels 64/);
     expect(() => optionsFromStartingModel({ preset: 'fast' }, model, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/predicts 2 class\(es\) \(background, nucleus\); this data set has 3/) }));

@@ -23,6 +23,7 @@ const paper: PresetInfo = {
   learningRate: 1e-3,
   optimizer: 'sgd',
   momentum: 0.99,
+  batchNorm: false,
   parameters: 31_000_000,
 };
 
@@ -101,7 +102,8 @@ describe('validateTrainForm', () => {
 describe('toTrainOptions', () => {
   it('produces options the contract accepts, with the chosen budget only', () => {
     const steps = toTrainOptions(form(), 'wasm');
-    expect(steps).toMatchObject({ preset: 'paper', tile: 572, steps: 20000, momentum: 0.99, backend: 'wasm', seed: 7 });
+    expect(steps).toMatchObject({ preset: 'paper', tile: 572, steps: 20000, momentum: 0.99, backend: 'wasm', seed: 7, batchNorm: false });
+    expect(toTrainOptions(form({ batchNorm: true }), 'auto').batchNorm).toBe(true);
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

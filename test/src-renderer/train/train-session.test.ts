@@ -5,7 +5,7 @@ import type { CurvePoint } from '../../../src-shared/contract/records';
 import type { PresetInfo, StartingModelInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
 import { TrainSession } from '../../../src-renderer/src/lib/train/train-session.svelte';
 
-const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, parameters: 1000 };
+const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, batchNorm: true, parameters: 1000 };
 
 function job(status: JobInfo['status'], data?: TrainProgressInfo): JobOf<'training'> {
   return { id: 'job-1', kind: 'training', title: 'Training', status, progress: status === 'succeeded' ? 100 : 10, message: '', createdAt: '', data };
@@ -173,15 +173,17 @@ describe('TrainSession and fine-tuning', () => {
     await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
     await settle();
     expect(session.startingModels).toEqual([fromRun]);
+    expect(session.form?.batchNorm).toBe(true);
     session.chooseStart('run:3');
-    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
+    // A saved model has its normalisation folded in: fine-tuning trains it without.
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false });
     // A preset chosen meanwhile keeps the model's architecture.
     session.choosePreset('tiny', { w0: 10, sigma: 5 });
     expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
     await session.start('auto');
-    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132 });
+    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false });
     session.chooseStart('');
-    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92 });
+    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true });
     expect(session.startingModel).toBeUndefined();
   });
 

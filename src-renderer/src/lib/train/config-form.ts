@@ -13,6 +13,8 @@ export interface TrainForm {
   learningRate: number | null;
   optimizer: 'sgd' | 'adam';
   momentum: number | null;
+  /** Batch normalisation while training (ONNX Runtime; folded into the saved model). */
+  batchNorm: boolean;
   w0: number | null;
   sigma: number | null;
   elastic: boolean;
@@ -21,7 +23,7 @@ export interface TrainForm {
   validateEvery: number | null;
 }
 
-export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic'>;
+export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm'>;
 
 export interface FormIssue {
   field: TrainField;
@@ -49,6 +51,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     learningRate: preset.learningRate,
     optimizer: preset.optimizer,
     momentum: preset.momentum,
+    batchNorm: preset.batchNorm,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
@@ -157,6 +160,7 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
     w0: form.w0!,
     sigma: form.sigma!,
     elastic: form.elastic,
+    batchNorm: form.batchNorm,
     seed: form.seed!,
     backend,
   };

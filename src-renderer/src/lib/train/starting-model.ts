@@ -9,8 +9,9 @@ export function startingModelText(model: StartingModelInfo): { label: string; de
 
 /** The form with the starting model's architecture and tile (a run from it keeps them); random weights: the preset's. */
 export function formForStart(form: TrainForm, model: StartingModelInfo | undefined, preset: PresetInfo | undefined): TrainForm {
-  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile };
-  return preset ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile } : form;
+  // A saved model has its normalisation folded in: fine-tuning trains it as it is.
+  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile, batchNorm: false };
+  return preset ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile, batchNorm: preset.batchNorm } : form;
 }
 
 /** The groups of the "start from" menu, in order. */

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFolder } from '../../../../src-main/engine/model-files';
 import { readModelWeights } from '../../../../src-main/engine/onnx/model-weights';
 import { train, type TrainingSample, type TrainRequest } from '../../../../src-main/engine/trainer';
+import { prepareSample } from '../../../../src-main/engine/training-data';
+import { evaluate, tfjsPredictor } from '../../../../src-main/engine/validation';
 import { createRng } from '../../../../src-shared/imaging/rng';
 import { blobSample } from '../trainer-data';
 
@@ -85,6 +87,38 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
     const straight = await train(request('straight', config));
     expect(second.metrics.curve).toEqual(straight.metrics.curve);
     expect(second.metrics.validation).toEqual(straight.metrics.validation);
+  });
+
+  it('with batch normalisation, cancels and resumes with the same losses and validation as an uninterrupted run', async () => {
+    const config = { steps: 12, validateEvery: 4, batchNorm: true, optimizer: 'adam' as const };
+    let last = 0;
+    const first = await train(request('resume-bn', config), { onProgress: (p) => (last = p.step), shouldStop: () => last >= 5 });
+    expect(first.status).toBe('cancelled');
+    const second = await train(request('resume-bn', config, { resumeFrom: path.join(root, 'resume-bn') }));
+    expect(second.status).toBe('succeeded');
+    const straight = await train(request('straight-bn', config));
+    expect(second.metrics.curve).toEqual(straight.metrics.curve);
+    expect(second.metrics.validation).toEqual(straight.metrics.validation);
+    // A checkpoint without the normalisation's state does not resume a run that trains with it.
+    const plain = await train(request('plain-for-bn', { steps: 3, validateEvery: 100 }));
+    expect(plain.status).toBe('succeeded');
+    const mismatch = await train(request('plain-for-bn', { ...config, steps: 6 }, { resumeFrom: path.join(root, 'plain-for-bn') }));
+    expect(mismatch.status).toBe('failed');
+    expect(mismatch.error?.message).toMatch(/without batch normalisation/);
+  });
+
+  it('with batch normalisation, saves the paper\'s network with the statistics folded in: the model predicts what validation measured', async () => {
+    const result = await train(request('folded', { steps: 30, validateEvery: 30, batchNorm: true, optimizer: 'adam' }));
+    expect(result.status).toBe('succeeded');
+    const measured = result.metrics.validation[0];
+    const saved = await loadModelFolder(result.latestCheckpoint as string);
+    // The saved network has the plain layers only: 2 tensors per layer of the paper's network.
+    expect(saved.model.getWeights()).toHaveLength(2 * 13);
+    const prepared = VALIDATION.map((v) => prepareSample(v, { w0: 10, sigma: 5, separationGap: 2 }));
+    const score = await evaluate(tfjsPredictor(saved.model), prepared, saved.metadata.tile.input, saved.metadata.architecture.depth, saved.metadata.architecture.numClasses);
+    saved.model.dispose();
+    expect(score.iou).toBeCloseTo(measured.iou, 4);
+    expect(score.loss).toBeCloseTo(measured.loss, 4);
   });
 
   it('resumes a tfjs checkpoint on ONNX Runtime (one model format for both engines)', async () => {

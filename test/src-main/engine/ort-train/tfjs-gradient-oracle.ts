@@ -2,12 +2,14 @@
 // computation does not stall the test runner. Usage: tfjs-gradient-oracle.ts CASE_JSON OUT_FILE
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { tfjsGradients, type GradientCase } from './gradient-case';
+import { BATCH_NORM_EPSILON } from '../../../../src-main/engine/ort-train/unet-forward';
+import { tfjsBatchNormGradients, tfjsGradients, type GradientCase } from './gradient-case';
 
 const [caseJson, outFile] = process.argv.slice(2);
 tf.env().set('PROD', true);
 await tf.setBackend('cpu');
-const result = tfjsGradients(JSON.parse(caseJson) as GradientCase);
+const gradientCase = JSON.parse(caseJson) as GradientCase;
+const result = gradientCase.batchNorm ? tfjsBatchNormGradients(gradientCase, BATCH_NORM_EPSILON) : tfjsGradients(gradientCase);
 const sizes = result.grads.map((g) => g.length);
 const floats = new Float32Array(sizes.reduce((a, b) => a + b, 0) * 2);
 let offset = 0;

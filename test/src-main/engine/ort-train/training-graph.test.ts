@@ -22,7 +22,7 @@ interface Oracle {
 
 /** tfjs cpu's parameters and gradients for a case, from a child process. */
 async function oracle(c: GradientCase, dir: string): Promise<Oracle> {
-  const file = path.join(dir, `oracle-${c.arch.depth}-${c.tile}-${c.batch}.json`);
+  const file = path.join(dir, `oracle-${c.arch.depth}-${c.tile}-${c.batch}${c.batchNorm ? '-bn' : ''}.json`);
   await promisify(execFile)(process.execPath, ['--import', 'tsx', ORACLE, JSON.stringify(c), file], { maxBuffer: 1 << 20 });
   const raw = JSON.parse(await readFile(file, 'utf8')) as { loss: number; names: string[]; sizes: number[]; data: string };
   const bytes = Buffer.from(raw.data, 'base64');
@@ -96,6 +96,81 @@ describe('the U-Net training step as an ONNX graph', { timeout: 300_000 }, () =>
         expect(scale, p.name).toBeGreaterThan(0);
         expect(diff / scale, p.name).toBeLessThan(1e-4);
       });
+    });
+  }
+
+  /** Largest difference relative to the largest expected magnitude (which must not be 0). */
+  function relativeError(expected: Float32Array, actual: Float32Array, name: string): number {
+    let diff = 0;
+    let scale = 0;
+    for (let j = 0; j < expected.length; j++) {
+      diff = Math.max(diff, Math.abs(expected[j] - actual[j]));
+      scale = Math.max(scale, Math.abs(expected[j]));
+    }
+    expect(scale, name).toBeGreaterThan(0);
+    return diff / scale;
+  }
+
+  const batchNormCases: Array<[string, GradientCase]> = [
+    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7, batchNorm: true }],
+    ['three levels, a batch of 2', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 108, batch: 2, seed: 9, batchNorm: true }],
+  ];
+  for (const [name, c] of batchNormCases) {
+    it(`with batch normalisation, gives tfjs's loss, gradients and batch statistics to 1e-4: ${name}`, async () => {
+      const reference = await oracle(c, dir);
+      const { input, target, weights, out } = sampleBatch(c);
+      const graph = buildTrainingGraph({ arch: c.arch, tile: c.tile, batch: c.batch, optimizer: 'sgd', momentum: 0.99, outputGradients: true, batchNorm: true });
+      const { io } = graph;
+      const trained = [...io.parameters, ...io.normParameters];
+      expect(io.normParameters).toHaveLength(2 * (4 * c.arch.depth + 2));
+      expect(reference.names).toHaveLength(trained.length);
+      const session = await ort.InferenceSession.create(encodeOnnxModel(graph.model), { intraOpNumThreads: 1 });
+      const feeds: Record<string, ort.Tensor> = {
+        input: new ort.Tensor('float32', input, io.inputShape),
+        target: new ort.Tensor('float32', toNchw(target, c.batch, out, c.arch.numClasses), io.targetShape),
+        weights: new ort.Tensor('float32', weights, io.weightsShape),
+        learning_rate: new ort.Tensor('float32', new Float32Array([0.01]), []),
+      };
+      io.parameters.forEach((p, i) => {
+        expect(reference.names[i]).toBe(`${p.layer.name}/${p.role === 'weight' ? 'kernel' : 'bias'}`);
+        feeds[io.paramInput(p.name)] = new ort.Tensor('float32', toOnnxLayout(p, reference.params[i]), p.dims);
+      });
+      io.normParameters.forEach((p, i) => {
+        expect(reference.names[io.parameters.length + i]).toBe(p.name);
+        feeds[io.paramInput(p.name)] = new ort.Tensor('float32', reference.params[io.parameters.length + i], p.dims);
+      });
+      for (const p of trained) feeds[io.slotInput(p.name, 0)] = new ort.Tensor('float32', new Float32Array(p.size), p.dims);
+      for (const s of io.normStatistics) feeds[io.statInput(s.name)] = new ort.Tensor('float32', new Float32Array(s.size).fill(s.role === 'variance' ? 1 : 0), s.dims);
+      const result = await session.run(feeds);
+      await session.release();
+
+      const loss = (result.loss.data as Float32Array)[0];
+      expect(Math.abs(loss - reference.loss)).toBeLessThan(1e-4 * Math.abs(reference.loss));
+      // A bias whose every use is followed by a normalisation (3x3 convolutions, and up-convolutions,
+      // whose output feeds one) has gradient 0 up to rounding: the batch mean takes the bias out.
+      const largest = Math.max(...reference.grads.map((g) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+      let vanishing = 0;
+      io.parameters.forEach((p, i) => {
+        const expected = reference.grads[i];
+        const actual = toTfjsLayout(p, result[`grad:${p.name}`].data as Float32Array);
+        const maxAbs = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        if (p.role === 'bias' && p.layer.name !== 'output' && maxAbs(expected) < 1e-5 * largest) {
+          vanishing++;
+          expect(maxAbs(actual), p.name).toBeLessThan(1e-5 * largest);
+        } else {
+          expect(relativeError(expected, actual, p.name), p.name).toBeLessThan(1e-4);
+        }
+      });
+      expect(vanishing).toBe(5 * c.arch.depth + 2);
+      io.normParameters.forEach((p, i) => {
+        expect(relativeError(reference.grads[io.parameters.length + i], result[`grad:${p.name}`].data as Float32Array, p.name), p.name).toBeLessThan(1e-4);
+      });
+      // Running statistics moved a tenth of the way from (0, 1) towards the batch's: the first layer's
+      // mean is that of its convolution's output, which the input and the parameters give.
+      const mean = result[io.statOutput('enc1_conv1.bn_mean')].data as Float32Array;
+      const variance = result[io.statOutput('enc1_conv1.bn_variance')].data as Float32Array;
+      expect(Array.from(mean).some((m) => Math.abs(m) > 1e-4)).toBe(true);
+      expect(Array.from(variance).every((v) => v > 0.9 - 1e-6)).toBe(true);
     });
   }
 
