@@ -13,7 +13,9 @@
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --steps N (a step budget instead of
- * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder), --partial (masks annotate only some cells:
+ * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
+ * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
+ * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
  * same training images, same budget, same threads, running at the same time, scored by the same code;
@@ -81,9 +83,17 @@ const { values } = parseArgs({
     'tile-sampling': { type: 'string' },
     init: { type: 'string' },
     'batch-norm': { type: 'string' },
+    'calibrate-for': { type: 'string' },
     momentum: { type: 'string' },
   },
 });
+
+/** The score the post-processing is chosen for: the data set's own measure (ISBI 2012 ranks by Rand), else SEG. */
+function calibrationMetric(): 'seg' | 'ap50' | 'vRand' {
+  const given = values['calibrate-for'];
+  if (given === 'seg' || given === 'ap50' || given === 'vRand') return given;
+  return /isbi/i.test(path.basename(path.resolve(values.data ?? ''))) ? 'vRand' : 'seg';
+}
 
 function fail(message: string): never {
   process.stderr.write(`bench:paper: ${message}\n`);
@@ -105,6 +115,7 @@ const preset = values.preset as 'paper' | 'fast' | 'tiny';
 if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
+if (values['calibrate-for'] && !['seg', 'ap50', 'vRand'].includes(values['calibrate-for'])) fail('--calibrate-for must be seg, ap50 or vRand');
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];
@@ -189,6 +200,7 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
           ...(values.lr ? { learningRate: num('lr', values.lr) } : {}),
           ...(values.momentum ? { momentum: num('momentum', values.momentum) } : {}),
           ...(values['batch-norm'] ? { batchNorm: values['batch-norm'] === 'on' } : {}),
+          calibrationMetric: calibrationMetric(),
           normalization: values.normalization === 'per-image' ? 'per-image' : 'dataset',
           ...(values.threads ? { threads: num('threads', values.threads) } : {}),
           // --init starter:nuclei | RUN_ID | DIR: fine-tune a model instead of training from scratch.

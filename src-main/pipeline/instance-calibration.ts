@@ -1,7 +1,9 @@
 import { UnetError } from '../../src-shared/contract/errors';
+import { CALIBRATION_METRIC_NAMES, type CalibrationMetricName } from '../../src-shared/contract/training';
 import { connectedComponents } from '../../src-shared/imaging/connected-components';
 import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
+import { randFromContingency } from '../../src-shared/imaging/metrics/rand-scores';
 import { segFromContingency } from '../../src-shared/imaging/metrics/seg-score';
 import { dropSmallObjects, instancesFromForeground, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
 
@@ -33,7 +35,14 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
   minSizes: [0, 10, 30, 100],
 };
 
-export type CalibrationMetric = 'seg' | 'ap50';
+/**
+ * What the search maximises: SEG (cells: each annotated object matched and overlapped), AP@0.5, or
+ * V_rand (objects that tile the image, as neurons in EM, where one gap in a membrane merging two
+ * cells costs most).
+ */
+export const CALIBRATION_METRICS = CALIBRATION_METRIC_NAMES;
+export type CalibrationMetric = CalibrationMetricName;
+type Scores = Record<CalibrationMetric, number>;
 
 export interface CalibrationResult {
   options: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'minSize'>;
@@ -60,12 +69,14 @@ export function labellingCandidates(grid: CalibrationGrid): Pick<InstanceOptions
   return list;
 }
 
-/** SEG and AP@0.5 of a labelling against one image's truth objects. */
-export function scoreLabels(truthObjects: ArrayLike<number>, labels: ArrayLike<number>): { seg: number; ap50: number } {
+/** SEG, AP@0.5 and V_rand (ISBI's foreground-restricted Rand F-score) of a labelling against one image's truth objects. */
+export function scoreLabels(truthObjects: ArrayLike<number>, labels: ArrayLike<number>): Scores {
   const table = contingencyTable(truthObjects, labels, true);
   const seg = segFromContingency(table).seg;
   const ap50 = matchingFromContingency(table, [0.5])[0].ap;
-  return { seg: Number.isFinite(seg) ? seg : 0, ap50: Number.isFinite(ap50) ? ap50 : 0 };
+  const vRand = randFromContingency(table).vRand;
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  return { seg: finite(seg), ap50: finite(ap50), vRand: finite(vRand) };
 }
 
 export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | 'truthInstances' | 'width' | 'height'>): ArrayLike<number> {
@@ -87,11 +98,12 @@ export function calibrateInstances(
 ): CalibrationResult {
   if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'calibration needs at least one validation image');
   const metric = options.metric ?? 'seg';
+  if (!CALIBRATION_METRICS.includes(metric)) throw new UnetError('INVALID_ARGUMENT', `calibration metric must be one of ${CALIBRATION_METRICS.join(', ')}, got ${String(metric)}`);
   const other: CalibrationMetric = metric === 'seg' ? 'ap50' : 'seg';
   const grid = options.grid ?? DEFAULT_CALIBRATION_GRID;
   const minSizes = grid.minSizes.length > 0 ? grid.minSizes : [0];
   const labellings = labellingCandidates(grid);
-  const sums = labellings.map(() => minSizes.map(() => ({ seg: 0, ap50: 0 })));
+  const sums = labellings.map(() => minSizes.map((): Scores => ({ seg: 0, ap50: 0, vRand: 0 })));
   for (const image of images) {
     const truth = truthObjectsOf(image);
     for (const [i, labelling] of labellings.entries()) {
@@ -100,8 +112,7 @@ export function calibrateInstances(
       for (const [j, minSize] of minSizes.entries()) {
         const labels = minSize > 1 ? dropSmallObjects({ labels: base.labels.slice(), count: base.count }, minSize).labels : base.labels;
         const s = scoreLabels(truth, labels);
-        sums[i][j].seg += s.seg;
-        sums[i][j].ap50 += s.ap50;
+        for (const m of CALIBRATION_METRICS) sums[i][j][m] += s[m];
       }
     }
   }

@@ -146,7 +146,7 @@ async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number,
   const { logger } = deps.context;
   try {
     job.progress(99, 'calibrating the instance post-processing on the validation images');
-    const calibration = await calibrateModelFolder(modelDir, spec.samples, { signal: job.signal, onProgress: (message) => job.progress(99, message) });
+    const calibration = await calibrateModelFolder(modelDir, spec.samples, { metric: spec.recorded.calibrationMetric, signal: job.signal, onProgress: (message) => job.progress(99, message) });
     for (const note of calibration.notes) logger.info(`run ${runId}: ${note}`, 'training');
     const chosen = calibration.instances;
     if (chosen) logger.info(`run ${runId}: instance post-processing ${JSON.stringify(chosen.options)}: ${chosen.metric} ${chosen.score.toFixed(3)} on ${chosen.images} validation image(s) (connected components: ${chosen.defaultScore.toFixed(3)})`, 'training');

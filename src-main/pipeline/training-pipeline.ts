@@ -1,6 +1,6 @@
 import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
-import { type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
+import { type CalibrationMetricName, type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
 import { fitBatchNormToBackend } from '../engine/batch-norm-backend';
 import { fitTileToBackend } from '../engine/memory-fit';
@@ -42,6 +42,8 @@ export type RecordedConfig = TrainConfig & {
   plane: ImagePlane;
   /** The model the run started from (fine-tuning), absent for the paper's random initialisation. */
   init?: RecordedStart;
+  /** The score the instance post-processing was chosen for after training (absent: SEG). */
+  calibrationMetric?: CalibrationMetricName;
 };
 
 /** The starting model named by `init`; a model folder outside the allowed folders is refused in browser mode. */
@@ -53,7 +55,7 @@ async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promi
 
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
-  const { elastic, normalization: _normalization, init: _init, ...rest } = options;
+  const { elastic, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
   return { ...rest, numClasses: classNames.length, classNames, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
 }
 
@@ -84,7 +86,14 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
     validation: plan.validation.length,
     ...(plan.automaticSplit ? { seed, validationFraction: AUTO_VALIDATION_FRACTION } : {}),
   };
-  const recorded: RecordedConfig = { ...config, normalization: data.normalization, split, plane: plan.plane, ...(starting ? { init: recordedStart(starting) } : {}) };
+  const recorded: RecordedConfig = {
+    ...config,
+    normalization: data.normalization,
+    split,
+    plane: plan.plane,
+    ...(starting ? { init: recordedStart(starting) } : {}),
+    ...(options.calibrationMetric ? { calibrationMetric: options.calibrationMetric } : {}),
+  };
   return launch(deps, ws, {
     ...(starting ? { initFrom: starting.modelDir } : {}),
     datasetId: request.datasetId,

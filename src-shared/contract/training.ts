@@ -69,6 +69,10 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
 export type TileSampling = (typeof TILE_SAMPLINGS)[number];
 
+/** Scores the instance post-processing can be chosen for (see `calibrationMetric`). */
+export const CALIBRATION_METRIC_NAMES = ['seg', 'ap50', 'vRand'] as const;
+export type CalibrationMetricName = (typeof CALIBRATION_METRIC_NAMES)[number];
+
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 /**
@@ -105,6 +109,11 @@ export const trainOptionsSchema = z.object({
    * preset's (on for fast; off when fine-tuning a model).
    */
   batchNorm: z.boolean().optional(),
+  /**
+   * The score the instance post-processing is chosen for on the validation images after training: SEG
+   * (default; cells), AP@0.5, or V_rand (objects that tile the image, as neurons in EM).
+   */
+  calibrationMetric: z.enum(CALIBRATION_METRIC_NAMES).optional(),
   validateEvery: z.number().int().min(1).max(100_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
   /** CPU threads for ONNX Runtime (default: all cores). */
@@ -147,7 +156,7 @@ export interface TrainProgressInfo {
 export interface CalibratedInstances {
   options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number };
   /** The score maximised, on how many validation images, the chosen value and that of plain components. */
-  metric: 'seg' | 'ap50';
+  metric: CalibrationMetricName;
   images: number;
   score: number;
   defaultScore: number;

@@ -88,6 +88,19 @@ describe('instance calibration', () => {
     expect(meanSeg(heldOut, result.options)).toBeGreaterThan(meanSeg(heldOut, {}) + 0.1);
   });
 
+  it('can choose for V_rand instead of SEG, and reports the V_rand of what it chose', () => {
+    const grid = { thresholds: [undefined, 0.7, 0.9], erosions: [0, 2], growths: ['nearest' as const], minSizes: [0] };
+    const result = calibrateInstances(validation, { grid, metric: 'vRand' });
+    expect(result.metric).toBe('vRand');
+    const meanVRand = (options: Parameters<typeof instancesFromForeground>[4]) =>
+      validation.reduce((sum, image) => sum + scoreLabels(truthObjectsOf(image), instancesFromForeground(image.mask, image.foreground, image.width, image.height, options).labels).vRand, 0) / validation.length;
+    expect(result.score).toBeCloseTo(meanVRand(result.options), 10);
+    expect(result.defaultScore).toBeCloseTo(meanVRand({}), 10);
+    // Merged touching cells are what V_rand punishes most: seeds that separate them win.
+    expect(result.score).toBeGreaterThan(result.defaultScore + 0.05);
+    expect(() => calibrateInstances(validation, { grid, metric: 'dice' as 'seg' })).toThrow(/calibration metric must be one of seg, ap50, vRand/);
+  });
+
   it('keeps plain components when nothing beats them (cells apart)', () => {
     const apart = [apartDiscs()];
     const plain = meanSeg(apart, {});

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,16 @@ describe('training service', () => {
     expect(events.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.every((e) => e.runId === runId && e.totalSteps === 6)).toBe(true);
     expect(events[2].validation?.iou).toBeGreaterThanOrEqual(0);
+  });
+
+  it('records batch normalisation as trained (off on a tfjs backend) and calibrates for the score asked for', async () => {
+    const { job, runId } = await api.training.start({ datasetId, name: 'asked', options: { preset: 'tiny', steps: 2, validateEvery: 2, batchNorm: true, calibrationMetric: 'vRand' } });
+    const finished = await waitForJob(job);
+    expect(finished.status, JSON.stringify(finished.error)).toBe('succeeded');
+    const run = await api.runs.get({ id: runId });
+    expect(run.config).toMatchObject({ calibrationMetric: 'vRand', batchNorm: run.backend?.startsWith('onnxruntime') === true });
+    const unet = JSON.parse(readFileSync(path.join(dir, 'workspace', 'models', `run-${runId}`, 'model', 'unet.json'), 'utf8'));
+    expect(unet.instancePostprocessing.metric).toBe('vRand');
   });
 
   it('fine-tunes from a finished run: its architecture, and a record of where it started', async () => {
