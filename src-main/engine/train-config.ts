@@ -50,6 +50,12 @@ export const trainConfigInputSchema = z.object({
   separationGap: z.number().int().min(0).max(16).default(2),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Which validated checkpoint is kept as `best`: the lowest validation loss (the weighted
+   * cross-entropy, which watches the borders between cells), or the highest foreground IoU (which a
+   * model calling nearly everything foreground can win where objects fill the image, as in EM).
+   */
+  keepBest: z.enum(['loss', 'iou']).default('loss'),
   /** Steps between `latest` checkpoints (default: validateEvery). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
@@ -94,6 +100,7 @@ export interface TrainConfig {
   separationGap: number;
   augmentation: AugmentationConfig;
   validateEvery: number;
+  keepBest: 'loss' | 'iou';
   checkpointEvery: number;
   backend: (typeof BACKEND_CHOICES)[number];
   batchSize: number;
@@ -165,6 +172,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     separationGap: c.separationGap,
     augmentation: c.augmentation,
     validateEvery,
+    keepBest: c.keepBest,
     checkpointEvery: c.checkpointEvery ?? validateEvery,
     backend: c.backend,
     batchSize: c.batchSize,

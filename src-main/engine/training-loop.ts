@@ -89,7 +89,7 @@ export class TrainingLoop {
     const score = await evaluate(engine.predictor(), valSet, config.tile, config.depth, config.numClasses);
     const entry = { step, loss: score.loss, iou: score.iou };
     state.validation.push(entry);
-    if (!state.best || entry.iou > state.best.iou) {
+    if (!state.best || isBetter(entry, state.best, config.keepBest)) {
       state.best = entry;
       this.bestDir = path.join(this.request.outDir, BEST);
       await engine.syncModel();
@@ -175,4 +175,9 @@ export class TrainingLoop {
     const { backend, config, state } = this.setup;
     return trainResult(status, { backend, config, state, latestDir: this.latestDir, bestDir: this.bestDir, elapsedSeconds: this.elapsed() }, stopReason, error);
   }
+}
+
+/** Whether a validation beats the kept one: a lower loss, or a higher IoU. */
+function isBetter(entry: { loss: number; iou: number }, best: { loss: number; iou: number }, by: 'loss' | 'iou'): boolean {
+  return by === 'loss' ? entry.loss < best.loss : entry.iou > best.iou;
 }

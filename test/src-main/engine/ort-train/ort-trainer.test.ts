@@ -121,6 +121,20 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
     expect(score.loss).toBeCloseTo(measured.loss, 4);
   });
 
+  it('keeps the validated checkpoint with the lowest loss, or with keepBest iou the highest IoU', async () => {
+    for (const keepBest of ['loss', 'iou'] as const) {
+      const result = await train(request(`keep-${keepBest}`, { steps: 16, validateEvery: 2, keepBest, optimizer: 'adam', learningRate: 3e-3 }));
+      expect(result.status).toBe('succeeded');
+      const entries = result.metrics.validation;
+      expect(entries).toHaveLength(8);
+      const expected = keepBest === 'loss' ? entries.reduce((a, b) => (b.loss < a.loss ? b : a)) : entries.reduce((a, b) => (b.iou > a.iou ? b : a));
+      expect(result.metrics.best).toEqual(expected);
+      const kept = await loadModelFolder(result.bestCheckpoint as string);
+      expect(kept.metadata.training.step).toBe(expected.step);
+      kept.model.dispose();
+    }
+  });
+
   it('resumes a tfjs checkpoint on ONNX Runtime (one model format for both engines)', async () => {
     const config = { steps: 6, validateEvery: 100, dropout: 0, baseChannels: 4 };
     let last = 0;
