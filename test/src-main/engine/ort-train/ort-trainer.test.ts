@@ -168,7 +168,8 @@ describe('training on ONNX Runtime (tiny preset) learns', () => {
 
   it('segments held-out touching cells (foreground IoU >= 0.9)', async () => {
     const result = await train({
-      config: { preset: 'tiny', backend: 'ort-cpu', steps: 400, validateEvery: 100, seed: 3 },
+      // What the network learns is checked here; which validated checkpoint is kept, above.
+      config: { preset: 'tiny', backend: 'ort-cpu', steps: 400, validateEvery: 100, seed: 3, keepBest: 'iou' },
       train: [1, 2, 3, 4].map((s) => blobSample(s)),
       validation: [100, 101].map((s) => blobSample(s)),
       outDir: path.join(root, 'learn'),
