@@ -44,7 +44,7 @@ import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdi
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
-import type { PresetName } from '../../src-shared/contract/training';
+import { CALIBRATION_METRIC_NAMES, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,9 +89,9 @@ const { values } = parseArgs({
 });
 
 /** The score the post-processing is chosen for: the data set's own measure (ISBI 2012 ranks by Rand), else SEG. */
-function calibrationMetric(): 'seg' | 'ap50' | 'vRand' {
+function calibrationMetric(): CalibrationMetricName {
   const given = values['calibrate-for'];
-  if (given === 'seg' || given === 'ap50' || given === 'vRand') return given;
+  if (given) return given as CalibrationMetricName;
   return /isbi/i.test(path.basename(path.resolve(values.data ?? ''))) ? 'vRand' : 'seg';
 }
 
@@ -115,7 +115,7 @@ const preset = values.preset as 'paper' | 'fast' | 'tiny';
 if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
-if (values['calibrate-for'] && !['seg', 'ap50', 'vRand'].includes(values['calibrate-for'])) fail('--calibrate-for must be seg, ap50 or vRand');
+if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];

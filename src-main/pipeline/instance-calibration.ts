@@ -40,7 +40,6 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
  * V_rand (objects that tile the image, as neurons in EM, where one gap in a membrane merging two
  * cells costs most).
  */
-export const CALIBRATION_METRICS = CALIBRATION_METRIC_NAMES;
 export type CalibrationMetric = CalibrationMetricName;
 type Scores = Record<CalibrationMetric, number>;
 
@@ -98,7 +97,7 @@ export function calibrateInstances(
 ): CalibrationResult {
   if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'calibration needs at least one validation image');
   const metric = options.metric ?? 'seg';
-  if (!CALIBRATION_METRICS.includes(metric)) throw new UnetError('INVALID_ARGUMENT', `calibration metric must be one of ${CALIBRATION_METRICS.join(', ')}, got ${String(metric)}`);
+  if (!CALIBRATION_METRIC_NAMES.includes(metric)) throw new UnetError('INVALID_ARGUMENT', `calibration metric must be one of ${CALIBRATION_METRIC_NAMES.join(', ')}, got ${String(metric)}`);
   const other: CalibrationMetric = metric === 'seg' ? 'ap50' : 'seg';
   const grid = options.grid ?? DEFAULT_CALIBRATION_GRID;
   const minSizes = grid.minSizes.length > 0 ? grid.minSizes : [0];
@@ -112,7 +111,7 @@ export function calibrateInstances(
       for (const [j, minSize] of minSizes.entries()) {
         const labels = minSize > 1 ? dropSmallObjects({ labels: base.labels.slice(), count: base.count }, minSize).labels : base.labels;
         const s = scoreLabels(truth, labels);
-        for (const m of CALIBRATION_METRICS) sums[i][j][m] += s[m];
+        for (const m of CALIBRATION_METRIC_NAMES) sums[i][j][m] += s[m];
       }
     }
   }

@@ -72,6 +72,13 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page of the size the tests lay out for; uncaught page errors are collected in `errors` for the tests to check. */
+export async function openAppPage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return page;
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);

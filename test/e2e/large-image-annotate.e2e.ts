@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitView, zoomTo, type View } from '../../src-renderer/src/lib/viewer/viewport';
 import { buildPyramidTiff16, buildTiledTiff16, halveLevel } from '../helpers/tiled-tiff';
 import { blobMosaic } from './blob-images';
-import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
+import { launchChromium, openAppPage, screenshot, startServedApp, type ServedApp } from './harness';
 
 /**
  * A stitched mosaic as labs annotate them: one 8192² 16-bit tiled TIFF (a blob image tiled 32 x 32,
@@ -39,8 +39,7 @@ beforeAll(async () => {
   writeFileSync(path.join(folder, 'pyramid', 'pyramid-4096.ome.tif'), buildPyramidTiff16([levels], { levelsAs: 'subifds' }));
   app = await startServedApp({ extraArgs: ['--allow-root', folder] });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page = await openAppPage(browser, pageErrors);
 }, 180_000);
 
 afterAll(async () => {

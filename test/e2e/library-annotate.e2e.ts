@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitView } from '../../src-renderer/src/lib/viewer/viewport';
 import { blobImage, writePng16 } from './blob-images';
-import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
+import { launchChromium, openAppPage, screenshot, startServedApp, type ServedApp } from './harness';
 
 const SIZE = 256;
 const IMAGES = 6;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   // Browser mode reads files only under allowed roots: the generated images live in a temp folder.
   app = await startServedApp({ extraArgs: ['--allow-root', folder] });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page = await openAppPage(browser, pageErrors);
 });
 
 afterAll(async () => {

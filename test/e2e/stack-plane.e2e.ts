@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStackTiff, omeXml, planeValue, stackPages } from '../helpers/stack-tiff';
-import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
+import { launchChromium, openAppPage, screenshot, startServedApp, type ServedApp } from './harness';
 
 let app: ServedApp;
 let browser: Browser;
@@ -19,8 +19,7 @@ beforeAll(async () => {
   writeFileSync(path.join(folder, 'stack.ome.tif'), buildStackTiff({ width: 64, height: 48, pages: stackPages(64, 48, sizes, 'XYZCT'), description: omeXml(sizes, 'XYZCT') }));
   app = await startServedApp({ extraArgs: ['--allow-root', folder] });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page = await openAppPage(browser, pageErrors);
 });
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, type BackendChoice } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import type { TrainOptions } from '../../../src-shared/contract/training';
 import { choice, decimal, integer, outputFolder, requireFolder } from '../cli-args';
@@ -24,7 +24,7 @@ interface TrainCliOptions extends PlaneCliOptions {
   init?: string;
   lrSchedule?: 'constant' | 'cosine';
   batchNorm?: 'on' | 'off';
-  calibrateFor?: 'seg' | 'ap50' | 'vRand';
+  calibrateFor?: CalibrationMetricName;
   valImages?: string;
   valMasks?: string;
   valFraction?: number;
@@ -56,7 +56,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--optimizer <name>', 'sgd (momentum 0.99, as the paper) or adam (beta1 0.9)', choice(['sgd', 'adam'] as const))
       .option('--lr-schedule <name>', 'after the warm-up: constant (default) or cosine (decays to 5 % when the budget ends)', choice(['constant', 'cosine'] as const))
       .option('--batch-norm <on|off>', 'batch normalisation while training (ONNX Runtime; folded into the saved model, which stays the paper\'s network); default: the preset\'s, off when fine-tuning', choice(['on', 'off'] as const))
-      .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for on the validation images after training: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(['seg', 'ap50', 'vRand'] as const))
+      .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for on the validation images after training: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
