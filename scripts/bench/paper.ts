@@ -7,7 +7,10 @@
  *
  * DIR holds images/ and masks/ (pairs by file name). By default the last 30 % of the images (natural
  * order) are held out; --folds K rotates K contiguous held-out blocks instead (K trainings); --every-kth
- * spreads the held-out images over the order instead (every K-th image; K = 1 / test fraction). Every fold
+ * spreads the held-out images over the order instead (every K-th image; K = 1 / test fraction). The
+ * validation images (15 % of the rest) are held out the same way (--validation like-test, the default:
+ * the block just before the test block, or spread); --validation random leaves them to the app's seeded
+ * random split. Every fold
  * trains in a fresh workspace under .bench/workspaces/ through the same services as the app, so each
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
@@ -18,7 +21,7 @@
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
- * same training images, same budget, same threads, running at the same time, scored by the same code;
+ * the app's training images (not its validation ones), same budget, same threads, running at the same time, scored by the same code;
  * ISBI 2012 and DIC-HeLa).
  *
  * Beside the model, every table shows an Otsu threshold (Gaussian sigma 1, polarity fit to the training
@@ -37,8 +40,8 @@ import { createAppContext } from '../../src-main/app/app-context';
 import { toFloat32, toGray } from '../../src-main/io/image-convert';
 import { readImage } from '../../src-main/io/read-image';
 import { pairFolders, type ImagePair } from '../../src-main/io/image-pairs';
+import { heldOutSplits, type HeldOutSplit, type ValidationRule } from './lib/held-out-splits';
 import { ignoreUnannotatedCells } from './lib/partial-annotations';
-import { shardOf } from '../../src-main/workflows/segment-files';
 import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
@@ -49,6 +52,9 @@ import { referenceDataset, referenceObstacle, startReference, type ReferenceRun 
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REFERENCE_SCRIPT = path.resolve(root, '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
+
+/** Share of the training images that validate (choose the checkpoint, calibrate the post-processing). */
+const VALIDATION_FRACTION = 0.15;
 
 /** Ronneberger et al. 2015: Table 1 (ISBI 2012 EM) and Table 2 (ISBI cell tracking 2015, IOU = the challenge's SEG). */
 const PAPER: Record<string, { label: string; metrics: Record<string, number> }> = {
@@ -85,6 +91,7 @@ const { values } = parseArgs({
     'batch-norm': { type: 'string' },
     'calibrate-for': { type: 'string' },
     momentum: { type: 'string' },
+    validation: { type: 'string', default: 'like-test' },
   },
 });
 
@@ -116,6 +123,7 @@ if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, f
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
+if (!['like-test', 'random'].includes(values.validation as string)) fail('--validation must be like-test or random');
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];
@@ -142,37 +150,20 @@ interface FoldResult {
   images: { name: string; values: Record<string, number | null>; baseline: Record<string, number | null> | null; plain: Record<string, number | null> | null }[];
 }
 
-/** Every k-th pair from `offset`: a held-out set spread over the natural order (each kind of image named alike in it). */
-function everyKth<T>(list: T[], k: number, offset: number): T[] {
-  return list.filter((_, i) => i % k === offset);
-}
-
-/**
- * Held-out folds: the last test fraction by default, or K contiguous blocks. With --every-kth the held-out
- * images are spread instead (every K-th image), so a set sorted by acquisition kind (DSB 2018's
- * fluor/color/bright names) does not hold out a kind the training images never show.
- */
-function folds(pairs: ImagePair[]): { train: ImagePair[]; test: ImagePair[] }[] {
-  const spread = values['every-kth'] === true;
+/** Held-out folds: the last test fraction by default, K contiguous blocks (--folds), or spread (--every-kth). */
+function folds(pairs: ImagePair[]): HeldOutSplit<ImagePair>[] {
   const k = num('folds', values.folds);
-  if (k !== undefined) {
-    if (!Number.isInteger(k) || k < 2 || k > pairs.length) fail(`--folds must be 2..${pairs.length}`);
-    return Array.from({ length: k }, (_, i) => {
-      const test = spread ? everyKth(pairs, k, i) : shardOf(pairs, i + 1, k);
-      return { train: pairs.filter((p) => !test.includes(p)), test };
-    });
-  }
-  const fraction = num('test-fraction', values['test-fraction']) as number;
-  if (spread) {
-    const step = Math.max(2, Math.round(1 / fraction));
-    const test = everyKth(pairs, step, step - 1);
-    return [{ train: pairs.filter((p) => !test.includes(p)), test }];
-  }
-  const count = Math.min(pairs.length - 1, Math.max(1, Math.round(fraction * pairs.length)));
-  return [{ train: pairs.slice(0, pairs.length - count), test: pairs.slice(pairs.length - count) }];
+  if (k !== undefined && (!Number.isInteger(k) || k < 2 || k > pairs.length)) fail(`--folds must be 2..${pairs.length}`);
+  return heldOutSplits(pairs, {
+    testFraction: num('test-fraction', values['test-fraction']) as number,
+    ...(k !== undefined ? { folds: k } : {}),
+    spread: values['every-kth'] === true,
+    validationFraction: VALIDATION_FRACTION,
+    validation: values.validation as ValidationRule,
+  });
 }
 
-async function runFold(index: number, train: ImagePair[], test: ImagePair[], stamp: string): Promise<FoldResult> {
+async function runFold(index: number, { train, validation, test }: HeldOutSplit<ImagePair>, stamp: string): Promise<FoldResult> {
   const workspace = path.join(root, '.bench', 'workspaces', `paper-${name}-${stamp}-fold${index + 1}`);
   const ctx = createAppContext({ mode: 'cli', workspacePath: workspace });
   let ignoredPixels = 0;
@@ -183,7 +174,7 @@ async function runFold(index: number, train: ImagePair[], test: ImagePair[], sta
       ctx,
       {
         train,
-        validationFraction: 0.15,
+        ...(validation.length > 0 ? { validation } : { validationFraction: VALIDATION_FRACTION }),
         test,
         datasetName: name,
         runName: `paper bench ${name} fold ${index + 1}`,
@@ -331,7 +322,7 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const t0 = Date.now();
   const results: FoldResult[] = [];
-  for (const [i, fold] of folds(pairs).entries()) results.push(await runFold(i, fold.train, fold.test, stamp));
+  for (const [i, fold] of folds(pairs).entries()) results.push(await runFold(i, fold, stamp));
   const images = results.flatMap((r) => r.images);
   const means = Object.fromEntries(METRICS.map((m) => [m, mean(images, m)]));
   const otsuMeans = Object.fromEntries(METRICS.map((m) => [m, mean(images.map((r) => ({ values: r.baseline })), m)]));

@@ -29,8 +29,8 @@ export interface CalibrationGrid {
 }
 
 export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
-  thresholds: [undefined, 0.6, 0.8, 0.9, 0.95],
-  erosions: [0, 1, 2, 3, 5, 8],
+  thresholds: [undefined, 0.6, 0.8, 0.9, 0.95, 0.98],
+  erosions: [0, 1, 2, 3, 5, 8, 12],
   growths: ['nearest', 'probability', 'distance'],
   minSizes: [0, 10, 30, 100],
 };

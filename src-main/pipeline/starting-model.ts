@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import type { RunStart, RunStartSource } from '../../src-shared/contract/records';
-import type { TrainOptions } from '../../src-shared/contract/training';
+import { FINE_TUNING_LEARNING_RATE, type TrainOptions } from '../../src-shared/contract/training';
 import { appRoot } from '../support/app-info';
 import { readMetadata, type UNetMetadata } from '../engine/model-files';
 import type { Workspace } from '../store/workspace';
@@ -87,9 +87,6 @@ function locate(ws: Workspace, source: StartingModelSource, startersDir: string)
 export function recordedStart(model: StartingModel): RecordedStart {
   return { source: model.source, label: model.label, step: model.metadata.training.step, validationIou: model.metadata.training.validation?.iou ?? null };
 }
-
-/** Learning rate of a run that starts from a model, unless the user sets one. */
-export const FINE_TUNING_LEARNING_RATE = 1e-4;
 
 /**
  * The options of a run that starts from `model`: the architecture is the model's (a conflicting choice

@@ -69,6 +69,9 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
 export type TileSampling = (typeof TILE_SAMPLINGS)[number];
 
+/** Learning rate of a run that starts from a saved model, unless the user sets one: a tenth of the presets'. */
+export const FINE_TUNING_LEARNING_RATE = 1e-4;
+
 /** Scores the instance post-processing can be chosen for (see `calibrationMetric`). */
 export const CALIBRATION_METRIC_NAMES = ['seg', 'ap50', 'vRand'] as const;
 export type CalibrationMetricName = (typeof CALIBRATION_METRIC_NAMES)[number];

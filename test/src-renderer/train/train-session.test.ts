@@ -175,15 +175,15 @@ describe('TrainSession and fine-tuning', () => {
     expect(session.startingModels).toEqual([fromRun]);
     expect(session.form?.batchNorm).toBe(true);
     session.chooseStart('run:3');
-    // A saved model has its normalisation folded in: fine-tuning trains it without.
-    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false });
+    // A saved model has its normalisation folded in: fine-tuning trains it without, at a tenth of the rate.
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 1e-4 });
     // A preset chosen meanwhile keeps the model's architecture.
     session.choosePreset('tiny', { w0: 10, sigma: 5 });
     expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
     await session.start('auto');
-    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false });
+    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 1e-4 });
     session.chooseStart('');
-    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true });
+    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true, learningRate: 1e-3 });
     expect(session.startingModel).toBeUndefined();
   });
 

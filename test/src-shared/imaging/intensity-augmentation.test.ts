@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyIntensity, intensityAugment } from '../../../src-shared/imaging/intensity-augmentation';
+import { applyIntensity, drawIntensityParams, intensityAugment } from '../../../src-shared/imaging/intensity-augmentation';
 import { createRng } from '../../../src-shared/imaging/rng';
 import { UnetError } from '../../../src-shared/contract/errors';
 
@@ -30,6 +30,19 @@ describe('intensity augmentation', () => {
     const only = intensityAugment(data, createRng(4), { noise: 0, gamma: 0, contrast: 0 });
     const full = intensityAugment(data, createRng(4), { noise: 0, gamma: 0, contrast: 0, brightness: 0.1 });
     expect(only).toEqual(full);
+  });
+
+  it('adds noise to the given share of samples, the other draws unchanged', () => {
+    const never = drawIntensityParams(createRng(5), { noise: 0.2, noiseProbability: 0 });
+    const always = drawIntensityParams(createRng(5), { noise: 0.2, noiseProbability: 1 });
+    expect(never.noiseStd).toBe(0);
+    expect(always.noiseStd).toBeGreaterThan(0);
+    expect({ ...never, noiseStd: 0 }).toEqual({ ...always, noiseStd: 0 });
+    const rng = createRng(6);
+    let noisy = 0;
+    for (let i = 0; i < 2000; i++) if (drawIntensityParams(rng, { noise: 0.2, noiseProbability: 0.5 }).noiseStd > 0) noisy++;
+    expect(noisy / 2000).toBeGreaterThan(0.45);
+    expect(noisy / 2000).toBeLessThan(0.55);
   });
 
   it('works in place and rejects negative ranges', () => {

@@ -1,4 +1,4 @@
-import type { PresetInfo, StartingModelInfo } from '../../../../src-shared/contract/training';
+import { FINE_TUNING_LEARNING_RATE, type PresetInfo, type StartingModelInfo } from '../../../../src-shared/contract/training';
 import type { TrainForm } from './config-form';
 
 /** "run #1 (name)" and what it is: "depth 2 · 8 ch · 40 steps · IoU 0.812". */
@@ -7,11 +7,14 @@ export function startingModelText(model: StartingModelInfo): { label: string; de
   return { label: model.label, detail: `depth ${model.depth} · ${model.baseChannels} ch · ${model.step} steps${iou}` };
 }
 
-/** The form with the starting model's architecture and tile (a run from it keeps them); random weights: the preset's. */
+/**
+ * The form with the starting model's architecture and tile (a run from it keeps them) and the fine-tuning
+ * learning rate; random weights: the preset's.
+ */
 export function formForStart(form: TrainForm, model: StartingModelInfo | undefined, preset: PresetInfo | undefined): TrainForm {
-  // A saved model has its normalisation folded in: fine-tuning trains it as it is.
-  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile, batchNorm: false };
-  return preset ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile, batchNorm: preset.batchNorm } : form;
+  // A saved model has its normalisation folded in: fine-tuning trains it as it is, and gently.
+  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile, batchNorm: false, learningRate: FINE_TUNING_LEARNING_RATE };
+  return preset ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile, batchNorm: preset.batchNorm, learningRate: preset.learningRate } : form;
 }
 
 /** The groups of the "start from" menu, in order. */
