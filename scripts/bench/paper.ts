@@ -21,8 +21,8 @@
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
- * the app's training images (not its validation ones), same budget, same threads, running at the same time, scored by the same code;
- * ISBI 2012 and DIC-HeLa).
+ * the app's training images (not its validation ones), same budget, same threads, running at the same
+ * time, scored by the same code; ISBI 2012 and DIC-HeLa).
  *
  * Beside the model, every table shows an Otsu threshold (Gaussian sigma 1, polarity fit to the training
  * annotations, objects = 4-connected components) on the same held-out images, and, when the run
@@ -40,7 +40,7 @@ import { createAppContext } from '../../src-main/app/app-context';
 import { toFloat32, toGray } from '../../src-main/io/image-convert';
 import { readImage } from '../../src-main/io/read-image';
 import { pairFolders, type ImagePair } from '../../src-main/io/image-pairs';
-import { heldOutSplits, type HeldOutSplit, type ValidationRule } from './lib/held-out-splits';
+import { heldOutSplits, VALIDATION_RULES, type HeldOutSplit, type ValidationRule } from './lib/held-out-splits';
 import { ignoreUnannotatedCells } from './lib/partial-annotations';
 import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
@@ -123,7 +123,10 @@ if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, f
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
-if (!['like-test', 'random'].includes(values.validation as string)) fail('--validation must be like-test or random');
+if (!(VALIDATION_RULES as readonly string[]).includes(values.validation as string)) fail(`--validation must be ${VALIDATION_RULES.join(' or ')}`);
+const testFraction = num('test-fraction', values['test-fraction']) as number;
+// An empty or whole held-out set would leave nothing to score or nothing to train on.
+if (!(testFraction > 0 && testFraction < 1)) fail(`--test-fraction must be above 0 and below 1, got ${testFraction}`);
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
 const paper = PAPER[name.toLowerCase()];
@@ -155,7 +158,7 @@ function folds(pairs: ImagePair[]): HeldOutSplit<ImagePair>[] {
   const k = num('folds', values.folds);
   if (k !== undefined && (!Number.isInteger(k) || k < 2 || k > pairs.length)) fail(`--folds must be 2..${pairs.length}`);
   return heldOutSplits(pairs, {
-    testFraction: num('test-fraction', values['test-fraction']) as number,
+    testFraction,
     ...(k !== undefined ? { folds: k } : {}),
     spread: values['every-kth'] === true,
     validationFraction: VALIDATION_FRACTION,

@@ -14,7 +14,8 @@ export interface HeldOutSplit<T> {
   test: T[];
 }
 
-export type ValidationRule = 'like-test' | 'random';
+export const VALIDATION_RULES = ['like-test', 'random'] as const;
+export type ValidationRule = (typeof VALIDATION_RULES)[number];
 
 export interface SplitOptions {
   /** Share of the images tested (one split), ignored with `folds`. */
