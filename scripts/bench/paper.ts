@@ -19,7 +19,7 @@
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
- * textured background far from annotated cells becomes unlabelled), --tta, --threads N (ONNX Runtime's CPU
+ * textured background far from annotated cells becomes unlabelled), --no-tta (one pass per tile; TTA is the app's default, and the reference's here), --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
  * the app's training images (not its validation ones), same budget, same threads, running at the same
  * time, scored by the same code; ISBI 2012 and DIC-HeLa).
@@ -80,7 +80,7 @@ const { values } = parseArgs({
     'every-kth': { type: 'boolean' },
     partial: { type: 'boolean' },
     normalization: { type: 'string', default: 'dataset' },
-    tta: { type: 'boolean' },
+    'no-tta': { type: 'boolean' },
     name: { type: 'string' },
     reference: { type: 'boolean' },
     threads: { type: 'string' },
@@ -129,6 +129,8 @@ const testFraction = num('test-fraction', values['test-fraction']) as number;
 if (!(testFraction > 0 && testFraction < 1)) fail(`--test-fraction must be above 0 and below 1, got ${testFraction}`);
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
 const partial = values.partial ?? /hela|u373/i.test(name);
+/** 8-fold TTA, as the app segments by default; the PyTorch reference predicts the same way. */
+const tta = values['no-tta'] !== true;
 const paper = PAPER[name.toLowerCase()];
 
 interface FoldResult {
@@ -219,7 +221,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
     if (trained.job.status !== 'succeeded') throw new Error(`training ${trained.job.status}: ${trained.job.error?.message ?? ''}`);
     const segment = async (plain: boolean): Promise<SegmentationOutcome> => {
       // erosion 0 asks for plain connected components; no parameter means the model's calibrated ones.
-      const options = { tta: values.tta === true, instances: true, evaluate: true, ...(plain ? { erosion: 0 } : {}) };
+      const options = { tta, instances: true, evaluate: true, ...(plain ? { erosion: 0 } : {}) };
       const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options });
       if (!started.ok) throw new Error(started.error.message);
       const job = await ctx.jobs.wait((started.value as MethodResult<typeof segmentationService, 'start'>).job);
@@ -314,6 +316,7 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
     base: shape.baseChannels,
     outDir: path.join(workspace, 'reference'),
     seed: num('seed', values.seed) as number,
+    tta,
   });
 }
 
@@ -367,7 +370,7 @@ async function main(): Promise<void> {
         paper: paper ?? null,
         budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed },
         partial,
-        tta: values.tta === true,
+        tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },
         mean: means,
         otsu: otsuMeans,

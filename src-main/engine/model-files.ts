@@ -44,6 +44,11 @@ export interface UNetMetadata {
   instancePostprocessing?: CalibratedInstances;
   /** The Otsu baseline as fit to the training annotations: which side of the threshold is foreground. */
   baseline?: ModelBaseline;
+  /**
+   * The training images' pixel noise (median of Immerkær's estimate, in normalised units): segmentation
+   * smooths a clearly noisier image down to it (src-shared/imaging/noise-level).
+   */
+  trainingNoise?: { sigma: number; images: number };
 }
 
 export type { CalibratedInstances };

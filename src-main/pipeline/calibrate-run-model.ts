@@ -1,12 +1,13 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
+import { typicalNoiseSigma } from '../../src-shared/imaging/noise-level';
 import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } from '../../src-shared/imaging/otsu';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { segmentImage } from '../engine/inference/tiled-inference';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
 import { calibrateInstances, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
-import { inferenceTile } from './segment-file';
+import { inferenceTile, noiseMatchedInput } from './segment-file';
 
 /** A normalised image with its annotation, as the training pipeline holds it. */
 export interface CalibrationSample {
@@ -20,6 +21,7 @@ export interface CalibrationSample {
 export interface ModelCalibration {
   instances: CalibratedInstances | null;
   baseline: NonNullable<UNetMetadata['baseline']> | null;
+  trainingNoise: NonNullable<UNetMetadata['trainingNoise']> | null;
   notes: string[];
 }
 
@@ -27,11 +29,15 @@ export interface ModelCalibration {
 export const MAX_CALIBRATION_IMAGES = 8;
 /** Training images that decide the Otsu baseline's polarity. */
 const MAX_POLARITY_IMAGES = 16;
+/** Training images whose noise is measured (the median is recorded). */
+const MAX_NOISE_IMAGES = 64;
 
 /**
  * After training: chooses the instance post-processing on the run's validation images (never test
- * images) and the Otsu baseline's polarity on its training annotations, and records both in the
- * model folder's unet.json. Without validation images the post-processing stays plain components.
+ * images), the Otsu baseline's polarity on its training annotations and the training images' noise
+ * level, and records them in the model folder's unet.json. Validation images are segmented as
+ * `segment` does by default (noise matched to the training level, 8-fold TTA). Without validation images the
+ * post-processing stays plain components.
  */
 export async function calibrateModelFolder(
   modelDir: string,
@@ -43,11 +49,15 @@ export async function calibrateModelFolder(
   const polarity = polarityFromAnnotations(splits);
   const baseline = polarity ? { method: 'otsu' as const, sigma: OTSU_SIGMA, polarity, rule: 'training annotations' as const } : null;
 
+  const noiseImages = samples.train.slice(0, MAX_NOISE_IMAGES);
+  const trainingNoise =
+    noiseImages.length > 0 ? { sigma: typicalNoiseSigma(noiseImages.map((s) => ({ data: s.image, width: s.width, height: s.height, channels: channelsOf(s) }))), images: noiseImages.length } : null;
+
   let instances: CalibratedInstances | null = null;
   const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
   if (validation.length === 0) notes.push('no validation images: the instance post-processing stays plain connected components');
   else {
-    const images = await predictValidation(modelDir, validation, options);
+    const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
     const result = calibrateInstances(images, { metric: options.metric ?? 'seg', shouldStop: () => options.signal?.aborted === true });
     instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates };
@@ -55,14 +65,15 @@ export async function calibrateModelFolder(
   const metadata = await readMetadata(modelDir);
   if (instances) metadata.instancePostprocessing = instances;
   if (baseline) metadata.baseline = baseline;
+  if (trainingNoise) metadata.trainingNoise = trainingNoise;
   await replaceMetadata(modelDir, metadata);
-  return { instances, baseline, notes };
+  return { instances, baseline, trainingNoise, notes };
 }
 
 async function predictValidation(
   modelDir: string,
   samples: readonly CalibrationSample[],
-  options: { signal?: AbortSignal; onProgress?: (message: string) => void },
+  options: { signal?: AbortSignal; onProgress?: (message: string) => void; trainingNoise: UNetMetadata['trainingNoise'] | null },
 ): Promise<CalibrationImage[]> {
   const opened = await openUnetRunner(modelDir);
   const images: CalibrationImage[] = [];
@@ -71,7 +82,9 @@ async function predictValidation(
       if (options.signal?.aborted) throw new UnetError('CANCELLED', 'calibration was cancelled');
       options.onProgress?.(`segmenting validation image ${i + 1}/${samples.length} for calibration`);
       const tile = inferenceTile(opened.metadata, s.width, s.height);
-      const result = await segmentImage(opened.runner, { width: s.width, height: s.height, channels: 1, data: s.image }, { tile, outputs: { classMap: true, foreground: true } }, undefined, options.signal);
+      const channels = channelsOf(s);
+      const { data } = noiseMatchedInput(s.image, s.width, s.height, channels, { trainingNoise: options.trainingNoise ?? undefined });
+      const result = await segmentImage(opened.runner, { width: s.width, height: s.height, channels, data }, { tile, tta: true, outputs: { classMap: true, foreground: true } }, undefined, options.signal);
       const classMap = result.classMap as Uint8Array;
       const mask = new Uint8Array(classMap.length);
       for (let p = 0; p < mask.length; p++) mask[p] = classMap[p] >= 2 ? 1 : 0;
@@ -81,6 +94,10 @@ async function predictValidation(
     await opened.runner.dispose();
   }
   return images;
+}
+
+function channelsOf(sample: CalibrationSample): number {
+  return Math.max(1, Math.round(sample.image.length / (sample.width * sample.height)));
 }
 
 /** Rewrites unet.json alone, through a temporary file and a rename, so a crash leaves the old or the new one. */

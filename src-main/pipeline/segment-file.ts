@@ -1,4 +1,5 @@
 import { UnetError } from '../../src-shared/contract/errors';
+import { matchNoiseLevel } from '../../src-shared/imaging/noise-level';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
@@ -24,6 +25,8 @@ export interface SegmentFileOptions {
    * plane and time point; default: the first plane, all channels as gray.
    */
   plane?: Partial<StackPosition>;
+  /** Smooth an image clearly noisier than the training images down to their noise level (default true). */
+  matchNoise?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -46,6 +49,8 @@ export interface SegmentedImage {
   runner: string;
   /** The input's pixel size, for calibrated outputs. */
   pixelSize?: DecodedImage['pixelSize'];
+  /** Gaussian sigma (px) that brought a noisier image down to the training noise level; absent when none. */
+  noiseSmoothing?: number;
 }
 
 /**
@@ -61,6 +66,17 @@ export function modelInput(image: DecodedImage, metadata: UNetMetadata): Float32
   const values = toFloat32(source);
   const params = metadata.normalization ?? computePercentileNormalization(values);
   return applyNormalization(values, params, values);
+}
+
+/**
+ * The network input smoothed to the model's training noise level when clearly noisier (models without
+ * a recorded level, and `enabled` false, leave it as it is).
+ */
+export function noiseMatchedInput(data: Float32Array, width: number, height: number, channels: number, metadata: Pick<UNetMetadata, 'trainingNoise'>, enabled = true): { data: Float32Array; sigma: number } {
+  const target = metadata.trainingNoise?.sigma;
+  if (!enabled || target === undefined) return { data, sigma: 0 };
+  const matched = matchNoiseLevel(data, width, height, channels, target);
+  return { data: matched.data, sigma: matched.sigma };
 }
 
 /** A legal input tile for inference: the one asked for (rounded down to legal), or a good default. */
@@ -89,12 +105,13 @@ export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOp
 /** Segments one decoded image with an opened model (overlap-tile, optional TTA and instance splitting). */
 export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
   const { metadata, runner } = opened;
-  const data = modelInput(image, metadata);
+  const channels = metadata.architecture.inChannels;
+  const { data, sigma } = noiseMatchedInput(modelInput(image, metadata), image.width, image.height, channels, metadata, options.matchNoise !== false);
   const tile = inferenceTile(metadata, image.width, image.height, options.tile);
   const instances = options.instances ? instanceOptionsFor(metadata, options.instances) : undefined;
   const result = await segmentImage(
     runner,
-    { width: image.width, height: image.height, channels: metadata.architecture.inChannels, data },
+    { width: image.width, height: image.height, channels, data },
     { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options } },
     options.onProgress,
     options.signal,
@@ -112,6 +129,7 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     inputTile: result.inputTile,
     runner: result.runner,
     ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}),
+    ...(sigma > 0 ? { noiseSmoothing: sigma } : {}),
   };
 }
 

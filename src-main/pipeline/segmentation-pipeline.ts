@@ -81,6 +81,7 @@ async function segmentImages(
           signal: job.signal,
           onProgress: (percent) => job.progress(index * share + (percent / 100) * share * 0.9, message),
         });
+        if (seg.noiseSmoothing) ctx.logger.info(`${image.name} is noisier than the training images: smoothed to their noise level (Gaussian sigma ${seg.noiseSmoothing.toFixed(2)} px) before segmenting`, 'segmentation');
         const paths = await writeWorkspacePrediction(outDir, image.name, seg);
         ws.results.addPrediction(runId, { imageId: image.id, inputPath: image.path, ...paths });
         predicted++;

@@ -150,7 +150,8 @@ async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number,
     for (const note of calibration.notes) logger.info(`run ${runId}: ${note}`, 'training');
     const chosen = calibration.instances;
     if (chosen) logger.info(`run ${runId}: instance post-processing ${JSON.stringify(chosen.options)}: ${chosen.metric} ${chosen.score.toFixed(3)} on ${chosen.images} validation image(s) (connected components: ${chosen.defaultScore.toFixed(3)})`, 'training');
-    return { instances: calibration.instances, baseline: calibration.baseline };
+    if (calibration.trainingNoise) logger.info(`run ${runId}: training images' noise level ${calibration.trainingNoise.sigma.toFixed(4)} (clearly noisier images are smoothed down to it when segmented)`, 'training');
+    return { instances: calibration.instances, baseline: calibration.baseline, trainingNoise: calibration.trainingNoise };
   } catch (error) {
     if (error instanceof UnetError && error.code === 'CANCELLED') throw error;
     logger.warn(`run ${runId}: calibrating the instance post-processing failed (${(error as Error).message}); the model keeps plain connected components`, 'training');

@@ -113,7 +113,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
     throw new UnetError(trained.job.error?.code ?? 'INTERNAL', `training ${trained.job.status}: ${trained.job.error?.message ?? ''}`.trim(), { runId: trained.runId });
   }
   hooks.onPhase?.(`segmenting ${trained.testImageIds.length} held-out image(s) and scoring them against their masks`);
-  const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: false, instances: true, evaluate: true } });
+  const started = await ctx.dispatch('segmentation.start', { runId: trained.runId, imageIds: trained.testImageIds, options: { tta: true, instances: true, evaluate: true } });
   if (!started.ok) throw UnetError.fromInfo(started.error);
   const segmentJob = (started.value as MethodResult<typeof segmentationService, 'start'>).job;
   const jobId = segmentJob.id;

@@ -27,6 +27,8 @@ export interface SegmentFilesRequest {
   /** 0-based plane of multi-channel images and stacks (OME-TIFF / ImageJ hyperstack c, z, t, or interleaved samples). */
   plane?: Partial<StackPosition>;
   tile?: number;
+  /** Smooth images clearly noisier than the training images down to their noise level (default true). */
+  matchNoise?: boolean;
 }
 
 export interface SegmentedOutput {
@@ -36,6 +38,8 @@ export interface SegmentedOutput {
   /** The ROI set or GeoJSON file, when asked for. */
   rois: string | null;
   objects: number | null;
+  /** Gaussian sigma (px) that matched a noisier image to the training noise level; null when left as it was. */
+  noiseSmoothing: number | null;
   seconds: number;
 }
 
@@ -106,6 +110,7 @@ export async function segmentFiles(
         tta: request.tta === true,
         instances: request.instances ? (request.instanceOptions ?? {}) : false,
         ...(request.plane === undefined ? {} : { plane: request.plane }),
+        ...(request.matchNoise === false ? { matchNoise: false } : {}),
         signal,
         onProgress: (percent) => onProgress?.(index, request.inputs.length, input, percent),
       });
@@ -116,7 +121,7 @@ export async function segmentFiles(
         const file = path.join(request.outDir, roiFileName(fileStem(input), request.rois));
         rois = (await writeInstanceRois(file, request.rois, instanceLabels(seg.instances), seg.width, seg.height, { className: objectClassName(opened.metadata.classNames) })).file;
       }
-      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, seconds: (performance.now() - t1) / 1000 });
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
     }
   } finally {

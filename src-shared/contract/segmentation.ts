@@ -6,8 +6,11 @@ import type { JobOf } from './jobs';
 export const segmentOptionsSchema = z.object({
   /** Input tile edge; the engine picks a legal size near it (default: the model's training tile). */
   tile: z.number().int().min(16).max(4096).optional(),
-  /** Test-time augmentation: mean softmax over the 8 flips and rotations. */
-  tta: z.boolean().default(false),
+  /**
+   * Test-time augmentation: mean softmax over the 8 flips and rotations. On by default: it raised SEG on
+   * DIC-HeLa and V_rand on ISBI 2012 by 0.03-0.09 at 12 minutes, for 8x the inference time (docs/benchmarks.md).
+   */
+  tta: z.boolean().default(true),
   /** Split touching objects: probability threshold and erosion before connected components. */
   instances: z.boolean().default(true),
   threshold: z.number().min(0).max(1).optional(),
@@ -72,7 +75,7 @@ export const segmentationService = defineService({
       z.object({
         runId: z.number().int().positive(),
         imageIds: z.array(z.number().int().positive()).min(1).max(100_000),
-        options: segmentOptionsSchema.default({ tta: false, instances: true, evaluate: true }),
+        options: segmentOptionsSchema.default({ tta: true, instances: true, evaluate: true }),
       }),
     ).returns<{ job: JobOf<'segmentation'> }>(),
     /** The stored prediction of one image by one run, for the overlay. */

@@ -37,7 +37,7 @@ export interface ReferenceRun {
  * for `minutes`, predicts the held-out images and scores them. Started by `start` so it can run beside
  * the app's training; `finish` predicts and scores once it has trained.
  */
-export function startReference(options: { script: string; dataset: 'isbi' | 'dic'; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number }) {
+export function startReference(options: { script: string; dataset: 'isbi' | 'dic'; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number; tta: boolean }) {
   const { script, dataset, outDir } = options;
   mkdirSync(outDir, { recursive: true });
   const env = { ...process.env, ...MALLOC_ENV, REF_THREADS: String(options.threads), REF_CACHE: path.join(outDir, '..', 'reference-cache') };
@@ -62,7 +62,7 @@ export function startReference(options: { script: string; dataset: 'isbi' | 'dic
         const link = path.join(imagesDir, path.basename(p.image));
         if (!existsSync(link)) symlinkSync(path.resolve(p.image), link);
       }
-      const predict = spawnSync(PYTHON, [script, 'predict', path.join(outDir, 'model.pt'), imagesDir, predDir, '--dataset', dataset], { env, encoding: 'utf8' });
+      const predict = spawnSync(PYTHON, [script, 'predict', path.join(outDir, 'model.pt'), imagesDir, predDir, '--dataset', dataset, ...(options.tta ? ['--tta'] : [])], { env, encoding: 'utf8' });
       if (predict.status !== 0) throw new Error(`reference prediction failed: ${predict.stderr.trim().split('\n').pop()}`);
       const summary = readSummary(outDir);
       return { steps: summary.steps, seconds: summary.seconds, evaluation: await evaluateFolders(predDir, masksDir) };

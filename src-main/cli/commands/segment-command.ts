@@ -21,6 +21,14 @@ interface SegmentCliOptions extends PlaneCliOptions {
   minSize?: number;
   growth?: 'nearest' | 'probability' | 'distance';
   masks?: string;
+  /** Commander's negated flag: false with --no-noise-matching. */
+  noiseMatching?: boolean;
+}
+
+function formatRange(values: number[]): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? lo.toFixed(2) : `${lo.toFixed(2)}-${hi.toFixed(2)}`;
 }
 
 export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): Command {
@@ -31,7 +39,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .requiredOption('--model <dir>', 'model folder (written by "unet-studio train" or "unet-studio import-model")')
       .requiredOption('--images <paths...>', 'image files and/or folders of images')
       .requiredOption('--out <dir>', 'folder for the masks (created if missing)')
-      .option('--tta', 'test-time augmentation: average over the 8 rotations and flips (8x slower)')
+      .option('--tta', 'test-time augmentation: average over the 8 rotations and flips (the default)')
+      .option('--no-tta', 'one pass per tile instead of the 8 rotations and flips (8x faster, usually a little less accurate)')
       .option('--probabilities', 'also write the foreground probability as float TIFF under OUT/probabilities/')
       .option('--instances', 'write instance labels (1..N per object) instead of 0/255 masks')
       .option('--rois <format>', 'with --instances, also write each image\'s objects as an ImageJ ROI set (zip: NAME.rois.zip) or QuPath GeoJSON (geojson: NAME.geojson)', choice(['zip', 'geojson'] as const))
@@ -44,6 +53,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--erosion <px>', 'with --instances: seed erosion radius (0 = plain connected components unless other parameters are given)', integer(0, 50))
       .option('--min-size <px>', 'with --instances: drop objects smaller than this', integer(0, 1_000_000))
       .option('--growth <how>', 'with --instances: nearest, probability or distance (seeded watershed)', choice(['nearest', 'probability', 'distance'] as const))
+      .option('--no-noise-matching', 'segment images noisier than the training images as they are (default: smooth them down to the training noise level)')
       .option('--masks <dir>', 'ground-truth masks (matched by file name): score the outputs, with an Otsu threshold of the same images beside them'),
   ).action(
     wrap<SegmentCliOptions>(async (options) => {
@@ -76,13 +86,14 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
             modelDir,
             inputs,
             outDir,
-            tta: options.tta,
+            tta: options.tta !== false,
             instances: options.instances,
             instanceOptions,
             probabilities: options.probabilities,
             rois: options.rois,
             plane,
             tile: options.tile,
+            matchNoise: options.noiseMatching !== false,
           },
           (done, total, file, percent) => display.update({ percent: ((done + percent / 100) / Math.max(1, total)) * 100, detail: `${Math.min(done + 1, total)}/${total} ${path.basename(file)}` }),
           env.interrupted,
@@ -108,6 +119,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
         ...(scores ? { evaluation: scores.evaluation } : {}),
       });
       out.line(`segmented ${result.outputs.length} image(s) in ${result.seconds.toFixed(1)} s with ${result.runner} -> ${outDir}`);
+      const smoothed = result.outputs.filter((o) => o.noiseSmoothing !== null);
+      if (smoothed.length > 0) out.line(`${smoothed.length} image(s) noisier than the training images were smoothed to their noise level (Gaussian sigma ${formatRange(smoothed.map((o) => o.noiseSmoothing!))} px; --no-noise-matching turns this off)`);
       if (result.instances) out.line(`objects: ${describeInstanceOptions(result.instances.options)}${result.instances.calibrated ? ' (calibrated on the validation images after training)' : ''}`);
       if (scores) for (const line of scores.lines) out.line(line);
       if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);

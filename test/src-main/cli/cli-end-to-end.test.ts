@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readMetadata } from '../../../src-main/engine/model-files';
 import { readImage } from '../../../src-main/io/read-image';
+import { writeLabelImage } from '../../../src-main/io/write-image';
+import { createRng } from '../../../src-shared/imaging/rng';
 import { Workspace } from '../../../src-main/store/workspace';
 import { bioimageioSchemaAvailable, bioimageioSchemaMissing, validateBioimageioDescription } from '../../helpers/bioimageio-schema';
 import { decodeRoiSet, geoJsonRings, objectIou } from '../../helpers/imagej-roi-reader';
@@ -122,6 +124,29 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(text.stdout).toMatch(/^Otsu mean\s/m);
     expect(text.stdout).toMatch(/Otsu threshold on these images/);
     expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--erosion', '2')).code).toBe(2);
+  });
+
+  it('segment smooths an image clearly noisier than the training images (the level stored in unet.json), and says so', async () => {
+    const level = (await readMetadata(modelDir)).trainingNoise;
+    expect(level?.images).toBe(3);
+    expect(level!.sigma).toBeGreaterThan(0);
+    const noisyDir = path.join(dir, 'noisy');
+    mkdirSync(noisyDir);
+    const clean = toGray(await readImage(path.join(data.images, data.names[0])));
+    const rng = createRng(11);
+    const noisy = Uint8Array.from(clean.data as ArrayLike<number>, (v) => Math.max(0, Math.min(255, Math.round(v + 40 * rng.normal()))));
+    await writeLabelImage(path.join(noisyDir, 'noisy.png'), noisy, clean.width, clean.height);
+    cpSync(path.join(data.images, data.names[1]), path.join(noisyDir, data.names[1]));
+    const out = path.join(dir, 'pred-noisy');
+    const run = await cli('segment', '--model', modelDir, '--images', noisyDir, '--out', out, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const smoothing = Object.fromEntries(JSON.parse(run.stdout).outputs.map((o: { input: string; noiseSmoothing: number | null }) => [path.basename(o.input), o.noiseSmoothing]));
+    expect(smoothing[data.names[1]]).toBeNull();
+    expect(smoothing['noisy.png']).toBeGreaterThan(0);
+    const text = await cli('segment', '--model', modelDir, '--images', noisyDir, '--out', out);
+    expect(text.stdout).toMatch(/^1 image\(s\) noisier than the training images were smoothed to their noise level \(Gaussian sigma \d\.\d\d px/m);
+    const off = await cli('segment', '--model', modelDir, '--images', noisyDir, '--out', out, '--no-noise-matching', '--json');
+    expect(JSON.parse(off.stdout).outputs.every((o: { noiseSmoothing: number | null }) => o.noiseSmoothing === null)).toBe(true);
   });
 
   it('segment --instances writes object labels; --shard splits the sorted inputs into disjoint slices', async () => {

@@ -11,6 +11,8 @@ import type { DecodedImage } from '../../../src-main/io/image-types';
 import { exportBioimageio } from '../../../src-main/pipeline/bioimageio/export-bioimageio';
 import { calibrateModelFolder, type CalibrationSample } from '../../../src-main/pipeline/calibrate-run-model';
 import { instanceOptionsFor, segmentDecoded } from '../../../src-main/pipeline/segment-file';
+import { estimateNoiseSigma } from '../../../src-shared/imaging/noise-level';
+import { createRng } from '../../../src-shared/imaging/rng';
 import { generateBlobImage } from '../../helpers/synthetic-blobs';
 import { writeTinyModelFolder } from './tiny-model-folder';
 
@@ -80,6 +82,35 @@ describe('calibrating a model folder after training', () => {
       const expected = instancesFromForeground(mask, seg.foreground, 60, 60, stored);
       expect(seg.instanceCount).toBe(expected.count);
       expect(Array.from(seg.instances!)).toEqual(Array.from(expected.labels));
+    } finally {
+      await opened.runner.dispose();
+    }
+  });
+
+  it('records the training images’ noise level, and segmentation smooths only a clearly noisier image down to it', async () => {
+    const other = path.join(dir, 'noise');
+    await writeTinyModelFolder(other);
+    const train = samples([1, 2, 5]);
+    const result = await calibrateModelFolder(other, { train, validation: samples([3]) });
+    const levels = train.map((s) => estimateNoiseSigma(s.image, s.width, s.height)).sort((a, b) => a - b);
+    expect(result.trainingNoise).toEqual({ sigma: levels[1], images: 3 });
+    expect((await readMetadata(other)).trainingNoise).toEqual(result.trainingNoise);
+
+    const opened = await openUnetRunner(other);
+    try {
+      const blob = generateBlobImage(9, { width: 60, height: 60, count: 4, radius: 7, noise: 0.05 });
+      const rng = createRng(4);
+      const scale = (data: ArrayLike<number>) => Float32Array.from(data, (v) => v * 200);
+      const image = (data: Float32Array): DecodedImage => ({ width: 60, height: 60, channels: 1, frames: 1, dtype: 'float32', data, colorSpace: 'gray', alpha: false });
+      const clean = await segmentDecoded(opened, image(scale(blob.image)));
+      expect(clean.noiseSmoothing).toBeUndefined();
+      const noisy = scale(blob.image.map((v) => v + 0.3 * rng.normal()));
+      const smoothed = await segmentDecoded(opened, image(noisy));
+      expect(smoothed.noiseSmoothing).toBeGreaterThan(0);
+      expect((await segmentDecoded(opened, image(noisy), { matchNoise: false })).noiseSmoothing).toBeUndefined();
+      // A model without a recorded level (older folders) segments as before.
+      delete opened.metadata.trainingNoise;
+      expect((await segmentDecoded(opened, image(noisy))).noiseSmoothing).toBeUndefined();
     } finally {
       await opened.runner.dispose();
     }

@@ -14,7 +14,7 @@ export interface Preferences {
   tta: boolean;
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { backend: 'auto', preset: 'fast', w0: 10, sigma: 5, tta: false };
+export const DEFAULT_PREFERENCES: Preferences = { backend: 'auto', preset: 'fast', w0: 10, sigma: 5, tta: true };
 
 export const PREFERENCES_KEY = 'unet-studio.preferences';
 
