@@ -26,6 +26,11 @@ export interface UNetMetadata {
   classNames: string[];
   /** How raw images were scaled before training; apply the same before inference. */
   normalization: NormalizationParams | null;
+  /**
+   * With per-image normalisation: the training images mixed bright and dark backgrounds, and the
+   * bright-background ones were inverted; inference inverts such images too.
+   */
+  invertBrightBackground?: boolean;
   training: {
     step: number;
     /** Hash of the training data (ids, sizes, annotation versions) and of the resolved config. */

@@ -12,7 +12,8 @@ const MODEL_FILES = ['model.json', 'weights.bin', 'unet.json'] as const;
  * normalisation the run used, so inference scales images exactly as training did) and model.onnx for
  * ONNX Runtime and other tools. Optimizer state stays behind in the checkpoint.
  */
-export async function writeFinalModel(checkpointDir: string, modelDir: string, normalization: NormalizationParams | null): Promise<{ modelDir: string; onnx: string }> {
+/** `invertBrightBackground`: the run inverted bright-background images (per-image normalisation of mixed data); inference must too. */
+export async function writeFinalModel(checkpointDir: string, modelDir: string, normalization: NormalizationParams | null, options: { invertBrightBackground?: boolean } = {}): Promise<{ modelDir: string; onnx: string }> {
   const files: Array<[string, Uint8Array | string]> = [];
   for (const name of MODEL_FILES) {
     let bytes: Uint8Array;
@@ -24,6 +25,7 @@ export async function writeFinalModel(checkpointDir: string, modelDir: string, n
     if (name === 'unet.json') {
       const metadata = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
       if (normalization) metadata.normalization = normalization;
+      if (options.invertBrightBackground) metadata.invertBrightBackground = true;
       files.push([name, JSON.stringify(metadata, null, 2)]);
     } else {
       files.push([name, bytes]);

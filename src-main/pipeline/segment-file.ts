@@ -1,4 +1,5 @@
 import { UnetError } from '../../src-shared/contract/errors';
+import { invertIfBrightBackground } from '../../src-shared/imaging/background-polarity';
 import { matchNoiseLevel } from '../../src-shared/imaging/noise-level';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { StackPosition } from '../../src-shared/imaging/stack-axes';
@@ -55,7 +56,8 @@ export interface SegmentedImage {
 
 /**
  * The network input for an image: gray (for one-channel models) as float, scaled with the model's
- * recorded normalisation (per-image percentiles when the model has none recorded).
+ * recorded normalisation (per-image percentiles when the model has none recorded), a bright-background
+ * image inverted when the model was trained so.
  */
 export function modelInput(image: DecodedImage, metadata: UNetMetadata): Float32Array {
   const inChannels = metadata.architecture.inChannels;
@@ -65,7 +67,9 @@ export function modelInput(image: DecodedImage, metadata: UNetMetadata): Float32
   }
   const values = toFloat32(source);
   const params = metadata.normalization ?? computePercentileNormalization(values);
-  return applyNormalization(values, params, values);
+  const normalised = applyNormalization(values, params, values);
+  if (metadata.invertBrightBackground && metadata.normalization === null) invertIfBrightBackground(normalised);
+  return normalised;
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { UnetError } from '../../src-shared/contract/errors';
 import { BACKGROUND_CLASS, type AnnotationVersionInfo, type ClassDef, type ImageRecord, type Split } from '../../src-shared/contract/records';
 import { planeSelection, type ImagePlane } from '../../src-shared/imaging/image-plane';
+import { backgroundLevel, invertIfBrightBackground, mixesBackgrounds } from '../../src-shared/imaging/background-polarity';
 import { applyNormalization, computeDatasetNormalization, computePercentileNormalization, type NormalizationParams } from '../../src-shared/imaging/normalization';
 import { toFloat32, toGray } from '../io/image-convert';
 import { readImagePlane } from '../io/read-plane';
@@ -115,7 +116,12 @@ export interface TrainingImage {
 }
 
 /** How a run scaled intensities: one normalisation for the data set, or each image by its own percentiles. */
-export type RunNormalization = NormalizationParams | { kind: 'percentile-per-image'; lowPct: number; highPct: number };
+/**
+ * How a run scales its images: one percentile normalisation for all (recorded), or each image by its own
+ * percentiles, with bright-background images inverted when the training images mix bright and dark
+ * backgrounds (src-shared/imaging/background-polarity).
+ */
+export type RunNormalization = NormalizationParams | { kind: 'percentile-per-image'; lowPct: number; highPct: number; invertBrightBackground?: boolean };
 
 export interface LoadedTrainingImages {
   train: TrainingImage[];
@@ -164,5 +170,14 @@ export async function loadTrainingImages(
       instanceMap: annotation.instanceMap,
     };
   });
+  if (normalization.kind === 'percentile-per-image') {
+    // A resumed run keeps its recorded choice; a new one decides on its training images.
+    const recorded = typeof mode === 'object' && mode.kind === 'percentile-per-image' ? mode.invertBrightBackground === true : null;
+    const invert = recorded ?? mixesBackgrounds(samples.slice(0, plan.train.length).map((s) => backgroundLevel(s.image)));
+    if (invert) {
+      for (const s of samples) invertIfBrightBackground(s.image);
+      normalization.invertBrightBackground = true;
+    }
+  }
   return { train: samples.slice(0, plan.train.length), validation: samples.slice(plan.train.length), normalization };
 }

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../../src-main/app/app-context';
+import { readImage } from '../../../src-main/io/read-image';
+import { writeLabelImage } from '../../../src-main/io/write-image';
 import { loadTrainingImages, planTraining } from '../../../src-main/pipeline/training-images';
+import { backgroundLevel } from '../../../src-shared/imaging/background-polarity';
 import { writeBlobFolders } from './blob-folders';
 
 let dir: string;
@@ -86,3 +89,50 @@ describe('loadTrainingImages', () => {
     }
   });
 });
+
+describe('loadTrainingImages with backgrounds of both kinds', () => {
+  let mixedId: number;
+
+  beforeAll(async () => {
+    // Six blob images with their masks; three of them inverted (dark cells on a bright background, as H&E or bright-field).
+    const data = await writeBlobFolders(path.join(dir, 'mixed'), { count: 6, seed: 20 });
+    for (const name of data.names.slice(0, 3)) {
+      const image = await readImage(path.join(data.images, name));
+      await writeLabelImage(path.join(data.images, name), Uint8Array.from(image.data as ArrayLike<number>, (v) => 255 - v), image.width, image.height);
+    }
+    const created = await ctx.dispatch('datasets.create', { name: 'mixed' });
+    if (!created.ok) throw new Error(created.error.message);
+    mixedId = (created.value as { id: number }).id;
+    const job = await ctx.dispatch('images.import', { datasetId: mixedId, paths: [path.join(dir, 'mixed')] });
+    if (!job.ok) throw new Error(job.error.message);
+    await ctx.jobs.wait((job.value as { id: string }).id);
+  });
+
+  it('per image: inverts the bright-background images so that every image has a dark background, and records it', async () => {
+    const ws = ctx.workspace.current;
+    const plan = planTraining(ws, mixedId, 4);
+    const raw = await loadTrainingImages(ws, plan, undefined, { kind: 'percentile-per-image', lowPct: 1, highPct: 99.8, invertBrightBackground: false });
+    const levels = [...raw.train, ...raw.validation].map((s) => backgroundLevel(s.image));
+    expect(levels.filter((l) => l > 0.5).length).toBe(3);
+
+    const loaded = await loadTrainingImages(ws, plan, undefined, 'per-image');
+    expect(loaded.normalization).toEqual({ kind: 'percentile-per-image', lowPct: 1, highPct: 99.8, invertBrightBackground: true });
+    for (const s of [...loaded.train, ...loaded.validation]) expect(backgroundLevel(s.image)).toBeLessThan(0.2);
+    // Inverted images keep their annotation: the cells are now the bright pixels.
+    const sample = loaded.train[0];
+    let inside = 0;
+    let outside = 0;
+    for (let p = 0; p < sample.image.length; p++) (sample.classMap[p] >= 2 ? (inside += sample.image[p]) : (outside += sample.image[p]));
+    expect(inside / sample.classMap.filter((c) => c >= 2).length).toBeGreaterThan(outside / sample.classMap.filter((c) => c < 2).length);
+  });
+
+  it('one normalisation for the data set, and a data set of dark backgrounds only, invert nothing', async () => {
+    const ws = ctx.workspace.current;
+    const dataset = await loadTrainingImages(ws, planTraining(ws, mixedId, 4));
+    expect(dataset.normalization.kind).toBe('percentile');
+    expect(dataset.normalization).not.toHaveProperty('invertBrightBackground');
+    const dark = await loadTrainingImages(ws, planTraining(ws, datasetId, 11), undefined, 'per-image');
+    expect(dark.normalization).toEqual({ kind: 'percentile-per-image', lowPct: 1, highPct: 99.8 });
+  });
+});
+
