@@ -21,7 +21,7 @@ ${a.numClasses} output classes (${m.classNames.join(', ')}; index 0, "unlabeled"
 - Input \`raw\`: (batch, channel, y, x), float32. Legal sizes are ${m.tile ? `${m.tile.input} (training tile) and ` : ''}any
   size that keeps every 2x2 max-pool on an even size (min + n * ${2 ** a.depth}).
 - Preprocessing: ${n ? `(raw - ${n.low}) / (${n.high} - ${n.low}): the ${n.lowPct} and ${n.highPct} percentiles of the training images, fixed (\`scale_linear\`)` : 'each image scaled by its own 1st and 99.8th percentiles (`scale_range`)'}.
-- Output \`probabilities\`: softmax over the classes, (batch, class, y, x). Valid convolutions make it
+${preprocessingNotes(m)}- Output \`probabilities\`: softmax over the classes, (batch, class, y, x). Valid convolutions make it
   ${halo} pixels smaller than the input on every side: segment large images with overlapping input tiles
   (overlap-tile strategy), mirroring the image at its border.
 
@@ -40,4 +40,16 @@ one tile and serve as a check that a consumer runs it correctly.
 
 ${UNET_CITATION.text} doi:${UNET_CITATION.doi}
 `;
+}
+
+/** What U-Net Studio does beyond the declared preprocessing; other consumers must do it themselves. */
+function preprocessingNotes(m: UNetMetadata): string {
+  const notes: string[] = [];
+  if (m.invertBrightBackground && m.normalization === null) {
+    notes.push('- Bright backgrounds: the training images mixed dark and bright backgrounds, and those whose median after\n  scaling was 0.5 or more were inverted (1 - x); invert such images the same way before running the model.\n');
+  }
+  if (m.trainingNoise) {
+    notes.push(`- Noise: the training images' pixel noise (Immerkær's estimate after scaling) was ${m.trainingNoise.sigma.toFixed(4)}; U-Net Studio\n  smooths an image more than 1.5x noisier with the smallest Gaussian that brings it down to that level.\n`);
+  }
+  return notes.join('');
 }
