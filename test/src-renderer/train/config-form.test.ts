@@ -104,6 +104,8 @@ describe('toTrainOptions', () => {
     const steps = toTrainOptions(form(), 'wasm');
     expect(steps).toMatchObject({ preset: 'paper', tile: 572, steps: 20000, momentum: 0.99, backend: 'wasm', seed: 7, batchNorm: false });
     expect(toTrainOptions(form({ batchNorm: true }), 'auto').batchNorm).toBe(true);
+    expect(steps.normalization).toBeUndefined();
+    expect(toTrainOptions(form({ perImage: true }), 'auto').normalization).toBe('per-image');
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

@@ -15,6 +15,8 @@ export interface TrainForm {
   momentum: number | null;
   /** Batch normalisation while training (ONNX Runtime; folded into the saved model). */
   batchNorm: boolean;
+  /** Scale each image by its own percentiles (images from different instruments or stains); else the run's default. */
+  perImage: boolean;
   w0: number | null;
   sigma: number | null;
   elastic: boolean;
@@ -23,7 +25,7 @@ export interface TrainForm {
   validateEvery: number | null;
 }
 
-export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm'>;
+export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage'>;
 
 export interface FormIssue {
   field: TrainField;
@@ -52,6 +54,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     optimizer: preset.optimizer,
     momentum: preset.momentum,
     batchNorm: preset.batchNorm,
+    perImage: false,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
@@ -165,6 +168,8 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
     backend,
   };
   if (form.optimizer === 'sgd') options.momentum = form.momentum!;
+  // Unticked leaves the choice to the run: one scaling for the data set, or a starting model's own.
+  if (form.perImage) options.normalization = 'per-image';
   if (form.validateEvery !== null && form.validateEvery !== undefined) options.validateEvery = form.validateEvery;
   if (form.budget === 'steps') options.steps = form.steps!;
   else options.minutes = form.minutes!;
