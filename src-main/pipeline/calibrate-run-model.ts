@@ -6,7 +6,7 @@ import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } f
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { segmentImage } from '../engine/inference/tiled-inference';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
-import { calibrateInstances, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
 import { inferenceTile, noiseMatchedInput } from './segment-file';
 
 /** A normalised image with its annotation, as the training pipeline holds it. */
@@ -59,8 +59,10 @@ export async function calibrateModelFolder(
   else {
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
-    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', shouldStop: () => options.signal?.aborted === true });
-    instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates };
+    const areas = objectAreas(samples.train.slice(0, MAX_NOISE_IMAGES).map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
+    const grid = gridForObjectAreas(DEFAULT_CALIBRATION_GRID, areas);
+    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, shouldStop: () => options.signal?.aborted === true });
+    instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };
   }
   const metadata = await readMetadata(modelDir);
   if (instances) metadata.instancePostprocessing = instances;

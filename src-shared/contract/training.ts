@@ -164,6 +164,11 @@ export interface CalibratedInstances {
   score: number;
   defaultScore: number;
   candidates: number;
+  /**
+   * How much choosing by the grid gained over plain components on image quarters it did not choose on
+   * (leave one quarter out); at or below 0 the calibration keeps plain components. Absent in older models.
+   */
+  heldOutGain?: number;
 }
 
 /** The Otsu baseline as fit to a run's training annotations: which side of the threshold is foreground. */

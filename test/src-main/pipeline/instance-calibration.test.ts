@@ -4,7 +4,10 @@ import { instancesFromForeground } from '../../../src-main/engine/inference/inst
 import {
   calibrateInstances,
   describeInstanceOptions,
+  gridForObjectAreas,
+  heldOutGainOf,
   labellingCandidates,
+  objectAreas,
   scoreLabels,
   truthObjectsOf,
   DEFAULT_CALIBRATION_GRID,
@@ -76,6 +79,8 @@ describe('instance calibration', () => {
     expect(result.options.threshold).toBe(0.9);
     expect(result.score).toBeGreaterThan(result.defaultScore + 0.1);
     expect(result.candidates).toBe(2);
+    // Seeds win on every quarter, so they win on quarters they were not chosen on too.
+    expect(result.heldOutGain).toBeGreaterThan(0.05);
   });
 
   it('with the full grid picks a setting that scores at least as well as the defaults, on held-out blobs too', () => {
@@ -110,6 +115,31 @@ describe('instance calibration', () => {
     // Separate cells are already perfect as components: nothing can beat them, so the default stays.
     expect(plain).toBe(1);
     expect(result.options).toEqual({});
+  });
+
+  it('the choice is validated on held-out quarters: a setting that wins on one quarter only is not kept', () => {
+    // Settings: plain components (0) and another (1); one row per quarter.
+    const flattering = [
+      [0.5, 0.9],
+      [0.5, 0.4],
+      [0.5, 0.4],
+      [0.5, 0.4],
+    ];
+    // Setting 1 has the higher mean (0.525), but chosen without each quarter it loses on that quarter.
+    expect(heldOutGainOf(flattering, 0)).toBeCloseTo(-0.075, 10);
+    expect(heldOutGainOf([[0.5, 0.6], [0.4, 0.5], [0.7, 0.8]], 0)).toBeCloseTo(0.1, 10);
+    expect(heldOutGainOf([[0.5, 0.9]], 0)).toBe(0);
+  });
+
+  it('leaves out minimum sizes that would drop objects as small as the smaller annotated ones', () => {
+    const areas = [...Array.from({ length: 10 }, () => 40), ...Array.from({ length: 90 }, () => 400)];
+    expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, areas).minSizes).toEqual([0, 10]);
+    expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, Array.from({ length: 20 }, () => 5000)).minSizes).toEqual([0, 10, 30, 100]);
+    expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, [])).toBe(DEFAULT_CALIBRATION_GRID);
+    const truthInstances = new Int32Array(100);
+    truthInstances.fill(1, 0, 10);
+    truthInstances.fill(7, 50, 80);
+    expect(objectAreas([{ width: 10, height: 10, truthClassMap: new Uint8Array(100), truthInstances }]).sort((a, b) => a - b)).toEqual([10, 30]);
   });
 
   it('lists plain components first and no duplicate of it', () => {
