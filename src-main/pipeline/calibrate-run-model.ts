@@ -29,8 +29,8 @@ export interface ModelCalibration {
 export const MAX_CALIBRATION_IMAGES = 8;
 /** Training images that decide the Otsu baseline's polarity. */
 const MAX_POLARITY_IMAGES = 16;
-/** Training images whose noise is measured (the median is recorded). */
-const MAX_NOISE_IMAGES = 64;
+/** Training images measured for their noise level (the median is recorded) and object sizes (which bound the minimum sizes tried). */
+const MAX_MEASURED_IMAGES = 64;
 
 /**
  * After training: chooses the instance post-processing on the run's validation images (never test
@@ -49,9 +49,9 @@ export async function calibrateModelFolder(
   const polarity = polarityFromAnnotations(splits);
   const baseline = polarity ? { method: 'otsu' as const, sigma: OTSU_SIGMA, polarity, rule: 'training annotations' as const } : null;
 
-  const noiseImages = samples.train.slice(0, MAX_NOISE_IMAGES);
+  const measured = samples.train.slice(0, MAX_MEASURED_IMAGES);
   const trainingNoise =
-    noiseImages.length > 0 ? { sigma: typicalNoiseSigma(noiseImages.map((s) => ({ data: s.image, width: s.width, height: s.height, channels: channelsOf(s) }))), images: noiseImages.length } : null;
+    measured.length > 0 ? { sigma: typicalNoiseSigma(measured.map((s) => ({ data: s.image, width: s.width, height: s.height, channels: channelsOf(s) }))), images: measured.length } : null;
 
   let instances: CalibratedInstances | null = null;
   const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
@@ -59,7 +59,7 @@ export async function calibrateModelFolder(
   else {
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
-    const areas = objectAreas(samples.train.slice(0, MAX_NOISE_IMAGES).map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
+    const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
     const grid = gridForObjectAreas(DEFAULT_CALIBRATION_GRID, areas);
     const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, shouldStop: () => options.signal?.aborted === true });
     instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };

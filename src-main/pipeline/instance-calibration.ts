@@ -117,11 +117,12 @@ export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | '
  * the one with the highest mean `metric` wins (ties: the other metric, then the earlier setting, so plain
  * components stay unless something beats them). Never run it on test images.
  *
- * The best of hundreds of settings on a few images flatters itself: on the demo, seeds p >= 0.95 beat
- * plain components by 7 % on its 2 validation images and lost 21 % on its test images. So the search is
- * itself validated: each image is cut into quarters, the setting is chosen on all quarters but one and
- * scored on that one, in turn; unless that choice beats plain components on the held-out quarters on
- * average, plain components are kept.
+ * The best of hundreds of settings on a few images can win by chance. So the search is itself
+ * validated: each image is cut into quarters, the setting is chosen on all quarters but one and scored
+ * on that one, in turn; unless that choice beats plain components on the held-out quarters on average,
+ * plain components are kept. It cannot tell validation images that differ from the images segmented
+ * later (the demo's 2 validation images favour seeds p >= 0.95 on held-out quarters too, its test images
+ * do not).
  */
 export function calibrateInstances(
   images: readonly CalibrationImage[],

@@ -189,7 +189,7 @@ export interface TrainingOutcome {
   elapsedSeconds: number;
   backend?: TrainingBackend;
   /** The instance post-processing and Otsu polarity chosen after training and stored with the model. */
-  calibration?: { instances: CalibratedInstances | null; baseline: ModelBaseline | null };
+  calibration?: { instances: CalibratedInstances | null; baseline: ModelBaseline | null; trainingNoise?: { sigma: number; images: number } | null };
 }
 
 export interface SplitPlanImage {
