@@ -4,12 +4,11 @@ import { UnetError } from '../../src-shared/contract/errors';
 import { typicalNoiseSigma } from '../../src-shared/imaging/noise-level';
 import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } from '../../src-shared/imaging/otsu';
 import { openUnetRunner } from '../engine/inference/open-runner';
-import { segmentImage } from '../engine/inference/tiled-inference';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
 import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
-import { inferenceTile, noiseMatchedInput } from './segment-file';
+import { segmentModelInput } from './segment-file';
 
-/** A normalised image with its annotation, as the training pipeline holds it. */
+/** A normalised gray image with its annotation, as the training pipeline holds it. */
 export interface CalibrationSample {
   width: number;
   height: number;
@@ -51,7 +50,7 @@ export async function calibrateModelFolder(
 
   const measured = samples.train.slice(0, MAX_MEASURED_IMAGES);
   const trainingNoise =
-    measured.length > 0 ? { sigma: typicalNoiseSigma(measured.map((s) => ({ data: s.image, width: s.width, height: s.height, channels: channelsOf(s) }))), images: measured.length } : null;
+    measured.length > 0 ? { sigma: typicalNoiseSigma(measured.map((s) => ({ data: s.image, width: s.width, height: s.height }))), images: measured.length } : null;
 
   let instances: CalibratedInstances | null = null;
   const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
@@ -78,28 +77,23 @@ async function predictValidation(
   options: { signal?: AbortSignal; onProgress?: (message: string) => void; trainingNoise: UNetMetadata['trainingNoise'] | null },
 ): Promise<CalibrationImage[]> {
   const opened = await openUnetRunner(modelDir);
+  // Segmented as `segment` does by default; the level just measured is not in unet.json yet.
+  const withLevel = { ...opened, metadata: { ...opened.metadata, trainingNoise: options.trainingNoise ?? undefined } };
   const images: CalibrationImage[] = [];
   try {
     for (const [i, s] of samples.entries()) {
       if (options.signal?.aborted) throw new UnetError('CANCELLED', 'calibration was cancelled');
       options.onProgress?.(`segmenting validation image ${i + 1}/${samples.length} for calibration`);
-      const tile = inferenceTile(opened.metadata, s.width, s.height);
-      const channels = channelsOf(s);
-      const { data } = noiseMatchedInput(s.image, s.width, s.height, channels, { trainingNoise: options.trainingNoise ?? undefined });
-      const result = await segmentImage(opened.runner, { width: s.width, height: s.height, channels, data }, { tile, tta: true, outputs: { classMap: true, foreground: true } }, undefined, options.signal);
-      const classMap = result.classMap as Uint8Array;
+      const result = await segmentModelInput(withLevel, s.width, s.height, s.image, { tta: true, signal: options.signal });
+      const classMap = result.classMap;
       const mask = new Uint8Array(classMap.length);
       for (let p = 0; p < mask.length; p++) mask[p] = classMap[p] >= 2 ? 1 : 0;
-      images.push({ width: s.width, height: s.height, mask, foreground: result.foreground as Float32Array, truthClassMap: s.classMap, truthInstances: s.instanceMap });
+      images.push({ width: s.width, height: s.height, mask, foreground: result.foreground, truthClassMap: s.classMap, truthInstances: s.instanceMap });
     }
   } finally {
     await opened.runner.dispose();
   }
   return images;
-}
-
-function channelsOf(sample: CalibrationSample): number {
-  return Math.max(1, Math.round(sample.image.length / (sample.width * sample.height)));
 }
 
 /** Rewrites unet.json alone, through a temporary file and a rename, so a crash leaves the old or the new one. */

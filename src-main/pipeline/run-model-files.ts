@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { NormalizationParams } from '../../src-shared/imaging/normalization';
+import type { RunNormalization } from './training-images';
 import { exportUnetToOnnx } from '../engine/onnx/export-unet';
 import { ONNX_FILE } from './run-model';
 
@@ -12,8 +12,7 @@ const MODEL_FILES = ['model.json', 'weights.bin', 'unet.json'] as const;
  * normalisation the run used, so inference scales images exactly as training did) and model.onnx for
  * ONNX Runtime and other tools. Optimizer state stays behind in the checkpoint.
  */
-/** `invertBrightBackground`: the run inverted bright-background images (per-image normalisation of mixed data); inference must too. */
-export async function writeFinalModel(checkpointDir: string, modelDir: string, normalization: NormalizationParams | null, options: { invertBrightBackground?: boolean } = {}): Promise<{ modelDir: string; onnx: string }> {
+export async function writeFinalModel(checkpointDir: string, modelDir: string, normalization: RunNormalization): Promise<{ modelDir: string; onnx: string }> {
   const files: Array<[string, Uint8Array | string]> = [];
   for (const name of MODEL_FILES) {
     let bytes: Uint8Array;
@@ -24,8 +23,9 @@ export async function writeFinalModel(checkpointDir: string, modelDir: string, n
     }
     if (name === 'unet.json') {
       const metadata = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-      if (normalization) metadata.normalization = normalization;
-      if (options.invertBrightBackground) metadata.invertBrightBackground = true;
+      // A per-image normalisation is what inference does when a model records none; it may invert bright backgrounds.
+      if (normalization.kind === 'percentile') metadata.normalization = normalization;
+      else if (normalization.invertBrightBackground) metadata.invertBrightBackground = true;
       files.push([name, JSON.stringify(metadata, null, 2)]);
     } else {
       files.push([name, bytes]);

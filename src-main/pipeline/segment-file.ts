@@ -108,14 +108,23 @@ export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOp
 
 /** Segments one decoded image with an opened model (overlap-tile, optional TTA and instance splitting). */
 export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, options: SegmentFileOptions = {}): Promise<SegmentedImage> {
+  const segmented = await segmentModelInput(opened, image.width, image.height, modelInput(image, opened.metadata), options);
+  return { ...segmented, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) };
+}
+
+/**
+ * Segments an image already scaled as the model expects (`modelInput`, or the training pipeline's
+ * normalised images): noise matching, overlap-tile inference, optional TTA and instance splitting.
+ */
+export async function segmentModelInput(opened: OpenedRunner, width: number, height: number, input: Float32Array, options: Omit<SegmentFileOptions, 'plane'> = {}): Promise<SegmentedImage> {
   const { metadata, runner } = opened;
   const channels = metadata.architecture.inChannels;
-  const { data, sigma } = noiseMatchedInput(modelInput(image, metadata), image.width, image.height, channels, metadata, options.matchNoise !== false);
-  const tile = inferenceTile(metadata, image.width, image.height, options.tile);
+  const { data, sigma } = noiseMatchedInput(input, width, height, channels, metadata, options.matchNoise !== false);
+  const tile = inferenceTile(metadata, width, height, options.tile);
   const instances = options.instances ? instanceOptionsFor(metadata, options.instances) : undefined;
   const result = await segmentImage(
     runner,
-    { width: image.width, height: image.height, channels, data },
+    { width, height, channels, data },
     { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options } },
     options.onProgress,
     options.signal,
@@ -132,7 +141,6 @@ export async function segmentDecoded(opened: OpenedRunner, image: DecodedImage, 
     tiles: result.tiles,
     inputTile: result.inputTile,
     runner: result.runner,
-    ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}),
     ...(sigma > 0 ? { noiseSmoothing: sigma } : {}),
   };
 }

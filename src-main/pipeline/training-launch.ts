@@ -107,10 +107,7 @@ async function trainJob(deps: TrainingPipelineDeps, ws: Workspace, runId: number
   let modelDir: string | null = null;
   if (checkpoint) {
     job.progress(99, 'exporting the model (ONNX)');
-    // A per-image normalisation is what inference does when a model records none.
-    const fixed = recorded.normalization.kind === 'percentile' ? recorded.normalization : null;
-    const invertBrightBackground = recorded.normalization.kind === 'percentile-per-image' && recorded.normalization.invertBrightBackground === true;
-    modelDir = (await writeFinalModel(checkpoint, runModelDir(ws, runId), fixed, { invertBrightBackground })).modelDir;
+    modelDir = (await writeFinalModel(checkpoint, runModelDir(ws, runId), recorded.normalization)).modelDir;
   }
   if (result.status === 'cancelled') throw new UnetError('CANCELLED', `training stopped at step ${result.steps}`, { runId, step: result.steps });
   if (result.status === 'interrupted') throw await interruption(ws, runId, result, started.config, backend);

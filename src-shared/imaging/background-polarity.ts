@@ -1,4 +1,5 @@
 import { UnetError } from '../contract/errors';
+import { percentile } from './normalization';
 
 /**
  * Bright and dark backgrounds in one data set. Nuclei data often mix fluorescence (bright nuclei on a
@@ -14,20 +15,10 @@ export const BRIGHT_BACKGROUND_LEVEL = 0.5;
 /** A data set mixes backgrounds when some image's median is at most this and another's at least BRIGHT_BACKGROUND_LEVEL. */
 export const DARK_BACKGROUND_LEVEL = 0.2;
 
-/** Above this many values the median is taken on an evenly strided sample. */
-const MEDIAN_SAMPLE = 1 << 18;
-
 /** The median of a normalised image (its background level: the background is most of the pixels). */
 export function backgroundLevel(normalised: ArrayLike<number>): number {
-  const n = normalised.length;
-  if (n === 0) throw new UnetError('INVALID_ARGUMENT', 'cannot read the background level of an empty image');
-  const stride = Math.max(1, Math.floor(n / MEDIAN_SAMPLE));
-  const sample: number[] = [];
-  for (let i = 0; i < n; i += stride) if (Number.isFinite(normalised[i])) sample.push(normalised[i]);
-  if (sample.length === 0) throw new UnetError('INVALID_ARGUMENT', 'the image has no finite values');
-  sample.sort((a, b) => a - b);
-  const mid = sample.length >> 1;
-  return sample.length % 2 === 1 ? sample[mid] : (sample[mid - 1] + sample[mid]) / 2;
+  if (normalised.length === 0) throw new UnetError('INVALID_ARGUMENT', 'cannot read the background level of an empty image');
+  return percentile(normalised, 50);
 }
 
 /** Whether images with these background levels mix clearly dark and clearly bright backgrounds. */

@@ -1,5 +1,6 @@
 import { UnetError } from '../contract/errors';
 import { gaussianBlur } from './gaussian-blur';
+import { percentile } from './normalization';
 import { assertImageSize, assertLength } from './validate';
 
 /**
@@ -43,9 +44,7 @@ export function estimateNoiseSigma(data: ArrayLike<number>, width: number, heigh
 /** The median of the images' noise estimates: the level a model trained on them knows. */
 export function typicalNoiseSigma(images: readonly { data: ArrayLike<number>; width: number; height: number; channels?: number }[]): number {
   if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'need at least one image to measure a noise level');
-  const levels = images.map((i) => estimateNoiseSigma(i.data, i.width, i.height, i.channels ?? 1)).sort((a, b) => a - b);
-  const mid = levels.length >> 1;
-  return levels.length % 2 === 1 ? levels[mid] : (levels[mid - 1] + levels[mid]) / 2;
+  return percentile(images.map((i) => estimateNoiseSigma(i.data, i.width, i.height, i.channels ?? 1)), 50);
 }
 
 export interface NoiseMatchOptions {

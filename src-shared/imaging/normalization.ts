@@ -108,6 +108,12 @@ function percentiles(sources: Source[], pcts: number[]): number[] {
   return percentilesFromSorted(sampleFinite(sources), pcts);
 }
 
+/** One percentile (0..100, numpy's linear interpolation) of the finite values; large float data on a strided sample. */
+export function percentile(data: Source, pct: number): number {
+  if (!(pct >= 0 && pct <= 100)) throw new UnetError('INVALID_ARGUMENT', `need 0 <= pct <= 100, got ${pct}`, { pct });
+  return percentiles([data], [pct])[0];
+}
+
 export function computePercentileNormalization(data: Source, lowPct = 1, highPct = 99.8): NormalizationParams {
   return computeDatasetNormalization([data], lowPct, highPct);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  percentile,
   applyNormalization,
   combineNormalization,
   computeDatasetNormalization,
@@ -97,3 +98,16 @@ describe('applyNormalization / combineNormalization', () => {
     ).toThrow(UnetError);
   });
 });
+
+describe('percentile', () => {
+  it('interpolates as numpy, skips non-finite values and refuses a percentile outside 0..100', () => {
+    expect(percentile([3, 1, 2], 50)).toBe(2);
+    expect(percentile([4, 1, 3, 2], 50)).toBeCloseTo(2.5, 12);
+    expect(percentile(Float32Array.from([Number.NaN, 0.5, Infinity, 0.1]), 50)).toBeCloseTo(0.3, 6);
+    expect(percentile([1, 2, 3, 4, 5], 25)).toBe(2);
+    expect(() => percentile([1, 2], 101)).toThrow(UnetError);
+    expect(() => percentile([1, 2], -1)).toThrow(UnetError);
+    expect(() => percentile([Number.NaN], 50)).toThrow(UnetError);
+  });
+});
+
