@@ -128,10 +128,12 @@ const testFraction = num('test-fraction', values['test-fraction']) as number;
 // An empty or whole held-out set would leave nothing to score or nothing to train on.
 if (!(testFraction > 0 && testFraction < 1)) fail(`--test-fraction must be above 0 and below 1, got ${testFraction}`);
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
-const partial = values.partial ?? /hela|u373/i.test(name);
+// Which set this is comes from its folder, not from --name (a run's label must not change how it trains).
+const dataSet = path.basename(dataDir).toLowerCase();
+const partial = values.partial ?? /hela|u373/.test(dataSet);
 /** 8-fold TTA, as the app segments by default; the PyTorch reference predicts the same way. */
 const tta = values['no-tta'] !== true;
-const paper = PAPER[name.toLowerCase()];
+const paper = PAPER[dataSet];
 
 interface FoldResult {
   fold: number;
