@@ -41,8 +41,8 @@ import { toFloat32, toGray } from '../../src-main/io/image-convert';
 import { readImage } from '../../src-main/io/read-image';
 import { pairFolders, type ImagePair } from '../../src-main/io/image-pairs';
 import { heldOutSplits, VALIDATION_RULES, type HeldOutSplit, type ValidationRule } from './lib/held-out-splits';
-import { ignoreUnannotatedCells } from './lib/partial-annotations';
-import type { SegmentationOutcome } from '../../src-main/pipeline/segmentation-pipeline';
+import { ignoreUnannotatedCells, partialByDefault } from './lib/partial-annotations';
+import { referenceObjectCount, segOverObjects } from './lib/seg-over-objects';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
@@ -128,12 +128,10 @@ const testFraction = num('test-fraction', values['test-fraction']) as number;
 // An empty or whole held-out set would leave nothing to score or nothing to train on.
 if (!(testFraction > 0 && testFraction < 1)) fail(`--test-fraction must be above 0 and below 1, got ${testFraction}`);
 if (values['tile-sampling'] && !['labelled', 'weighted'].includes(values['tile-sampling'])) fail('--tile-sampling must be labelled or weighted');
-// Which set this is comes from its folder, not from --name (a run's label must not change how it trains).
-const dataSet = path.basename(dataDir).toLowerCase();
-const partial = values.partial ?? /hela|u373/.test(dataSet);
+const partial = values.partial ?? partialByDefault(dataDir);
 /** 8-fold TTA, as the app segments by default; the PyTorch reference predicts the same way. */
 const tta = values['no-tta'] !== true;
-const paper = PAPER[dataSet];
+const paper = PAPER[path.basename(dataDir).toLowerCase()];
 
 interface FoldResult {
   fold: number;
@@ -154,7 +152,14 @@ interface FoldResult {
   instances: SegmentationOutcome['instances'];
   /** How the Otsu baseline was computed. */
   baseline: Record<string, unknown> | null;
-  images: { name: string; values: Record<string, number | null>; baseline: Record<string, number | null> | null; plain: Record<string, number | null> | null }[];
+  images: {
+    name: string;
+    /** Reference objects in the image's annotation (what SEG over objects weighs it by). */
+    objects: number;
+    values: Record<string, number | null>;
+    baseline: Record<string, number | null> | null;
+    plain: Record<string, number | null> | null;
+  }[];
 }
 
 /** Held-out folds: the last test fraction by default, K contiguous blocks (--folds), or spread (--every-kth). */
@@ -265,11 +270,19 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       ignoredPixels,
       instances: outcome.instances,
       baseline: table.baseline?.settings ?? null,
-      images: table.rows.filter((r) => held.has(r.imageId)).map((r) => ({ name: r.imageName, values: r.values, baseline: r.baseline ?? null, plain: plainRows?.get(r.imageName) ?? null })),
+      images: table.rows
+        .filter((r) => held.has(r.imageId))
+        .map((r) => ({ name: r.imageName, objects: referenceObjects(ctx, r.imageId), values: r.values, baseline: r.baseline ?? null, plain: plainRows?.get(r.imageName) ?? null })),
     };
   } finally {
     await ctx.close();
   }
+}
+
+/** How many reference objects an image's latest annotation holds, counted as the app's scoring counts them. */
+function referenceObjects(ctx: ReturnType<typeof createAppContext>, imageId: number): number {
+  const annotation = ctx.workspace.current.annotations.latest(imageId);
+  return annotation ? referenceObjectCount(annotation.classMap, annotation.instanceMap, annotation.width, annotation.height) : 0;
 }
 
 /** Partial masks: a new annotation version where textured background far from annotated cells is unlabelled. */
@@ -291,6 +304,23 @@ async function markUnannotatedCells(ctx: ReturnType<typeof createAppContext>, im
 function mean(rows: { values: Record<string, number | null> | null }[], metric: string): number | null {
   const list = rows.map((r) => r.values?.[metric]).filter((v): v is number => typeof v === 'number');
   return list.length > 0 ? list.reduce((a, b) => a + b, 0) / list.length : null;
+}
+
+/** One row per fold (the spread between folds is what a single split cannot show), then the spread itself. */
+function foldTable(results: FoldResult[]): string[] {
+  const headline = ['iou', 'seg', 'vRand', 'ap50'] as const;
+  const lines = [`| fold | test images | steps | ${headline.join(' | ')} | Otsu ${headline.join(' / ')} |`, `|---|---|---|${headline.map(() => '---|').join('')}---|`];
+  const perFold = results.map((r) => Object.fromEntries(headline.map((m) => [m, mean(r.images, m)])));
+  for (const [i, r] of results.entries()) {
+    const otsu = headline.map((m) => fmt(mean(r.images.map((x) => ({ values: x.baseline })), m), 3)).join(' / ');
+    lines.push(`| ${r.fold} | ${r.testImages.join(', ')} | ${r.steps ?? '?'} | ${headline.map((m) => fmt(perFold[i][m], 3)).join(' | ')} | ${otsu} |`);
+  }
+  const spread = headline.map((m) => {
+    const list = perFold.map((f) => f[m]).filter((v): v is number => typeof v === 'number');
+    return list.length > 0 ? `${fmt(Math.min(...list), 3)}–${fmt(Math.max(...list), 3)}` : '-';
+  });
+  lines.push(`| range over folds | | | ${spread.join(' | ')} | |`);
+  return lines;
 }
 
 /** The PyTorch reference for this fold, started now so that it trains at the same time as the app. */
@@ -352,12 +382,18 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push(`| metric | this run |${hasPlain ? ' this run, plain components |' : ''} Otsu threshold |${hasRef ? ' PyTorch reference |' : ''} u-net (2015) |`);
   lines.push(`|---|---|${hasPlain ? '---|' : ''}---|${hasRef ? '---|' : ''}---|`);
-  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} |${hasPlain ? ` ${fmt(plainMeans[m])} |` : ''} ${fmt(otsuMeans[m])} |${hasRef ? ` ${fmt(refMeans[m])} |` : ''} ${paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  // The Cell Tracking Challenge's own SEG (the paper's figure): every reference object of the held-out
+  // images weighs the same; the seg row above is the mean of per-image scores, as the app's reports show.
+  const over = (pick: (image: FoldResult['images'][number]) => Record<string, number | null> | null) => segOverObjects(images.map((r) => ({ seg: pick(r)?.seg, objects: r.objects })));
+  const segObjects = { model: over((r) => r.values), plain: over((r) => r.plain), otsu: over((r) => r.baseline), reference: segOverObjects(refImages.map((r) => ({ seg: r.metrics.seg, objects: r.truthObjects }))) };
+  for (const m of METRICS) lines.push(`| ${m} | ${fmt(means[m])} |${hasPlain ? ` ${fmt(plainMeans[m])} |` : ''} ${fmt(otsuMeans[m])} |${hasRef ? ` ${fmt(refMeans[m])} |` : ''} ${m !== 'seg' && paper?.metrics[m] !== undefined ? paper.metrics[m] : ''} |`);
+  lines.push(`| seg over objects (CTC) | ${fmt(segObjects.model)} |${hasPlain ? ` ${fmt(segObjects.plain)} |` : ''} ${fmt(segObjects.otsu)} |${hasRef ? ` ${fmt(segObjects.reference)} |` : ''} ${paper?.metrics.seg !== undefined ? paper.metrics.seg : ''} |`);
   if (verdict) lines.push('', verdict.text);
+  if (results.length > 1) lines.push('', ...foldTable(results));
   lines.push('');
-  lines.push('| image | IoU | SEG | Rand error | pixel error | warping error | Otsu IoU | Otsu SEG |');
-  lines.push('|---|---|---|---|---|---|---|---|');
-  for (const r of images) lines.push(`| ${r.name} | ${fmt(r.values.iou)} | ${fmt(r.values.seg)} | ${fmt(r.values.randError)} | ${fmt(r.values.pixelError)} | ${fmt(r.values.warpingError, 6)} | ${fmt(r.baseline?.iou)} | ${fmt(r.baseline?.seg)} |`);
+  lines.push('| image | objects | IoU | SEG | Rand error | pixel error | warping error | Otsu IoU | Otsu SEG |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const r of images) lines.push(`| ${r.name} | ${r.objects} | ${fmt(r.values.iou)} | ${fmt(r.values.seg)} | ${fmt(r.values.randError)} | ${fmt(r.values.pixelError)} | ${fmt(r.values.warpingError, 6)} | ${fmt(r.baseline?.iou)} | ${fmt(r.baseline?.seg)} |`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const out = path.join(root, '.bench', `paper-${name}.json`);
@@ -377,6 +413,7 @@ async function main(): Promise<void> {
         mean: means,
         otsu: otsuMeans,
         plainComponents: hasPlain ? plainMeans : null,
+        segOverObjects: segObjects,
         pytorchReference: hasRef ? refMeans : null,
         verdict: verdict?.text ?? null,
         folds: results,

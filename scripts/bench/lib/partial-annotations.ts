@@ -1,6 +1,15 @@
+import path from 'node:path';
 import { UnetError } from '../../../src-shared/contract/errors';
 import { BACKGROUND_CLASS, UNLABELED_CLASS } from '../../../src-shared/contract/records';
 import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance-transform';
+
+/**
+ * Whether a data set's masks annotate only some cells, judged by its folder's name: the Cell Tracking
+ * Challenge sets (HeLa, U373). Never by a run's label, which must not change how a run trains.
+ */
+export function partialByDefault(dataDir: string): boolean {
+  return /hela|u373/i.test(path.basename(path.resolve(dataDir)));
+}
 
 export interface PartialOptions {
   /** Background farther than this from every annotated object may be an unannotated cell (px). */
