@@ -3,18 +3,14 @@
  * sequence, not the mean of per-image means: a frame that annotates 3 cells weighs 3 objects, not a
  * third of the score. bench:paper shows both (the per-image mean is what the app's reports show).
  */
-import { connectedComponents } from '../../../src-shared/imaging/connected-components';
+import { truthObjectsOf } from '../../../src-main/pipeline/instance-calibration';
 
 /** Reference objects as the app scores them: the instance labels, or the foreground's 4-connected components when the annotation has none. */
 export function referenceObjectCount(classMap: Uint8Array, instanceMap: Uint32Array, width: number, height: number): number {
-  if (instanceMap.some((v) => v !== 0)) {
-    const labels = new Set<number>();
-    for (const v of instanceMap) if (v !== 0) labels.add(v);
-    return labels.size;
-  }
-  const foreground = new Uint8Array(classMap.length);
-  for (let i = 0; i < classMap.length; i++) foreground[i] = classMap[i] >= 2 ? 1 : 0;
-  return connectedComponents(foreground, width, height, 4).count;
+  const labels = new Set<number>();
+  const objects = truthObjectsOf({ truthClassMap: classMap, truthInstances: instanceMap, width, height });
+  for (let p = 0; p < objects.length; p++) if (objects[p] !== 0) labels.add(objects[p]);
+  return labels.size;
 }
 
 /** SEG over all objects from per-image SEG and object counts; null when no image has a score and an object. */
