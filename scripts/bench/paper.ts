@@ -143,6 +143,8 @@ interface FoldResult {
   validationImages: string[];
   testImages: string[];
   steps: number | null;
+  /** The input tile the run trained with (the preset's, one grown for large objects, or --tile). */
+  tile: number | null;
   trainingSeconds: number | null;
   stopReason: string | null;
   backend: string | null;
@@ -254,6 +256,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       process.stderr.write(`[fold ${index + 1}] PyTorch reference: predicting the held-out images\n`);
       referenceRun = await reference.finish(test, path.join(dataDir, 'masks'));
     }
+    const recordedTile = ctx.workspace.current.runs.get(trained.runId).config.tile;
     return {
       reference: referenceRun,
       fold: index + 1,
@@ -263,6 +266,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       validationImages: trained.validationImages.map((p) => path.basename(p)),
       testImages: test.map((p) => p.name),
       steps: trained.outcome?.steps ?? null,
+      tile: typeof recordedTile === 'number' ? recordedTile : null,
       trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
       stopReason: trained.outcome?.stopReason ?? null,
       backend: trained.outcome?.backend ?? null,
@@ -373,7 +377,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s)`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
