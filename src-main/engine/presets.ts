@@ -17,8 +17,6 @@ export interface PresetDefinition {
   /** Batch normalisation while training (ONNX Runtime), folded into the saved model. */
   batchNorm: boolean;
   validateEvery: number;
-  /** Whether a run without a tile of its own gets a larger one for large annotated objects (pipeline/tile-for-objects). */
-  tileFollowsObjects: boolean;
 }
 
 /** Adam's usual first-moment decay. */
@@ -32,8 +30,7 @@ export const ADAM_BETA1 = 0.9;
  *   It trains with Adam (beta1 0.9) and batch normalisation (folded into the saved model): at 800 steps on
  *   ISBI 2012, DIC-HeLa and DSB 2018 that beat the paper's SGD without normalisation on DIC-HeLa (SEG 0.085
  *   -> 0.423) and DSB 2018 (SEG 0.310 -> 0.327), not on ISBI's V_rand (docs/benchmarks.md).
- *   Its tile grows for large annotated objects (DIC-HeLa's cells: 412), see pipeline/tile-for-objects.
- * - tiny: a two-level network for tests and quick demos (its tile stays as it is, so tests stay small).
+ * - tiny: a two-level network for tests and quick demos.
  * lr 1e-3 throughout; with SGD, momentum 0.99 (3e-3 and 1e-2 diverged in the reference runs).
  */
 export const PRESETS: Record<PresetName, PresetDefinition> = {
@@ -49,7 +46,6 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: false,
     validateEvery: 250,
-    tileFollowsObjects: false,
   },
   fast: {
     name: 'fast',
@@ -63,7 +59,6 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: true,
     validateEvery: 100,
-    tileFollowsObjects: true,
   },
   tiny: {
     name: 'tiny',
@@ -77,7 +72,6 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: false,
     validateEvery: 50,
-    tileFollowsObjects: false,
   },
 };
 
@@ -95,7 +89,6 @@ export function presetInfo(name: PresetName, numClasses = DEFAULT_ARCHITECTURE.n
     optimizer: p.optimizer,
     momentum: p.momentum,
     batchNorm: p.batchNorm,
-    tileFollowsObjects: p.tileFollowsObjects,
     parameters: parameterCount({ depth: p.depth, baseChannels: p.baseChannels, inChannels, numClasses, dropout: 0.5 }),
   };
 }

@@ -6,15 +6,13 @@ import { fitBatchNormToBackend } from '../engine/batch-norm-backend';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { resolveTrainConfig } from '../engine/train-config';
-import { PRESETS } from '../engine/presets';
 import type { WorkspaceContext } from './workspace-context';
 import type { ModelCalibration } from './calibrate-run-model';
 import type { ComputeReporter } from './compute-report';
 import type { StartEngineTraining } from './engine-training';
 import { expectedBackend } from './expected-backend';
 import { AUTO_VALIDATION_FRACTION } from './split-rule';
-import { loadTrainingImages, planTraining, type RunNormalization, type TrainingPlan } from './training-images';
-import { medianObjectDiameter, tileForObjectSize, trainingObjectAreas } from './tile-for-objects';
+import { loadTrainingImages, planTraining, type RunNormalization } from './training-images';
 import { allowedPath } from '../store/path-access';
 import { launch } from './training-launch';
 import { optionsFromStartingModel, parseStartingModel, recordedStart, resolveStartingModel, type RecordedStart, type StartingModel } from './starting-model';
@@ -62,18 +60,6 @@ function configInput(options: TrainOptions, classNames: string[]): TrainConfigIn
 }
 
 /**
- * Without a tile named (and not fine-tuning, whose model fixes it), large annotated objects get a larger
- * tile than the preset's (tile-for-objects.ts); the run records the tile it trains with and logs why.
- */
-function tileForTrainingObjects(deps: TrainingPipelineDeps, plan: TrainingPlan, input: TrainConfigInput, resolved: TrainConfig): TrainConfig {
-  if (input.tile !== undefined || !PRESETS[resolved.preset].tileFollowsObjects) return resolved;
-  const choice = tileForObjectSize(resolved.tile, resolved.depth, medianObjectDiameter(trainingObjectAreas(deps.context.workspace.current, plan.train)));
-  if (!choice.reason) return resolved;
-  deps.context.logger.info(choice.reason, 'training');
-  return resolveTrainConfig({ ...input, tile: choice.tile }, { numClasses: plan.numClasses, inChannels: 1 });
-}
-
-/**
  * training.start: plans the split and checks the data (clear errors before anything runs), reads and
  * normalises the images, records the run (data set, split, annotation versions, resolved config,
  * seed, backend, device, versions), then trains in the engine as a job.
@@ -87,7 +73,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   // A starting model that predicts more classes than the data set has keeps its extra outputs.
   const classNames = starting ? [...plan.classNames, ...starting.metadata.classNames.slice(plan.classNames.length)] : plan.classNames;
   const input = configInput({ ...options, seed }, classNames);
-  const resolved = tileForTrainingObjects(deps, plan, input, resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 }));
+  const resolved = resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 });
   const device = await expectedBackend(deps.compute, resolved.backend);
   // A tile too large for the wasm heap is shrunk now (a network that fits no tile is refused), so the
   // run records the tile it really trains with and nothing is loaded for a run that cannot start.

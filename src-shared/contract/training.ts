@@ -138,8 +138,6 @@ export interface PresetInfo {
   optimizer: 'sgd' | 'adam';
   momentum: number;
   batchNorm: boolean;
-  /** A run that leaves the tile at the preset's gets a larger one when the annotated objects are large. */
-  tileFollowsObjects: boolean;
   /** Parameters of the network, for the UI. */
   parameters: number;
 }

@@ -11,9 +11,6 @@ export interface BlobFolderOptions {
   seed?: number;
   /** Masks as instance labels (16-bit) or as 0/255 (8-bit). */
   masks?: 'instances' | 'binary';
-  /** Blobs per image and their typical radius (px). */
-  blobs?: number;
-  radius?: number;
 }
 
 /**
@@ -21,14 +18,14 @@ export interface BlobFolderOptions {
  * DIR/masks, named blob-01.png, blob-02.png, ...: a small data set on disk for end-to-end tests.
  */
 export async function writeBlobFolders(dir: string, options: BlobFolderOptions): Promise<{ images: string; masks: string; names: string[] }> {
-  const { count, width = 96, height = 96, seed = 1, masks = 'instances', blobs = 6, radius = 9 } = options;
+  const { count, width = 96, height = 96, seed = 1, masks = 'instances' } = options;
   const images = path.join(dir, 'images');
   const maskDir = path.join(dir, 'masks');
   mkdirSync(images, { recursive: true });
   mkdirSync(maskDir, { recursive: true });
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
-    const blob = generateBlobImage(seed + i, { width, height, count: blobs, radius });
+    const blob = generateBlobImage(seed + i, { width, height, count: 6, radius: 9 });
     const name = `blob-${String(i + 1).padStart(2, '0')}.png`;
     const pixels = new Uint8Array(width * height);
     for (let p = 0; p < pixels.length; p++) pixels[p] = Math.max(0, Math.min(255, Math.round(30 + 200 * blob.image[p])));

@@ -24,10 +24,8 @@ const paper: PresetInfo = {
   optimizer: 'sgd',
   momentum: 0.99,
   batchNorm: false,
-  tileFollowsObjects: false,
   parameters: 31_000_000,
 };
-const fast: PresetInfo = { ...paper, name: 'fast', baseChannels: 16, tile: 316, outputTile: 132, optimizer: 'adam', batchNorm: true, tileFollowsObjects: true, parameters: 1_900_000 };
 
 function form(patch: Partial<TrainForm> = {}): TrainForm {
   return { ...formFromPreset(paper, { w0: 10, sigma: 5 }, 7), ...patch };
@@ -102,16 +100,6 @@ describe('validateTrainForm', () => {
 });
 
 describe('toTrainOptions', () => {
-  it("leaves the tile to the run when the form keeps a preset's tile that follows the objects' size", () => {
-    const fastForm = { ...formFromPreset(fast, { w0: 10, sigma: 5 }, 7) };
-    expect(toTrainOptions(fastForm, 'auto', fast).tile).toBeUndefined();
-    expect(trainOptionsSchema.safeParse(toTrainOptions(fastForm, 'auto', fast)).success).toBe(true);
-    expect(toTrainOptions({ ...fastForm, tile: 412 }, 'auto', fast).tile).toBe(412);
-    // Without the preset (a starting model keeps its tile) and for presets whose tile is fixed, the form's tile is sent.
-    expect(toTrainOptions(fastForm, 'auto').tile).toBe(316);
-    expect(toTrainOptions(form(), 'auto', paper).tile).toBe(572);
-  });
-
   it('produces options the contract accepts, with the chosen budget only', () => {
     const steps = toTrainOptions(form(), 'wasm');
     expect(steps).toMatchObject({ preset: 'paper', tile: 572, steps: 20000, momentum: 0.99, backend: 'wasm', seed: 7, batchNorm: false });

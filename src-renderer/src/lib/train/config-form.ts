@@ -151,18 +151,13 @@ export function hasErrors(issues: FormIssue[]): boolean {
   return issues.some((i) => i.level === 'error');
 }
 
-/** Whether the run chooses the tile: the form leaves it at a preset's whose tile follows the objects' size. */
-export function tileLeftToRun(form: TrainForm, preset: PresetInfo | undefined): boolean {
-  return preset !== undefined && preset.tileFollowsObjects && form.tile === preset.tile;
-}
-
 /** The options sent to `training.start`; call only on a form without errors. */
-export function toTrainOptions(form: TrainForm, backend: BackendChoice, preset?: PresetInfo): TrainOptions {
+export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOptions {
   const options: TrainOptions = {
     preset: form.preset,
     depth: form.depth!,
     baseChannels: form.baseChannels!,
-    ...(tileLeftToRun(form, preset) ? {} : { tile: form.tile! }),
+    tile: form.tile!,
     learningRate: form.learningRate!,
     optimizer: form.optimizer,
     w0: form.w0!,

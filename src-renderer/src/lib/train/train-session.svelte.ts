@@ -148,8 +148,7 @@ export class TrainSession extends GuardedSession {
     if (!this.canStart || !this.form || this.datasetId === undefined) return undefined;
     this.error = undefined;
     return this.guard(async () => {
-      // From a model, the model's tile is kept; otherwise the preset's may grow for large objects.
-      const options = toTrainOptions(this.form!, backend, this.startingModel ? undefined : this.preset);
+      const options = toTrainOptions(this.form!, backend);
       if (this.startingModel) options.init = this.startingModel.init;
       const { job, runId } = await this.api.training.start({ datasetId: this.datasetId!, options });
       this.follow(job, runId, []);
