@@ -143,7 +143,7 @@ interface FoldResult {
   validationImages: string[];
   testImages: string[];
   steps: number | null;
-  /** The input tile the run trained with (the preset's, one grown for large objects, or --tile). */
+  /** The input tile the run trained with (the preset's, or --tile). */
   tile: number | null;
   trainingSeconds: number | null;
   stopReason: string | null;
