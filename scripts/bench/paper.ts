@@ -15,7 +15,7 @@
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
- * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --steps N (a step budget instead of
+ * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class (train a third class of object borders), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
@@ -87,6 +87,7 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     'lr-schedule': { type: 'string' },
     'tile-sampling': { type: 'string' },
+    'border-class': { type: 'boolean' },
     init: { type: 'string' },
     'batch-norm': { type: 'string' },
     'calibrate-for': { type: 'string' },
@@ -199,6 +200,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
           ...(values.steps ? { steps: num('steps', values.steps) } : { minutes, steps: 1_000_000 }),
           ...(values['lr-schedule'] ? { lrSchedule: values['lr-schedule'] as 'constant' | 'cosine' } : {}),
           ...(values['tile-sampling'] ? { tileSampling: values['tile-sampling'] as 'labelled' | 'weighted' } : {}),
+          ...(values['border-class'] ? { borderClass: true } : {}),
           seed: num('seed', values.seed),
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
@@ -410,7 +412,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] === true },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },

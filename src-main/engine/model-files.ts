@@ -24,6 +24,11 @@ export interface UNetMetadata {
   tile: { input: number; output: number; halo: number };
   /** Name of every class index 0..numClasses-1 (index 0 is "unlabeled"). */
   classNames: string[];
+  /**
+   * The class the model predicts for the objects' borders (the last), when it was trained with one:
+   * segmentation counts it as object, and grows objects from their interiors.
+   */
+  borderClass?: number;
   /** How raw images were scaled before training; apply the same before inference. */
   normalization: NormalizationParams | null;
   /**
@@ -57,6 +62,11 @@ export interface UNetMetadata {
 }
 
 export type { CalibratedInstances };
+
+/** The classes a model predicts for the data (0 unlabelled, 1 background, 2..), its border class aside. */
+export function modelDataClasses(metadata: Pick<UNetMetadata, 'architecture' | 'borderClass'>): number {
+  return metadata.borderClass ?? metadata.architecture.numClasses;
+}
 
 export interface LoadedModel {
   model: tfl.LayersModel;

@@ -48,6 +48,12 @@ export const trainConfigInputSchema = z.object({
   sigma: z.number().positive().max(1000).default(DEFAULT_SIGMA),
   /** Background gap forced between touching objects (pixels); 0 keeps the painted labels as they are. */
   separationGap: z.number().int().min(0).max(16).default(2),
+  /**
+   * Train a class more, "border" (the objects' outlines and the gaps between touching objects), as the
+   * last class (numClasses and classNames count it): segmentation counts it as object and grows the
+   * objects from their interiors, which keeps touching cells apart (src-shared/imaging/border-class).
+   */
+  borderClass: z.boolean().default(false),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
   /**
@@ -98,6 +104,8 @@ export interface TrainConfig {
   w0: number;
   sigma: number;
   separationGap: number;
+  /** The last class is the objects' borders (see trainConfigInputSchema); absent: no border class. */
+  borderClass?: boolean;
   augmentation: AugmentationConfig;
   validateEvery: number;
   keepBest: 'loss' | 'iou';
@@ -136,15 +144,18 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
       { tile, depth },
     );
   }
-  const numClasses = c.numClasses ?? facts.numClasses;
-  if (numClasses < facts.numClasses) {
-    throw new UnetError('INVALID_ARGUMENT', `numClasses ${numClasses} is smaller than the classes in the data (${facts.numClasses})`);
+  // A border class is the last class, after those of the data.
+  const border = c.borderClass ? 1 : 0;
+  const numClasses = c.numClasses ?? facts.numClasses + border;
+  if (numClasses < facts.numClasses + border) {
+    const needed = border ? `the classes in the data (${facts.numClasses}) and the border class` : `the classes in the data (${facts.numClasses})`;
+    throw new UnetError('INVALID_ARGUMENT', `numClasses ${numClasses} is smaller than ${needed}`);
   }
   const inChannels = c.inChannels ?? facts.inChannels;
   if (inChannels !== facts.inChannels) {
     throw new UnetError('INVALID_ARGUMENT', `inChannels ${inChannels} does not match the images (${facts.inChannels} channels)`);
   }
-  const classNames = c.classNames ?? defaultClassNames(numClasses);
+  const classNames = c.classNames ?? defaultClassNames(numClasses, c.borderClass);
   if (classNames.length !== numClasses) {
     throw new UnetError('INVALID_ARGUMENT', `classNames has ${classNames.length} entries, expected ${numClasses}`);
   }
@@ -170,6 +181,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     w0: c.w0,
     sigma: c.sigma,
     separationGap: c.separationGap,
+    ...(c.borderClass ? { borderClass: true } : {}),
     augmentation: c.augmentation,
     validateEvery,
     keepBest: c.keepBest,
@@ -186,8 +198,18 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
   };
 }
 
-export function defaultClassNames(numClasses: number): string[] {
-  return Array.from({ length: numClasses }, (_, i) => (i === 0 ? 'unlabeled' : i === 1 ? 'background' : `class ${i - 1}`));
+/** The name a trained border class carries in the model's class names. */
+export const BORDER_CLASS_NAME = 'border';
+
+export function defaultClassNames(numClasses: number, borderClass = false): string[] {
+  return Array.from({ length: numClasses }, (_, i) =>
+    i === 0 ? 'unlabeled' : i === 1 ? 'background' : borderClass && i === numClasses - 1 ? BORDER_CLASS_NAME : `class ${i - 1}`,
+  );
+}
+
+/** The index of a config's border class, if it trains one. */
+export function borderClassOf(config: Pick<TrainConfig, 'borderClass' | 'numClasses'>): number | undefined {
+  return config.borderClass ? config.numClasses - 1 : undefined;
 }
 
 export function architectureOf(config: TrainConfig): UNetArchitecture {

@@ -2,6 +2,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import { augmentSample, type AugmentOptions } from '../../src-shared/imaging/augmentation';
 import { extractMirroredTile } from '../../src-shared/imaging/mirror';
 import type { Rng } from '../../src-shared/imaging/rng';
+import { withBorderClass } from '../../src-shared/imaging/border-class';
 import { separationBorders } from '../../src-shared/imaging/separation-borders';
 import { weightMap } from '../../src-shared/imaging/weight-map';
 import type { TileSampling } from '../../src-shared/contract/training';
@@ -63,21 +64,34 @@ export function maxClass(classMap: Uint8Array): number {
   return m;
 }
 
-export function prepareSample(s: TrainingSample, options: { w0: number; sigma: number; separationGap: number }): PreparedSample {
+export interface PrepareOptions {
+  w0: number;
+  sigma: number;
+  separationGap: number;
+  /** Class index of the objects' borders in the target (see withBorderClass); absent: two-class target. */
+  borderClass?: number;
+}
+
+export function prepareSample(s: TrainingSample, options: PrepareOptions): PreparedSample {
   const separated =
     options.separationGap > 0
       ? separationBorders(s.classMap, s.instanceMap, s.width, s.height, options.separationGap)
       : { classMap: s.classMap, instanceMap: s.instanceMap };
+  // The paper's weight map of the two-class target; a border pixel keeps the weight of what it was.
   const weights = weightMap(separated.classMap, separated.instanceMap, s.width, s.height, { w0: options.w0, sigma: options.sigma });
+  const target =
+    options.borderClass === undefined
+      ? separated.classMap
+      : withBorderClass(s.classMap, separated.classMap, separated.instanceMap, s.width, s.height, options.borderClass);
   let labelled = 0;
-  for (let i = 0; i < separated.classMap.length; i++) if (separated.classMap[i] !== 0) labelled++;
+  for (let i = 0; i < target.length; i++) if (target[i] !== 0) labelled++;
   return {
     id: s.id,
     image: s.image,
     width: s.width,
     height: s.height,
     channels: s.channels,
-    classMap: separated.classMap,
+    classMap: target,
     paintedClassMap: s.classMap,
     weights,
     labelled,

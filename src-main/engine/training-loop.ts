@@ -5,7 +5,7 @@ import { stepRng } from './batch-source';
 import { checkFiniteLoss } from './loss';
 import { METADATA_FORMAT, METADATA_VERSION, type UNetMetadata } from './model-files';
 import { budgetProgress, learningRateAt } from './lr-schedule';
-import { architectureOf } from './train-config';
+import { architectureOf, borderClassOf } from './train-config';
 import { failureInfo, trainResult } from './train-result';
 import type { TrainHooks, TrainRequest, TrainResult, TrainStatus } from './trainer';
 import type { PreparedSample } from './training-data';
@@ -121,6 +121,7 @@ export class TrainingLoop {
       architecture: architectureOf(config),
       tile: { input: config.tile, output: config.outputTile, halo: config.halo },
       classNames: config.classNames,
+      ...(config.borderClass ? { borderClass: borderClassOf(config) } : {}),
       normalization: this.request.normalization ?? null,
       training: {
         step: state.step,

@@ -9,7 +9,7 @@ import { fitBatchNormToBackend } from './batch-norm-backend';
 import { fitTileToBackend } from './memory-fit';
 import type { OwnedResources } from './owned-resources';
 import type { StepEngine } from './step-engine';
-import { architectureOf, resolveTrainConfig, type TrainConfig } from './train-config';
+import { architectureOf, borderClassOf, resolveTrainConfig, type TrainConfig } from './train-config';
 import type { RunSoFar } from './train-result';
 import type { TrainHooks, TrainRequest } from './trainer';
 import { checkSample, maxClass, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
@@ -57,7 +57,7 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   const config = fitBatchNormToBackend(fitTileToBackend(resolved, backend.active, warn), backend.active, warn);
   soFar.config = config;
 
-  const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap };
+  const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };
   const trainSet = request.train.map((s) => prepareSample(s, prep));
   const valSet = (request.validation ?? []).map((s) => prepareSample(s, prep));
   // How a run is computed (backend, threads, data thread) does not change what it learns.

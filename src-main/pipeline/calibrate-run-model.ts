@@ -5,7 +5,7 @@ import { typicalNoiseSigma } from '../../src-shared/imaging/noise-level';
 import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } from '../../src-shared/imaging/otsu';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
-import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForBorderClass, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
 import { segmentModelInput } from './segment-file';
 
 /** A normalised gray image with its annotation, as the training pipeline holds it. */
@@ -52,6 +52,7 @@ export async function calibrateModelFolder(
   const trainingNoise =
     measured.length > 0 ? { sigma: typicalNoiseSigma(measured.map((s) => ({ data: s.image, width: s.width, height: s.height }))), images: measured.length } : null;
 
+  const metadata = await readMetadata(modelDir);
   let instances: CalibratedInstances | null = null;
   const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
   if (validation.length === 0) notes.push('no validation images: the instance post-processing stays plain connected components');
@@ -59,11 +60,10 @@ export async function calibrateModelFolder(
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
     const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
-    const grid = gridForObjectAreas(DEFAULT_CALIBRATION_GRID, areas);
+    const grid = gridForObjectAreas(metadata.borderClass !== undefined ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas);
     const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, shouldStop: () => options.signal?.aborted === true });
     instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };
   }
-  const metadata = await readMetadata(modelDir);
   if (instances) metadata.instancePostprocessing = instances;
   if (baseline) metadata.baseline = baseline;
   if (trainingNoise) metadata.trainingNoise = trainingNoise;

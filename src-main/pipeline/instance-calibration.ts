@@ -56,6 +56,16 @@ export interface CalibrationResult {
 }
 
 /**
+ * The grid for a model with a border class, whose foreground probability is that of the objects'
+ * interiors: seeds at even odds (the interior winning against the border) are tried too.
+ */
+export function gridForBorderClass(grid: CalibrationGrid): CalibrationGrid {
+  const levels = [...new Set([...grid.thresholds, 0.3, 0.5])].filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  // Plain components (no threshold) stay first, as in every grid.
+  return { ...grid, thresholds: grid.thresholds.includes(undefined) ? [undefined, ...levels] : levels };
+}
+
+/**
  * The grid without minimum sizes that would drop objects as small as the smaller annotated ones: above
  * half the 5th percentile of the training objects' areas. On DSB 2018 a minimum of 100 px, chosen on
  * validation images of large nuclei, dropped the small nuclei of a test image (its SEG 0.50 -> 0.23).

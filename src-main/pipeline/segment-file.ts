@@ -7,7 +7,7 @@ import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSiz
 import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
 import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-inference';
-import type { UNetMetadata } from '../engine/model-files';
+import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
 import { readImageOrPlane } from '../io/read-plane';
@@ -35,6 +35,7 @@ export interface SegmentFileOptions {
 export interface SegmentedImage {
   width: number;
   height: number;
+  /** The classes the class map may hold (a model's border class is not one). */
   numClasses: number;
   /** argmax class per pixel (1 = background, 2.. = classes). */
   classMap: Uint8Array;
@@ -125,14 +126,15 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   const result = await segmentImage(
     runner,
     { width, height, channels, data },
-    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options } },
+    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options }, borderClass: metadata.borderClass },
     options.onProgress,
     options.signal,
   );
   return {
     width: result.width,
     height: result.height,
-    numClasses: result.numClasses,
+    // The class map never holds a border class.
+    numClasses: modelDataClasses(metadata),
     classMap: result.classMap as Uint8Array,
     foreground: result.foreground as Float32Array,
     instances: result.instances,

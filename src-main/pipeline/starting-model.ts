@@ -4,7 +4,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { RunStart, RunStartSource } from '../../src-shared/contract/records';
 import { FINE_TUNING_LEARNING_RATE, type TrainOptions } from '../../src-shared/contract/training';
 import { appRoot } from '../support/app-info';
-import { readMetadata, type UNetMetadata } from '../engine/model-files';
+import { modelDataClasses, readMetadata, type UNetMetadata } from '../engine/model-files';
 import type { Workspace } from '../store/workspace';
 import { runModelDir } from './run-model';
 
@@ -98,10 +98,12 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
   const conflicts: string[] = [];
   if (options.depth !== undefined && options.depth !== arch.depth) conflicts.push(`depth ${options.depth} (the model: ${arch.depth})`);
   if (options.baseChannels !== undefined && options.baseChannels !== arch.baseChannels) conflicts.push(`base channels ${options.baseChannels} (the model: ${arch.baseChannels})`);
+  const hasBorder = model.metadata.borderClass !== undefined;
+  if (options.borderClass !== undefined && options.borderClass !== hasBorder) conflicts.push(`the border class (the model ${hasBorder ? 'has' : 'has none'})`);
   if (conflicts.length > 0) {
     throw new UnetError('INVALID_ARGUMENT', `a run that starts from ${model.label} keeps its architecture; leave out ${conflicts.join(' and ')}`, { conflicts });
   }
-  if (datasetClasses > arch.numClasses) {
+  if (datasetClasses > modelDataClasses(model.metadata)) {
     throw new UnetError(
       'CONFLICT',
       `${model.label} predicts ${arch.numClasses - 1} class(es) (${model.metadata.classNames.slice(1).join(', ')}); this data set has ${datasetClasses - 1}. Start from random weights, or from a model with as many classes`,
@@ -113,6 +115,7 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
     depth: arch.depth,
     baseChannels: arch.baseChannels,
     tile: options.tile ?? model.metadata.tile.input,
+    borderClass: hasBorder,
     // A tenth of the presets' rate: on the demo, fine-tuning the starter for a minute at 1e-4 beat 1e-3.
     learningRate: options.learningRate ?? FINE_TUNING_LEARNING_RATE,
     // A saved model has its normalisation folded in; normalising again with fresh statistics would undo

@@ -5,7 +5,7 @@ import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-p
 import { fitBatchNormToBackend } from '../engine/batch-norm-backend';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
-import { resolveTrainConfig } from '../engine/train-config';
+import { BORDER_CLASS_NAME, resolveTrainConfig } from '../engine/train-config';
 import type { WorkspaceContext } from './workspace-context';
 import type { ModelCalibration } from './calibrate-run-model';
 import type { ComputeReporter } from './compute-report';
@@ -15,6 +15,7 @@ import { AUTO_VALIDATION_FRACTION } from './split-rule';
 import { loadTrainingImages, planTraining, type RunNormalization } from './training-images';
 import { allowedPath } from '../store/path-access';
 import { launch } from './training-launch';
+import { modelDataClasses } from '../engine/model-files';
 import { optionsFromStartingModel, parseStartingModel, recordedStart, resolveStartingModel, type RecordedStart, type StartingModel } from './starting-model';
 
 // The job itself (training-launch.ts), its progress (training-progress.ts) and resume have their own files.
@@ -56,7 +57,8 @@ async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promi
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
   const { elastic, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
-  return { ...rest, numClasses: classNames.length, classNames, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
+  const names = options.borderClass ? [...classNames, BORDER_CLASS_NAME] : classNames;
+  return { ...rest, numClasses: names.length, classNames: names, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
 }
 
 /**
@@ -71,7 +73,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   const starting = request.options.init ? await startingModelFor(deps, request.options.init) : null;
   const options = starting ? optionsFromStartingModel(request.options, starting, plan.numClasses) : request.options;
   // A starting model that predicts more classes than the data set has keeps its extra outputs.
-  const classNames = starting ? [...plan.classNames, ...starting.metadata.classNames.slice(plan.classNames.length)] : plan.classNames;
+  const classNames = starting ? [...plan.classNames, ...starting.metadata.classNames.slice(plan.classNames.length, modelDataClasses(starting.metadata))] : plan.classNames;
   const input = configInput({ ...options, seed }, classNames);
   const resolved = resolveTrainConfig(input, { numClasses: plan.numClasses, inChannels: 1 });
   const device = await expectedBackend(deps.compute, resolved.backend);

@@ -101,6 +101,11 @@ export const trainOptionsSchema = z.object({
   init: z.string().trim().min(1).max(4096).optional(),
   tileSampling: z.enum(TILE_SAMPLINGS).optional(),
   /**
+   * Train a third class, "border" (the objects' outlines and the gaps between touching objects):
+   * segmentation grows each object from its interior, which keeps touching cells apart.
+   */
+  borderClass: z.boolean().optional(),
+  /**
    * Intensity scaling: 'dataset' (default) maps the 1st/99.8th percentiles of all training images to
    * 0/1 and applies that to every image later; 'per-image' uses each image's own percentiles (for
    * collections mixing acquisitions whose brightness differs).

@@ -18,12 +18,16 @@ export interface TileTargets {
   classMap?: Uint8Array;
   foreground?: Float32Array;
   probabilities?: Float32Array;
+  /** The classes summed into `foreground` (a border class is not one of them). */
   isForeground: Uint8Array;
+  /** A class of object borders: where it wins, the class map takes the likeliest foreground class instead. */
+  borderClass?: number;
 }
 
 /**
  * Writes one output tile's argmax, foreground sum and probabilities into the whole-image outputs that
- * exist. Class 0 ("unlabeled") is never a training target, so the argmax runs over classes 1.. .
+ * exist. Class 0 ("unlabeled") is never a training target, so the argmax runs over classes 1.. . A
+ * border belongs to its object, so the class map never holds the border class.
  */
 export function writeTile(view: Float32Array, tile: Tile, width: number, K: number, t: TileTargets): void {
   const { outX, outY, outW, outH } = tile;
@@ -37,14 +41,23 @@ export function writeTile(view: Float32Array, tile: Tile, width: number, K: numb
       let best = first;
       let bestP = view[first * plane + p];
       let fg = 0;
+      let bestForeground = -1;
+      let bestForegroundP = -1;
       for (let k = 0; k < K; k++) {
         const v = view[k * plane + p];
         if (k > first && v > bestP) {
           bestP = v;
           best = k;
         }
-        if (t.isForeground[k]) fg += v;
+        if (t.isForeground[k]) {
+          fg += v;
+          if (v > bestForegroundP) {
+            bestForegroundP = v;
+            bestForeground = k;
+          }
+        }
       }
+      if (best === t.borderClass && bestForeground >= 0) best = bestForeground;
       if (t.classMap) t.classMap[row + x] = best;
       if (t.foreground) t.foreground[row + x] = fg;
     }

@@ -26,7 +26,10 @@ export interface SegmentOutputs {
   classMap?: boolean;
   /** Full softmax, K planes of W*H (Float32Array K*W*H). Costs 4*K bytes per pixel: use a sink for huge images. */
   probabilities?: boolean;
-  /** Foreground probability per pixel (Float32Array W*H): the summed probability of the foreground classes. */
+  /**
+   * Foreground probability per pixel (Float32Array W*H): the summed probability of the foreground classes
+   * (for a model with a border class, of the objects' interiors: what seeds grow from).
+   */
   foreground?: boolean;
   /** Instance labels of the foreground (Int32Array W*H, 0 = none); `true` = plain connected components. */
   instances?: boolean | InstanceOptions;
@@ -40,8 +43,10 @@ export interface SegmentOptions {
   outputs?: SegmentOutputs;
   /** Streams each output tile's probabilities, e.g. to disk for images whose probabilities do not fit memory. */
   sink?: TileSink;
-  /** Classes counted as foreground; default every class >= 2 (0 = unlabeled, 1 = background). */
+  /** Classes counted as foreground; default every class >= 2 (0 = unlabeled, 1 = background) but the border class. */
   foregroundClasses?: number[];
+  /** The model's class of object borders, if it has one: object in the class map, not in the foreground sum. */
+  borderClass?: number;
 }
 
 export interface SegmentResult {
@@ -89,7 +94,11 @@ export async function segmentImage(
   const K = runner.numClasses;
   const outputs = options.outputs ?? { classMap: true };
   const instanceOptions = outputs.instances === true ? {} : outputs.instances || undefined;
-  const fgClasses = foregroundClassList(options.foregroundClasses, K);
+  const borderClass = options.borderClass;
+  if (borderClass !== undefined && !(Number.isInteger(borderClass) && borderClass >= 3 && borderClass < K)) {
+    throw new UnetError('INVALID_ARGUMENT', `border class ${borderClass} is not one of the model's ${K} classes after background and a foreground class`);
+  }
+  const fgClasses = foregroundClassList(options.foregroundClasses, K).filter((k) => k !== borderClass);
   const pixels = width * height;
 
   const wantClassMap = outputs.classMap === true || instanceOptions !== undefined;
@@ -134,7 +143,7 @@ export async function segmentImage(
     }
     const out = await probs;
     const view = cropTile(out, K, outSize, tile, cropped);
-    writeTile(view, tile, width, K, { classMap, foreground, probabilities, isForeground });
+    writeTile(view, tile, width, K, { classMap, foreground, probabilities, isForeground, borderClass });
     if (options.sink) {
       await options.sink({ index: i, count, x: tile.outX, y: tile.outY, width: tile.outW, height: tile.outH, numClasses: K, probabilities: view });
     }

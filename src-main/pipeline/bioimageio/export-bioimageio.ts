@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { UnetError } from '../../../src-shared/contract/errors';
 import type { NormalizationParams } from '../../../src-shared/imaging/normalization';
 import { createOrtRunner } from '../../engine/inference/ort-runner';
-import { MODEL_JSON, WEIGHTS_BIN } from '../../engine/model-files';
+import { MODEL_JSON, modelDataClasses, WEIGHTS_BIN } from '../../engine/model-files';
 import { unetOnnxFromFolder } from '../../engine/onnx/export-unet';
 import { tfjsVersion } from '../../engine/versions';
 import { packageInfo } from '../../support/app-info';
@@ -76,7 +76,7 @@ export async function exportBioimageio(modelDir: string, outFile: string, option
     [PACKAGE_FILES.cover]: coverImage(tensors.input, tensors.size, foregroundOf(tensors.output, arch.numClasses, tensors.outSize), tensors.outSize),
   };
   const name = options.name ?? `U-Net ${path.basename(path.resolve(modelDir))}`;
-  const description = options.description ?? `U-Net segmentation of ${metadata.classNames.slice(2).join(', ') || 'foreground'} from background, trained with U-Net Studio.`;
+  const description = options.description ?? `U-Net segmentation of ${metadata.classNames.slice(2, modelDataClasses(metadata)).join(', ') || 'foreground'} from background, trained with U-Net Studio.`;
   files[PACKAGE_FILES.readme] = new TextEncoder().encode(modelReadme(name, description, metadata));
   const file = (key: keyof typeof PACKAGE_FILES) => ({ source: PACKAGE_FILES[key], sha256: sha256(files[PACKAGE_FILES[key]]) });
   const rdf = buildModelRdf({

@@ -215,6 +215,30 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(parent.stdout).toMatch(/^started from: random weights \(the paper\)$/m);
     expect((await cli('info', '--run', '9999', '--workspace', workspace)).code).not.toBe(0);
   });
+
+  it('train --border-class on records the border class; fine-tuning keeps it; segment still writes 0/255 masks', async () => {
+    const borderDir = path.join(dir, 'border-model');
+    const run = await cli('train', '--images', data.images, '--masks', data.masks, '--out', borderDir, '--preset', 'tiny', '--steps', '2', '--val-fraction', '0.25', '--border-class', 'on', '--workspace', workspace, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const metadata = await readMetadata(borderDir);
+    expect(metadata.borderClass).toBe(3);
+    expect(metadata.classNames.slice(1)).toEqual(['background', 'cell', 'border']);
+    const tunedDir = path.join(dir, 'border-tuned');
+    const tuned = await cli('train', '--images', data.images, '--masks', data.masks, '--out', tunedDir, '--preset', 'tiny', '--steps', '1', '--init', borderDir, '--workspace', workspace, '--json');
+    expect(tuned.code, tuned.stderr).toBe(0);
+    expect((await readMetadata(tunedDir)).classNames).toEqual(metadata.classNames);
+    const refused = await cli('train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, 'border-refused'), '--preset', 'tiny', '--steps', '1', '--init', borderDir, '--border-class', 'off', '--workspace', workspace);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/border class \(the model has\)/);
+    const out = path.join(dir, 'border-masks');
+    const seg = await cli('segment', '--model', borderDir, '--images', data.images, '--out', out, '--workspace', workspace);
+    expect(seg.code, seg.stderr).toBe(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual(data.names);
+    for (const name of data.names) {
+      const mask = await readImage(path.join(out, name));
+      expect(mask.data.every((v: number) => v === 0 || v === 255), name).toBe(true);
+    }
+  });
 });
 
 describe('unet-studio segment --channel', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../../src-main/engine/lr-schedule';
-import { resolveTrainConfig } from '../../../src-main/engine/train-config';
+import { borderClassOf, resolveTrainConfig } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
 import { fitBatchNormToBackend } from '../../../src-main/engine/batch-norm-backend';
 
@@ -14,6 +14,18 @@ describe('resolveTrainConfig', () => {
     expect(c.numClasses).toBe(3);
     expect(c.classNames).toEqual(['unlabeled', 'background', 'class 1']);
     expect(c.checkpointEvery).toBe(c.validateEvery);
+  });
+
+  it('adds a border class after the data\'s classes, and resolves its own result to the same config', () => {
+    const c = resolveTrainConfig({ borderClass: true }, FACTS);
+    expect(c.numClasses).toBe(4);
+    expect(c.classNames).toEqual(['unlabeled', 'background', 'class 1', 'border']);
+    expect(borderClassOf(c)).toBe(3);
+    // A recorded config is resolved again when the engine starts or a run resumes.
+    expect(resolveTrainConfig(c, FACTS)).toEqual(c);
+    expect(borderClassOf(resolveTrainConfig({}, FACTS))).toBeUndefined();
+    expect('borderClass' in resolveTrainConfig({}, FACTS)).toBe(false);
+    expect(() => resolveTrainConfig({ borderClass: true, numClasses: 3 }, FACTS)).toThrow(/smaller than the classes in the data \(3\) and the border class/);
   });
 
   it('lets explicit fields override the preset', () => {

@@ -45,6 +45,23 @@ describe('train (in process, wasm)', () => {
     expect(a.metrics.curve).not.toEqual(c.metrics.curve);
   });
 
+  it('trains a border class as the last class and records it with the model', async () => {
+    const result = await train(request('border', { steps: 3, validateEvery: 3, borderClass: true }));
+    expect(result.status).toBe('succeeded');
+    expect(result.config?.numClasses).toBe(4);
+    const { metadata, model } = await loadModelFolder(result.bestCheckpoint!);
+    try {
+      expect(metadata.borderClass).toBe(3);
+      expect(metadata.classNames).toEqual(['unlabeled', 'background', 'class 1', 'border']);
+      expect(metadata.architecture.numClasses).toBe(4);
+    } finally {
+      model.dispose();
+    }
+    const plain = await loadModelFolder((await train(request('no-border', { steps: 1, validateEvery: 1 }))).bestCheckpoint!);
+    expect(plain.metadata.borderClass).toBeUndefined();
+    plain.model.dispose();
+  });
+
   it('cancels with a checkpoint and resumes exactly where it stopped', async () => {
     const config = { steps: 12, validateEvery: 4 };
     let last = 0;

@@ -4,6 +4,7 @@ import { instancesFromForeground } from '../../../src-main/engine/inference/inst
 import {
   calibrateInstances,
   describeInstanceOptions,
+  gridForBorderClass,
   gridForObjectAreas,
   heldOutGainOf,
   labellingCandidates,
@@ -136,6 +137,10 @@ describe('instance calibration', () => {
     expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, areas).minSizes).toEqual([0, 10]);
     expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, Array.from({ length: 20 }, () => 5000)).minSizes).toEqual([0, 10, 30, 100]);
     expect(gridForObjectAreas(DEFAULT_CALIBRATION_GRID, [])).toBe(DEFAULT_CALIBRATION_GRID);
+    // A border model's interiors are tried from even odds; the rest of the grid is kept.
+    const bordered = gridForBorderClass(DEFAULT_CALIBRATION_GRID);
+    expect(bordered.thresholds).toEqual([undefined, 0.3, 0.5, 0.6, 0.8, 0.9, 0.95, 0.98]);
+    expect(bordered.erosions).toEqual(DEFAULT_CALIBRATION_GRID.erosions);
     const truthInstances = new Int32Array(100);
     truthInstances.fill(1, 0, 10);
     truthInstances.fill(7, 50, 80);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { UNetMetadata } from '../../../src-main/engine/model-files';
+import { modelDataClasses, type UNetMetadata } from '../../../src-main/engine/model-files';
 import { optionsFromStartingModel, parseStartingModel, resolveStartingModel, starterModelNames, type StartingModel } from '../../../src-main/pipeline/starting-model';
 import type { Workspace } from '../../../src-main/store/workspace';
 
@@ -58,5 +58,19 @@ describe('starting models', () => {
     expect(optionsFromStartingModel({ preset: 'fast', tile: 188, normalization: 'dataset', learningRate: 3e-4 }, model, 2)).toMatchObject({ tile: 188, normalization: 'dataset', learningRate: 3e-4 });
     expect(() => optionsFromStartingModel({ preset: 'fast', baseChannels: 64 }, model, 3)).toThrow(/keeps its architecture.*base channels 64/);
     expect(() => optionsFromStartingModel({ preset: 'fast' }, model, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/predicts 2 class\(es\) \(background, nucleus\); this data set has 3/) }));
+  });
+
+  it('keeps a model\'s border class, which is not one of the data\'s classes', () => {
+    const bordered: StartingModel = {
+      ...model,
+      metadata: { ...METADATA, architecture: { ...METADATA.architecture, numClasses: 4 }, classNames: [...METADATA.classNames, 'border'], borderClass: 3 },
+    };
+    expect(modelDataClasses(bordered.metadata)).toBe(3);
+    expect(modelDataClasses(METADATA)).toBe(3);
+    expect(optionsFromStartingModel({ preset: 'fast' }, bordered, 3)).toMatchObject({ borderClass: true });
+    expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ borderClass: false });
+    // The border is not a fourth class of the data set.
+    expect(() => optionsFromStartingModel({ preset: 'fast' }, bordered, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => optionsFromStartingModel({ preset: 'fast', borderClass: true }, model, 3)).toThrow(/border class \(the model has none\)/);
   });
 });
