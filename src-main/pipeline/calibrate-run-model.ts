@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { typicalNoiseSigma } from '../../src-shared/imaging/noise-level';
 import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } from '../../src-shared/imaging/otsu';
+import { defaultInstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
 import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForBorderClass, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
@@ -60,8 +61,10 @@ export async function calibrateModelFolder(
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
     const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
-    const grid = gridForObjectAreas(metadata.borderClass !== undefined ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas);
-    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, shouldStop: () => options.signal?.aborted === true });
+    const border = metadata.borderClass !== undefined;
+    const grid = gridForObjectAreas(border ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas);
+    const defaultSetting = defaultInstanceOptions(border);
+    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, defaultSetting, shouldStop: () => options.signal?.aborted === true });
     instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };
   }
   if (instances) metadata.instancePostprocessing = instances;

@@ -5,7 +5,7 @@ import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
 import { randFromContingency } from '../../src-shared/imaging/metrics/rand-scores';
 import { segFromContingency } from '../../src-shared/imaging/metrics/seg-score';
-import { dropSmallObjects, instancesFromForeground, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
+import { dropSmallObjects, instancesFromForeground, sameLabelling, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
 
 /** One validation image as the model sees it: its predicted mask and foreground probability, and its ground truth. */
 export interface CalibrationImage {
@@ -46,12 +46,15 @@ type Scores = Record<CalibrationMetric, number>;
 export interface CalibrationResult {
   options: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'minSize'>;
   metric: CalibrationMetric;
-  /** Mean of the metric over the images with the chosen setting, and with plain components (the default). */
+  /**
+   * Mean of the metric over the images with the chosen setting, and with the model's default
+   * (plain components; seeds at even odds for a model with a border class).
+   */
   score: number;
   defaultScore: number;
   images: number;
   candidates: number;
-  /** Mean gain over plain components of the grid's choice on held-out quarters (see calibrateInstances). */
+  /** Mean gain over the default of the grid's choice on held-out quarters (see calibrateInstances). */
   heldOutGain: number;
 }
 
@@ -89,16 +92,23 @@ export function objectAreas(images: readonly Pick<CalibrationImage, 'truthClassM
   return areas;
 }
 
-/** The labelling settings of the grid (minimum size aside), plain components first; duplicates left out. */
-export function labellingCandidates(grid: CalibrationGrid): Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>[] {
-  const list: Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>[] = [{}];
+type Labelling = Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>;
+
+/**
+ * The labelling settings of the grid (minimum size aside), the default first (plain components unless
+ * told otherwise); duplicates left out.
+ */
+export function labellingCandidates(grid: CalibrationGrid, first: Labelling = {}): Labelling[] {
+  const list: Labelling[] = [first];
+  const add = (setting: Labelling) => {
+    if (!list.some((s) => sameLabelling(s, setting))) list.push(setting);
+  };
+  add({});
   for (const threshold of grid.thresholds) {
     for (const erosion of grid.erosions) {
       if (threshold === undefined && erosion === 0) continue;
-      for (const growth of grid.growths) {
-        // Without a probability threshold or erosion the seeds are the mask itself: growth changes nothing.
-        list.push({ ...(threshold !== undefined ? { threshold } : {}), erosion, growth });
-      }
+      // Without a probability threshold or erosion the seeds are the mask itself: growth changes nothing.
+      for (const growth of grid.growths) add({ ...(threshold !== undefined ? { threshold } : {}), erosion, growth });
     }
   }
   return list;
@@ -129,14 +139,14 @@ export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | '
  *
  * The best of hundreds of settings on a few images can win by chance. So the search is itself
  * validated: each image is cut into quarters, the setting is chosen on all quarters but one and scored
- * on that one, in turn; unless that choice beats plain components on the held-out quarters on average,
- * plain components are kept. It cannot tell validation images that differ from the images segmented
+ * on that one, in turn; unless that choice beats the default on the held-out quarters on average,
+ * the default is kept (`defaultSetting`: plain components unless the model's default differs). It cannot tell validation images that differ from the images segmented
  * later (the demo's 2 validation images favour seeds p >= 0.95 on held-out quarters too, its test images
  * do not).
  */
 export function calibrateInstances(
   images: readonly CalibrationImage[],
-  options: { metric?: CalibrationMetric; grid?: CalibrationGrid; shouldStop?: () => boolean } = {},
+  options: { metric?: CalibrationMetric; grid?: CalibrationGrid; defaultSetting?: Labelling; shouldStop?: () => boolean } = {},
 ): CalibrationResult {
   if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'calibration needs at least one validation image');
   const metric = options.metric ?? 'seg';
@@ -144,7 +154,7 @@ export function calibrateInstances(
   const other: CalibrationMetric = metric === 'seg' ? 'ap50' : 'seg';
   const grid = options.grid ?? DEFAULT_CALIBRATION_GRID;
   const minSizes = grid.minSizes.length > 0 ? grid.minSizes : [0];
-  const labellings = labellingCandidates(grid);
+  const labellings = labellingCandidates(grid, options.defaultSetting);
   const sums = labellings.map(() => minSizes.map((): Scores => ({ seg: 0, ap50: 0, vRand: 0 })));
   // The metric on each quarter of each image, per setting (index i * minSizes.length + j).
   const quarterScores: number[][] = [];

@@ -4,7 +4,7 @@ import { matchNoiseLevel } from '../../src-shared/imaging/noise-level';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
-import type { InstanceOptions } from '../engine/inference/instance-postprocess';
+import { defaultInstanceOptions, type InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
 import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-inference';
 import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
@@ -98,12 +98,14 @@ export function inferenceTile(metadata: UNetMetadata, width: number, height: num
 
 /**
  * The instance post-processing to apply: the parameters asked for when any is given, else those
- * calibrated on the run's validation images and stored with the model, else plain connected components.
+ * calibrated on the run's validation images and stored with the model, else the model's default
+ * (plain connected components; seeds from the interiors for a model with a border class).
  */
 export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOptions): { options: InstanceOptions; calibrated: boolean } {
   const asked = requested.threshold !== undefined || requested.erosion !== undefined || requested.growth !== undefined || requested.minSize !== undefined;
   const calibrated = metadata.instancePostprocessing?.options;
-  if (asked || !calibrated) return { options: requested, calibrated: false };
+  if (asked) return { options: requested, calibrated: false };
+  if (!calibrated) return { options: { ...defaultInstanceOptions(metadata.borderClass !== undefined), ...requested }, calibrated: false };
   return { options: { ...calibrated, ...(requested.connectivity ? { connectivity: requested.connectivity } : {}) }, calibrated: true };
 }
 

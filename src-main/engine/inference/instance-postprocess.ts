@@ -29,6 +29,22 @@ export interface InstanceOptions {
 export type InstanceGrowth = 'nearest' | 'probability' | 'distance';
 export const INSTANCE_GROWTHS: readonly InstanceGrowth[] = ['nearest', 'probability', 'distance'];
 
+/**
+ * The post-processing of a model without a calibrated one: plain connected components, or, for a
+ * model with a border class (whose foreground probability is that of the objects' interiors), seeds
+ * where the interior is at least even odds, grown back through the borders: borders join touching
+ * cells into one component, their interiors do not.
+ */
+export function defaultInstanceOptions(hasBorderClass: boolean): InstanceOptions {
+  return hasBorderClass ? { threshold: 0.5 } : {};
+}
+
+/** Whether two settings label alike (growth is moot without seeds; erosion 0 and growth 'nearest' are the defaults). */
+export function sameLabelling(a: InstanceOptions, b: InstanceOptions): boolean {
+  if (a.threshold !== b.threshold || (a.erosion ?? 0) !== (b.erosion ?? 0)) return false;
+  return !usesSeeds(a) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
+}
+
 /** Whether these options split with seeds (else: plain connected components). */
 export function usesSeeds(options: InstanceOptions): boolean {
   return options.threshold !== undefined || (options.erosion ?? 0) > 0;

@@ -68,6 +68,11 @@ describe('calibrating a model folder after training', () => {
     metadata.instancePostprocessing = { options: stored, metric: 'seg', images: 1, score: 0.5, defaultScore: 0.4, candidates: 10 };
     expect(instanceOptionsFor(metadata, {})).toEqual({ options: stored, calibrated: true });
     expect(instanceOptionsFor(metadata, { erosion: 1 })).toEqual({ options: { erosion: 1 }, calibrated: false });
+    // Uncalibrated: plain components, or seeds from the interiors for a model with a border class.
+    const uncalibrated = { ...metadata, instancePostprocessing: undefined };
+    expect(instanceOptionsFor(uncalibrated, { connectivity: 8 })).toEqual({ options: { connectivity: 8 }, calibrated: false });
+    expect(instanceOptionsFor({ ...uncalibrated, borderClass: 3 }, {})).toEqual({ options: { threshold: 0.5 }, calibrated: false });
+    expect(instanceOptionsFor({ ...uncalibrated, borderClass: 3 }, { erosion: 0 })).toEqual({ options: { erosion: 0 }, calibrated: false });
 
     const opened = await openUnetRunner(modelDir);
     opened.metadata.instancePostprocessing = metadata.instancePostprocessing;

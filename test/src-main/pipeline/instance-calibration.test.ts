@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance-transform';
-import { instancesFromForeground } from '../../../src-main/engine/inference/instance-postprocess';
+import { defaultInstanceOptions, instancesFromForeground, sameLabelling } from '../../../src-main/engine/inference/instance-postprocess';
 import {
   calibrateInstances,
   describeInstanceOptions,
@@ -152,6 +152,28 @@ describe('instance calibration', () => {
     expect(list[0]).toEqual({});
     expect(list.filter((c) => c.threshold === undefined && (c.erosion ?? 0) === 0)).toHaveLength(1);
     expect(new Set(list.map((c) => JSON.stringify(c))).size).toBe(list.length);
+  });
+
+  it('puts a model\'s own default first, once, and falls back to it when nothing beats it on held-out quarters', () => {
+    const first = defaultInstanceOptions(true);
+    expect(first).toEqual({ threshold: 0.5 });
+    expect(defaultInstanceOptions(false)).toEqual({});
+    const list = labellingCandidates(gridForBorderClass(DEFAULT_CALIBRATION_GRID), first);
+    expect(list[0]).toEqual(first);
+    expect(list.filter((c) => sameLabelling(c, first))).toHaveLength(1);
+    expect(list.filter((c) => sameLabelling(c, {}))).toHaveLength(1);
+    expect(labellingCandidates(DEFAULT_CALIBRATION_GRID)).toHaveLength(labellingCandidates(DEFAULT_CALIBRATION_GRID, first).length - 1);
+    // One image that no setting labels better than another: the default stays.
+    const flat: CalibrationImage = { width: 40, height: 40, mask: new Uint8Array(1600), foreground: new Float32Array(1600), truthClassMap: new Uint8Array(1600).fill(1) };
+    expect(calibrateInstances([flat], { defaultSetting: first }).options).toEqual(first);
+    expect(calibrateInstances([flat]).options).toEqual({});
+  });
+
+  it('tells settings that label alike', () => {
+    expect(sameLabelling({ threshold: 0.5 }, { threshold: 0.5, erosion: 0, growth: 'nearest' })).toBe(true);
+    expect(sameLabelling({ threshold: 0.5 }, { threshold: 0.5, growth: 'distance' })).toBe(false);
+    expect(sameLabelling({}, { erosion: 0, growth: 'probability' })).toBe(true);
+    expect(sameLabelling({ erosion: 2 }, { erosion: 3 })).toBe(false);
   });
 
   it('refuses to calibrate on no images, and describes settings in words', () => {
