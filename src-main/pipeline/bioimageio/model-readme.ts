@@ -51,5 +51,11 @@ function preprocessingNotes(m: UNetMetadata): string {
   if (m.trainingNoise) {
     notes.push(`- Noise: the training images' pixel noise (Immerkær's estimate after scaling) was ${m.trainingNoise.sigma.toFixed(4)}; U-Net Studio\n  smooths an image more than 1.5x noisier with the smallest Gaussian that brings it down to that level.\n`);
   }
+  if (m.borderClass !== undefined) {
+    notes.push(`- Border class: output channel ${m.borderClass} ("${m.classNames[m.borderClass]}") is the objects' outlines and the gaps between
+  touching objects. Count it as object; U-Net Studio grows each object from its interior (the other foreground
+  channels), which keeps touching cells apart.
+`);
+  }
   return notes.join('');
 }

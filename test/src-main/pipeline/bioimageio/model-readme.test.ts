@@ -19,5 +19,8 @@ describe('the exported package README', () => {
     const full = modelReadme('m', 'd', { ...base, invertBrightBackground: true, trainingNoise: { sigma: 0.0144, images: 12 } });
     expect(full).toMatch(/- Bright backgrounds: .*\n  scaling was 0\.5 or more were inverted \(1 - x\)/);
     expect(full).toMatch(/pixel noise \(Immerkær's estimate after scaling\) was 0\.0144/);
+    expect(plain).not.toMatch(/Border class/);
+    const bordered = modelReadme('m', 'd', { ...base, architecture: { ...base.architecture, numClasses: 4 }, classNames: ['unlabeled', 'background', 'cell', 'border'], borderClass: 3 });
+    expect(bordered).toMatch(/- Border class: output channel 3 \("border"\) is the objects' outlines/);
   });
 });
