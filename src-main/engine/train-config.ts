@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, DEFAULT_BORDER_CLASS, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -53,7 +53,7 @@ export const trainConfigInputSchema = z.object({
    * last class (numClasses and classNames count it): segmentation counts it as object and grows the
    * objects from their interiors, which keeps touching cells apart (src-shared/imaging/border-class).
    */
-  borderClass: z.boolean().default(false),
+  borderClass: z.boolean().default(DEFAULT_BORDER_CLASS),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
   /**

@@ -69,6 +69,9 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
 export type TileSampling = (typeof TILE_SAMPLINGS)[number];
 
+/** Whether a run trains a border class when it does not say (`borderClass`); docs/benchmarks.md measures it. */
+export const DEFAULT_BORDER_CLASS = false;
+
 /** Learning rate of a run that starts from a saved model, unless the user sets one: a tenth of the presets'. */
 export const FINE_TUNING_LEARNING_RATE = 1e-4;
 

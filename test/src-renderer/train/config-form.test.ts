@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainOptionsSchema, type PresetInfo } from '../../../src-shared/contract/training';
+import { DEFAULT_BORDER_CLASS, trainOptionsSchema, type PresetInfo } from '../../../src-shared/contract/training';
 import {
   editedFields,
   formatCount,
@@ -106,6 +106,8 @@ describe('toTrainOptions', () => {
     expect(toTrainOptions(form({ batchNorm: true }), 'auto').batchNorm).toBe(true);
     expect(steps.normalization).toBeUndefined();
     expect(toTrainOptions(form({ perImage: true }), 'auto').normalization).toBe('per-image');
+    expect(steps.borderClass).toBe(DEFAULT_BORDER_CLASS);
+    expect(toTrainOptions(form({ borderClass: !DEFAULT_BORDER_CLASS }), 'auto').borderClass).toBe(!DEFAULT_BORDER_CLASS);
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

@@ -182,6 +182,8 @@ describe('TrainSession and fine-tuning', () => {
     expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
     await session.start('auto');
     expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 1e-4 });
+    // The model's own border class decides; the form's is not sent.
+    expect('borderClass' in fake.started[0]).toBe(false);
     session.chooseStart('');
     expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true, learningRate: 1e-3 });
     expect(session.startingModel).toBeUndefined();

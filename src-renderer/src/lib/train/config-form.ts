@@ -1,4 +1,4 @@
-import type { BackendChoice, PresetInfo, PresetName, TrainOptions } from '../../../../src-shared/contract/training';
+import { DEFAULT_BORDER_CLASS, type BackendChoice, type PresetInfo, type PresetName, type TrainOptions } from '../../../../src-shared/contract/training';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor } from '../../../../src-shared/imaging/tile-geometry';
 
 /** The editable training configuration, as the form holds it (numbers may be null while a field is empty). */
@@ -17,6 +17,8 @@ export interface TrainForm {
   batchNorm: boolean;
   /** Scale each image by its own percentiles (images from different instruments or stains); else the run's default. */
   perImage: boolean;
+  /** Train a third class, the objects' borders (a starting model keeps its own). */
+  borderClass: boolean;
   w0: number | null;
   sigma: number | null;
   elastic: boolean;
@@ -25,7 +27,7 @@ export interface TrainForm {
   validateEvery: number | null;
 }
 
-export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage'>;
+export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage' | 'borderClass'>;
 
 export interface FormIssue {
   field: TrainField;
@@ -55,6 +57,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     momentum: preset.momentum,
     batchNorm: preset.batchNorm,
     perImage: false,
+    borderClass: DEFAULT_BORDER_CLASS,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
@@ -164,6 +167,7 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
     sigma: form.sigma!,
     elastic: form.elastic,
     batchNorm: form.batchNorm,
+    borderClass: form.borderClass,
     seed: form.seed!,
     backend,
   };

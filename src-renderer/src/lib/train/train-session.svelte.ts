@@ -149,7 +149,11 @@ export class TrainSession extends GuardedSession {
     this.error = undefined;
     return this.guard(async () => {
       const options = toTrainOptions(this.form!, backend);
-      if (this.startingModel) options.init = this.startingModel.init;
+      if (this.startingModel) {
+        options.init = this.startingModel.init;
+        // A run from a model keeps the model's classes, its border class included.
+        delete options.borderClass;
+      }
       const { job, runId } = await this.api.training.start({ datasetId: this.datasetId!, options });
       this.follow(job, runId, []);
       return runId;
