@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, DEFAULT_BORDER_CLASS, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -52,8 +52,9 @@ export const trainConfigInputSchema = z.object({
    * Train a class more, "border" (the objects' outlines and the gaps between touching objects), as the
    * last class (numClasses and classNames count it): segmentation counts it as object and grows the
    * objects from their interiors, which keeps touching cells apart (src-shared/imaging/border-class).
+   * Default: the preset's.
    */
-  borderClass: z.boolean().default(DEFAULT_BORDER_CLASS),
+  borderClass: z.boolean().optional(),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
   /**
@@ -104,8 +105,8 @@ export interface TrainConfig {
   w0: number;
   sigma: number;
   separationGap: number;
-  /** The last class is the objects' borders (see trainConfigInputSchema); absent: no border class. */
-  borderClass?: boolean;
+  /** The last class is the objects' borders (see trainConfigInputSchema). */
+  borderClass: boolean;
   augmentation: AugmentationConfig;
   validateEvery: number;
   keepBest: 'loss' | 'iou';
@@ -145,7 +146,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     );
   }
   // A border class is the last class, after those of the data.
-  const border = c.borderClass ? 1 : 0;
+  const borderClass = c.borderClass ?? preset.borderClass;
+  const border = borderClass ? 1 : 0;
   const numClasses = c.numClasses ?? facts.numClasses + border;
   if (numClasses < facts.numClasses + border) {
     const needed = border ? `the classes in the data (${facts.numClasses}) and the border class` : `the classes in the data (${facts.numClasses})`;
@@ -155,7 +157,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
   if (inChannels !== facts.inChannels) {
     throw new UnetError('INVALID_ARGUMENT', `inChannels ${inChannels} does not match the images (${facts.inChannels} channels)`);
   }
-  const classNames = c.classNames ?? defaultClassNames(numClasses, c.borderClass);
+  const classNames = c.classNames ?? defaultClassNames(numClasses, borderClass);
   if (classNames.length !== numClasses) {
     throw new UnetError('INVALID_ARGUMENT', `classNames has ${classNames.length} entries, expected ${numClasses}`);
   }
@@ -181,7 +183,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     w0: c.w0,
     sigma: c.sigma,
     separationGap: c.separationGap,
-    ...(c.borderClass ? { borderClass: true } : {}),
+    borderClass,
     augmentation: c.augmentation,
     validateEvery,
     keepBest: c.keepBest,

@@ -21,10 +21,10 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
   }
   const from = await resumePoint(ws, runId);
   if (!from) throw new UnetError('NOT_FOUND', `run ${runId} saved no checkpoint to resume from; start it again`, { runId });
-  // Runs recorded before batch normalisation and `keepBest` existed trained without the one and kept
-  // the best IoU, whatever the defaults say now.
+  // Runs recorded before batch normalisation, `keepBest` and the border class existed trained without
+  // batch normalisation and a border class and kept the best IoU, whatever the defaults say now.
   const saved = previous.config as unknown as RecordedConfig;
-  const recorded: RecordedConfig = { ...saved, batchNorm: saved.batchNorm ?? false, keepBest: saved.keepBest ?? 'iou' };
+  const recorded: RecordedConfig = { ...saved, batchNorm: saved.batchNorm ?? false, keepBest: saved.keepBest ?? 'iou', borderClass: saved.borderClass ?? false };
   if (!recorded.normalization) throw new UnetError('UNSUPPORTED', `run ${runId} has no recorded normalisation; start a new run instead`, { runId });
   const members = recordedMembers(ws, previous);
   const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation'), plane: recordedPlane(previous.config) };

@@ -69,9 +69,6 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
 export type TileSampling = (typeof TILE_SAMPLINGS)[number];
 
-/** Whether a run trains a border class when it does not say (`borderClass`); docs/benchmarks.md measures it. */
-export const DEFAULT_BORDER_CLASS = false;
-
 /** Learning rate of a run that starts from a saved model, unless the user sets one: a tenth of the presets'. */
 export const FINE_TUNING_LEARNING_RATE = 1e-4;
 
@@ -105,7 +102,8 @@ export const trainOptionsSchema = z.object({
   tileSampling: z.enum(TILE_SAMPLINGS).optional(),
   /**
    * Train a third class, "border" (the objects' outlines and the gaps between touching objects):
-   * segmentation grows each object from its interior, which keeps touching cells apart.
+   * segmentation grows each object from its interior, which keeps touching cells apart. Default: the
+   * preset's (on for fast; a starting model's own when fine-tuning).
    */
   borderClass: z.boolean().optional(),
   /**
@@ -146,6 +144,8 @@ export interface PresetInfo {
   optimizer: 'sgd' | 'adam';
   momentum: number;
   batchNorm: boolean;
+  /** Whether it trains a third class, the objects' borders. */
+  borderClass: boolean;
   /** Parameters of the network, for the UI. */
   parameters: number;
 }

@@ -23,8 +23,11 @@ describe('resolveTrainConfig', () => {
     expect(borderClassOf(c)).toBe(3);
     // A recorded config is resolved again when the engine starts or a run resumes.
     expect(resolveTrainConfig(c, FACTS)).toEqual(c);
-    expect(borderClassOf(resolveTrainConfig({}, FACTS))).toBeUndefined();
-    expect('borderClass' in resolveTrainConfig({}, FACTS)).toBe(false);
+    // The preset decides when the run does not: fast trains one, the paper's preset keeps two classes.
+    expect(borderClassOf(resolveTrainConfig({}, FACTS))).toBe(3);
+    expect(borderClassOf(resolveTrainConfig({ preset: 'paper' }, FACTS))).toBeUndefined();
+    expect(resolveTrainConfig({ preset: 'paper' }, FACTS).borderClass).toBe(false);
+    expect(resolveTrainConfig({ borderClass: false }, FACTS).numClasses).toBe(3);
     expect(() => resolveTrainConfig({ borderClass: true, numClasses: 3 }, FACTS)).toThrow(/smaller than the classes in the data \(3\) and the border class/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BORDER_CLASS, trainOptionsSchema, type PresetInfo } from '../../../src-shared/contract/training';
+import { trainOptionsSchema, type PresetInfo } from '../../../src-shared/contract/training';
 import {
   editedFields,
   formatCount,
@@ -24,6 +24,7 @@ const paper: PresetInfo = {
   optimizer: 'sgd',
   momentum: 0.99,
   batchNorm: false,
+  borderClass: false,
   parameters: 31_000_000,
 };
 
@@ -106,8 +107,9 @@ describe('toTrainOptions', () => {
     expect(toTrainOptions(form({ batchNorm: true }), 'auto').batchNorm).toBe(true);
     expect(steps.normalization).toBeUndefined();
     expect(toTrainOptions(form({ perImage: true }), 'auto').normalization).toBe('per-image');
-    expect(steps.borderClass).toBe(DEFAULT_BORDER_CLASS);
-    expect(toTrainOptions(form({ borderClass: !DEFAULT_BORDER_CLASS }), 'auto').borderClass).toBe(!DEFAULT_BORDER_CLASS);
+    // The preset's choice (the paper's two classes) unless the form changes it.
+    expect(steps.borderClass).toBe(false);
+    expect(toTrainOptions(form({ borderClass: true }), 'auto').borderClass).toBe(true);
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

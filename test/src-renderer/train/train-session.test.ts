@@ -5,7 +5,7 @@ import type { CurvePoint } from '../../../src-shared/contract/records';
 import type { PresetInfo, StartingModelInfo, TrainingSplitPlan, TrainOptions, TrainProgressInfo } from '../../../src-shared/contract/training';
 import { TrainSession } from '../../../src-renderer/src/lib/train/train-session.svelte';
 
-const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, batchNorm: true, parameters: 1000 };
+const tiny: PresetInfo = { name: 'tiny', description: 'tiny', depth: 2, baseChannels: 4, tile: 92, outputTile: 52, steps: 30, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, batchNorm: true, borderClass: true, parameters: 1000 };
 
 function job(status: JobInfo['status'], data?: TrainProgressInfo): JobOf<'training'> {
   return { id: 'job-1', kind: 'training', title: 'Training', status, progress: status === 'succeeded' ? 100 : 10, message: '', createdAt: '', data };
@@ -185,7 +185,7 @@ describe('TrainSession and fine-tuning', () => {
     // The model's own border class decides; the form's is not sent.
     expect('borderClass' in fake.started[0]).toBe(false);
     session.chooseStart('');
-    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true, learningRate: 1e-3 });
+    expect(session.form).toMatchObject({ depth: 2, baseChannels: 4, tile: 92, batchNorm: true, borderClass: true, learningRate: 1e-3 });
     expect(session.startingModel).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_BORDER_CLASS, type BackendChoice, type PresetInfo, type PresetName, type TrainOptions } from '../../../../src-shared/contract/training';
+import type { BackendChoice, PresetInfo, PresetName, TrainOptions } from '../../../../src-shared/contract/training';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor } from '../../../../src-shared/imaging/tile-geometry';
 
 /** The editable training configuration, as the form holds it (numbers may be null while a field is empty). */
@@ -57,7 +57,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     momentum: preset.momentum,
     batchNorm: preset.batchNorm,
     perImage: false,
-    borderClass: DEFAULT_BORDER_CLASS,
+    borderClass: preset.borderClass,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
