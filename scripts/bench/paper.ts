@@ -15,7 +15,7 @@
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
- * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class (train a third class of object borders), --steps N (a step budget instead of
+ * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
@@ -87,7 +87,7 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     'lr-schedule': { type: 'string' },
     'tile-sampling': { type: 'string' },
-    'border-class': { type: 'boolean' },
+    'border-class': { type: 'string' },
     init: { type: 'string' },
     'batch-norm': { type: 'string' },
     'calibrate-for': { type: 'string' },
@@ -123,6 +123,7 @@ const preset = values.preset as 'paper' | 'fast' | 'tiny';
 if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, fast or tiny');
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
+if (values['border-class'] && !['on', 'off'].includes(values['border-class'])) fail('--border-class must be on or off');
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
 if (!(VALIDATION_RULES as readonly string[]).includes(values.validation as string)) fail(`--validation must be ${VALIDATION_RULES.join(' or ')}`);
 const testFraction = num('test-fraction', values['test-fraction']) as number;
@@ -148,6 +149,8 @@ interface FoldResult {
   tile: number | null;
   trainingSeconds: number | null;
   stopReason: string | null;
+  /** Whether the fold's run trained a border class (as recorded). */
+  borderClass: boolean;
   backend: string | null;
   bestValidationIou: number | null;
   ignoredPixels: number;
@@ -200,7 +203,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
           ...(values.steps ? { steps: num('steps', values.steps) } : { minutes, steps: 1_000_000 }),
           ...(values['lr-schedule'] ? { lrSchedule: values['lr-schedule'] as 'constant' | 'cosine' } : {}),
           ...(values['tile-sampling'] ? { tileSampling: values['tile-sampling'] as 'labelled' | 'weighted' } : {}),
-          ...(values['border-class'] ? { borderClass: true } : {}),
+          ...(values['border-class'] ? { borderClass: values['border-class'] === 'on' } : {}),
           seed: num('seed', values.seed),
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
@@ -258,7 +261,8 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       process.stderr.write(`[fold ${index + 1}] PyTorch reference: predicting the held-out images\n`);
       referenceRun = await reference.finish(test, path.join(dataDir, 'masks'));
     }
-    const recordedTile = ctx.workspace.current.runs.get(trained.runId).config.tile;
+    const recordedConfig = ctx.workspace.current.runs.get(trained.runId).config;
+    const recordedTile = recordedConfig.tile;
     return {
       reference: referenceRun,
       fold: index + 1,
@@ -269,6 +273,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       testImages: test.map((p) => p.name),
       steps: trained.outcome?.steps ?? null,
       tile: typeof recordedTile === 'number' ? recordedTile : null,
+      borderClass: recordedConfig.borderClass === true,
       trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
       stopReason: trained.outcome?.stopReason ?? null,
       backend: trained.outcome?.backend ?? null,
@@ -379,7 +384,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
@@ -412,7 +417,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] === true },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset' },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },
