@@ -23,6 +23,8 @@ export interface DemoOptions {
   seed?: number;
   optimizer?: 'sgd' | 'adam';
   learningRate?: number;
+  /** Train a border class (default: the preset's; a starting model's own when fine-tuning). */
+  borderClass?: boolean;
   /** The demo's images come from several experiments with different brightness: per-image by default. */
   normalization?: 'dataset' | 'per-image';
   /** Where the trained model folder is copied. */
@@ -101,6 +103,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
+        ...(options.borderClass !== undefined ? { borderClass: options.borderClass } : {}),
         // A starting model brings its own normalisation.
         ...(options.init ? { init: options.init } : { normalization: options.normalization ?? 'per-image' }),
       },

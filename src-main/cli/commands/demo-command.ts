@@ -18,6 +18,7 @@ interface DemoCliOptions {
   seed?: number;
   optimizer?: 'sgd' | 'adam';
   lr?: number;
+  borderClass?: 'on' | 'off';
   data?: string;
   init?: string;
   fineTune?: string | boolean;
@@ -40,6 +41,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
       .option('--lr <x>', 'learning rate (default: the preset\'s)', decimal(0, 1, { exclusiveMin: true }))
+      .option('--border-class <on|off>', 'train a third class, the objects\' borders (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: the fine-tuned one keeps the starter\'s)', choice(['on', 'off'] as const))
       .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)')
       .option('--init <model>', 'start the demo\'s training from a model (fine-tuning): starter:NAME, a run id or a model folder')
       .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEFAULT_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
@@ -49,6 +51,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       const out = env.output(options);
       // --fine-tune names its own starting model; a second one would be ignored without a word.
       if (options.fineTune && options.init !== undefined) throw new UsageError('--init and --fine-tune both name a starting model: give it to --fine-tune MODEL');
+      if (options.init !== undefined && options.borderClass !== undefined) throw new UsageError('a run from --init keeps the starting model\'s border class: leave out --border-class');
       const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../workflows/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
       try {
@@ -94,6 +97,8 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
               seed: o.seed,
               optimizer: o.optimizer,
               learningRate: o.lr,
+              // A starting model keeps its own border class.
+              ...(o.borderClass !== undefined && !run.init ? { borderClass: o.borderClass === 'on' } : {}),
               dataDir: o.data ? path.resolve(o.data) : undefined,
               modelDir: path.join(workspace, 'models', run.label ? `demo-model-${run.label}` : 'demo-model'),
               ...(run.init ? { init: run.init } : {}),

@@ -46,6 +46,8 @@ describe('command line usage errors', () => {
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--preset', 'huge'), /--preset.*one of paper, fast, tiny/);
     expectUsage(await cli('segment', '--model', dir, '--images', dir, '--out', dir, '--shard', '4/3'), /--shard.*I\/N/);
     expectUsage(await cli('demo', '--fine-tune', '--init', 'run:1', '--workspace', dir), /--init and --fine-tune both name a starting model/);
+    expectUsage(await cli('demo', '--init', 'run:1', '--border-class', 'off', '--workspace', dir), /keeps the starting model's border class/);
+    expectUsage(await cli('demo', '--border-class', 'maybe', '--workspace', dir), /border-class/);
   });
 
   it('a file where a folder is expected, and a folder that does not exist', async () => {

@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../../src-main/app/app-context';
+import { readMetadata } from '../../../src-main/engine/model-files';
+import { runDemo } from '../../../src-main/workflows/demo';
+
+describe('the demo workflow on the bundled data', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'unet-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains with the border class it is given, records it with the run and the model, and scores the held-out images', async () => {
+    const ctx = createAppContext({ mode: 'cli', workspacePath: path.join(dir, 'ws') });
+    try {
+      const modelDir = path.join(dir, 'model');
+      const report = await runDemo(ctx, { minutes: 0.02, preset: 'tiny', backend: 'ort-cpu', borderClass: true, modelDir });
+      expect(report.status).toBe('succeeded');
+      expect(ctx.workspace.current.runs.get(report.runId).config.borderClass).toBe(true);
+      expect((await readMetadata(modelDir)).borderClass).toBe(3);
+      expect(report.meanIou).not.toBeNull();
+    } finally {
+      await ctx.close();
+    }
+  });
+});
