@@ -103,11 +103,12 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
   if (conflicts.length > 0) {
     throw new UnetError('INVALID_ARGUMENT', `a run that starts from ${model.label} keeps its architecture; leave out ${conflicts.join(' and ')}`, { conflicts });
   }
-  if (datasetClasses > modelDataClasses(model.metadata)) {
+  const modelClasses = modelDataClasses(model.metadata);
+  if (datasetClasses > modelClasses) {
     throw new UnetError(
       'CONFLICT',
-      `${model.label} predicts ${arch.numClasses - 1} class(es) (${model.metadata.classNames.slice(1).join(', ')}); this data set has ${datasetClasses - 1}. Start from random weights, or from a model with as many classes`,
-      { modelClasses: arch.numClasses, datasetClasses },
+      `${model.label} predicts ${modelClasses - 1} class(es) (${model.metadata.classNames.slice(1, modelClasses).join(', ')}); this data set has ${datasetClasses - 1}. Start from random weights, or from a model with as many classes`,
+      { modelClasses, datasetClasses },
     );
   }
   return {

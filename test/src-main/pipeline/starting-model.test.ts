@@ -70,7 +70,7 @@ describe('starting models', () => {
     expect(optionsFromStartingModel({ preset: 'fast' }, bordered, 3)).toMatchObject({ borderClass: true });
     expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ borderClass: false });
     // The border is not a fourth class of the data set.
-    expect(() => optionsFromStartingModel({ preset: 'fast' }, bordered, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => optionsFromStartingModel({ preset: 'fast' }, bordered, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/predicts 2 class\(es\) \(background, nucleus\); this data set has 3/) }));
     expect(() => optionsFromStartingModel({ preset: 'fast', borderClass: true }, model, 3)).toThrow(/border class \(the model has none\)/);
   });
 });
