@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../src-shared/contract/errors';
 import type { BackendReport } from './backend';
 import type { CurveEntry, ValidationEntry } from './checkpoint';
 import { siblingEntry } from './entry-files';
+import { engineExitError } from './engine-exit';
 import { isEngineMessage, sequencer, type EngineMessage, type ParentMessage, type ParentMessageBody } from './engine-protocol';
 import type { TrainConfig } from './train-config';
 import type { CheckpointInfo, TrainProgress, TrainRequest, TrainResult } from './trainer';
@@ -109,14 +110,7 @@ export function startTraining(request: TrainRequest, callbacks: TrainingCallback
 
   const handleExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (reported) return resolveDone(reported);
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const hint = signal === 'SIGKILL' && !killed ? ' (the system may have run out of memory)' : '';
-    const detail = stderrTail.length > 0 ? `: ${stderrTail.join('\n').slice(-2000)}` : '';
-    const error: ErrorInfo = engineError ?? {
-      code: signal === 'SIGKILL' && !killed ? 'OUT_OF_MEMORY' : 'INTERNAL',
-      message: `the engine process ${how}${hint}${detail}`,
-      details: { exitCode: code, signal },
-    };
+    const error: ErrorInfo = engineError ?? engineExitError({ code, signal, killedByApp: killed, stderrTail });
     resolveDone({
       status: signal !== null || killed ? 'interrupted' : 'failed',
       error,

@@ -148,12 +148,18 @@ describe('training out of memory', () => {
     expect(ended.status, JSON.stringify(ended.error)).toBe('failed');
     expect(ended.error?.code).toBe('OUT_OF_MEMORY');
     const message = ended.error?.message ?? '';
-    expect(message).toMatch(/^training ran out of memory at step 1 with tile 572 on the onnxruntime-cpu backend: .*(Try a smaller tile: tile \d+|use fewer base channels)/);
+    // Which allocation meets the cap first depends on timing under load: ONNX Runtime's (the engine
+    // reports it) or V8's heap growing (the engine aborts; the app reads why from its stderr). Either
+    // way the job fails OUT_OF_MEMORY with advice.
+    const ortFailed = /^training ran out of memory at step 1 with tile 572 on the onnxruntime-cpu backend: /.test(message);
+    const heapFailed = /^training was interrupted at step \d+: the engine process .*\(its JavaScript heap ran out of memory\)/s.test(message);
+    expect(ortFailed || heapFailed, message).toBe(true);
+    expect(message).toMatch(/(Try a smaller tile: tile \d+|use fewer base channels)/);
     expect(enginePids()).toEqual([]);
     expect((await api.runs.get({ id: runId })).error?.code).toBe('OUT_OF_MEMORY');
     const next = await api.training.start({ datasetId, options: { preset: 'tiny', steps: 3, validateEvery: 3, backend: 'ort-cpu' } });
     const nextEnded = await waitForJob(ctx, next.job, 60_000);
     expect(nextEnded.status, JSON.stringify(nextEnded.error)).toBe('succeeded');
-    figures.ortAllocationFailure = { message, engineVmSizeAtStart: memory?.vmSize };
+    figures.ortAllocationFailure = { message, failedIn: ortFailed ? 'onnxruntime' : 'v8-heap', engineVmSizeAtStart: memory?.vmSize };
   }, 180_000);
 });

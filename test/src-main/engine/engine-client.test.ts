@@ -80,4 +80,12 @@ describe('engine process', () => {
     const again = await startTraining(request('after-kill', 2)).done;
     expect(again.status).toBe('succeeded');
   }, 90_000);
+
+  it('reports an engine whose JavaScript heap ran out as OUT_OF_MEMORY, from what V8 printed', async () => {
+    // A heap far too small for the engine's modules and data: V8 aborts, as it would on a huge network.
+    const result = await startTraining(request('small-heap', 2), {}, { env: { NODE_OPTIONS: '--max-old-space-size=16' } }).done;
+    expect(result.status).toBe('interrupted');
+    expect(result.error?.code).toBe('OUT_OF_MEMORY');
+    expect(result.error?.message).toMatch(/^the engine process (was killed by SIGABRT|exited with code \d+) \(its JavaScript heap ran out of memory\): .*heap out of memory/s);
+  }, 60_000);
 });
