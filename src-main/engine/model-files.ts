@@ -141,7 +141,14 @@ export async function readMetadata(dir: string): Promise<UNetMetadata> {
       dir,
     });
   }
-  return json as unknown as UNetMetadata;
+  const metadata = json as unknown as UNetMetadata;
+  // A border class is the last class, after background and at least one foreground class.
+  const border = metadata.borderClass;
+  const classes = metadata.architecture?.numClasses;
+  if (border !== undefined && !(Number.isInteger(border) && border >= 3 && border === classes - 1)) {
+    throw new UnetError('CORRUPT', `${path.join(dir, METADATA_JSON)}: borderClass ${String(border)} is not the last of the model's ${String(classes)} classes after a foreground class`, { dir });
+  }
+  return metadata;
 }
 
 /** Reads a JSON file of a model folder, with typed errors. */

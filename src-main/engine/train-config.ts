@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -146,7 +146,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     );
   }
   // A border class is the last class, after those of the data.
-  const borderClass = c.borderClass ?? preset.borderClass;
+  const borderClass = trainsBorderClass(c);
   const border = borderClass ? 1 : 0;
   const numClasses = c.numClasses ?? facts.numClasses + border;
   if (numClasses < facts.numClasses + border) {
@@ -207,6 +207,11 @@ export function defaultClassNames(numClasses: number, borderClass = false): stri
   return Array.from({ length: numClasses }, (_, i) =>
     i === 0 ? 'unlabeled' : i === 1 ? 'background' : borderClass && i === numClasses - 1 ? BORDER_CLASS_NAME : `class ${i - 1}`,
   );
+}
+
+/** Whether a run with these options trains a border class: as it says, else as its preset does. */
+export function trainsBorderClass(options: { preset?: PresetName; borderClass?: boolean }): boolean {
+  return options.borderClass ?? PRESETS[options.preset ?? 'fast'].borderClass;
 }
 
 /** The index of a config's border class, if it trains one. */

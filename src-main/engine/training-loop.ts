@@ -121,7 +121,7 @@ export class TrainingLoop {
       architecture: architectureOf(config),
       tile: { input: config.tile, output: config.outputTile, halo: config.halo },
       classNames: config.classNames,
-      ...(config.borderClass ? { borderClass: borderClassOf(config) } : {}),
+      borderClass: borderClassOf(config),
       normalization: this.request.normalization ?? null,
       training: {
         step: state.step,

@@ -6,7 +6,7 @@ import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } f
 import { defaultInstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
-import { calibrateInstances, DEFAULT_CALIBRATION_GRID, gridForBorderClass, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { calibrateInstances, DEFAULT_CALIBRATION_GRID, describeInstanceOptions, gridForBorderClass, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
 import { segmentModelInput } from './segment-file';
 
 /** A normalised gray image with its annotation, as the training pipeline holds it. */
@@ -56,12 +56,12 @@ export async function calibrateModelFolder(
   const metadata = await readMetadata(modelDir);
   let instances: CalibratedInstances | null = null;
   const validation = samples.validation.slice(0, MAX_CALIBRATION_IMAGES);
-  if (validation.length === 0) notes.push('no validation images: the instance post-processing stays plain connected components');
+  const border = metadata.borderClass !== undefined;
+  if (validation.length === 0) notes.push(`no validation images: the instance post-processing stays the model's default (${describeInstanceOptions(defaultInstanceOptions(border))})`);
   else {
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
     const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
-    const border = metadata.borderClass !== undefined;
     const grid = gridForObjectAreas(border ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas);
     const defaultSetting = defaultInstanceOptions(border);
     const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, defaultSetting, shouldStop: () => options.signal?.aborted === true });

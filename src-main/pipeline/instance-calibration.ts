@@ -140,8 +140,8 @@ export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | '
  * The best of hundreds of settings on a few images can win by chance. So the search is itself
  * validated: each image is cut into quarters, the setting is chosen on all quarters but one and scored
  * on that one, in turn; unless that choice beats the default on the held-out quarters on average,
- * the default is kept (`defaultSetting`: plain components unless the model's default differs). It cannot tell validation images that differ from the images segmented
- * later (the demo's 2 validation images favour seeds p >= 0.95 on held-out quarters too, its test images
+ * the default is kept (`defaultSetting`: plain components unless the model's default differs). It
+ * cannot tell validation images that differ from the images segmented later (the demo's 2 validation images favour seeds p >= 0.95 on held-out quarters too, its test images
  * do not).
  */
 export function calibrateInstances(

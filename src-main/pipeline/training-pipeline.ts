@@ -5,8 +5,7 @@ import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-p
 import { fitBatchNormToBackend } from '../engine/batch-norm-backend';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
-import { PRESETS } from '../engine/presets';
-import { BORDER_CLASS_NAME, resolveTrainConfig } from '../engine/train-config';
+import { BORDER_CLASS_NAME, resolveTrainConfig, trainsBorderClass } from '../engine/train-config';
 import type { WorkspaceContext } from './workspace-context';
 import type { ModelCalibration } from './calibrate-run-model';
 import type { ComputeReporter } from './compute-report';
@@ -58,8 +57,8 @@ async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promi
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
   const { elastic, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
-  // The classes are counted here, so the border class the preset implies is decided here too.
-  const borderClass = options.borderClass ?? PRESETS[options.preset ?? 'fast'].borderClass;
+  // The classes are counted here, so whether a border class comes after them is decided here too.
+  const borderClass = trainsBorderClass(options);
   const names = borderClass ? [...classNames, BORDER_CLASS_NAME] : classNames;
   return { ...rest, borderClass, numClasses: names.length, classNames: names, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src-main/engine/backend';
-import { loadModelFolder, saveModelFolder, writeFolderAtomically, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
+import { loadModelFolder, readMetadata, saveModelFolder, writeFolderAtomically, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
 import { buildUNet } from '../../../src-main/engine/unet-model';
 import type { UNetArchitecture } from '../../../src-main/engine/unet-architecture';
 
@@ -79,6 +79,21 @@ describe('model folders', () => {
     await expect(loadModelFolder(target)).rejects.toMatchObject({ code: 'CORRUPT' });
     await expect(loadModelFolder(path.join(dir, 'nothing-here'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     model.dispose();
+  });
+
+  it('reads a border class only as the last class after a foreground class, else reports the description CORRUPT', async () => {
+    const folder = path.join(dir, 'border-meta');
+    mkdirSync(folder, { recursive: true });
+    const write = (m: object) => writeFile(path.join(folder, 'unet.json'), JSON.stringify(m));
+    const four = { ...metadata(1), architecture: { ...ARCH, numClasses: 4 }, classNames: ['unlabeled', 'background', 'cell', 'border'] };
+    await write({ ...four, borderClass: 3 });
+    expect((await readMetadata(folder)).borderClass).toBe(3);
+    for (const bad of [2, 4, 1.5, 'border']) {
+      await write({ ...four, borderClass: bad });
+      await expect(readMetadata(folder)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/borderClass/) });
+    }
+    await write({ ...metadata(1), borderClass: 2 });
+    await expect(readMetadata(folder)).rejects.toMatchObject({ code: 'CORRUPT' });
   });
 });
 

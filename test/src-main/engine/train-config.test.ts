@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../../src-main/engine/lr-schedule';
-import { borderClassOf, resolveTrainConfig } from '../../../src-main/engine/train-config';
+import { borderClassOf, resolveTrainConfig, trainsBorderClass } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
 import { fitBatchNormToBackend } from '../../../src-main/engine/batch-norm-backend';
 
@@ -28,6 +28,7 @@ describe('resolveTrainConfig', () => {
     expect(borderClassOf(resolveTrainConfig({ preset: 'paper' }, FACTS))).toBeUndefined();
     expect(resolveTrainConfig({ preset: 'paper' }, FACTS).borderClass).toBe(false);
     expect(resolveTrainConfig({ borderClass: false }, FACTS).numClasses).toBe(3);
+    expect([trainsBorderClass({}), trainsBorderClass({ preset: 'paper' }), trainsBorderClass({ preset: 'paper', borderClass: true }), trainsBorderClass({ borderClass: false })]).toEqual([true, false, true, false]);
     expect(() => resolveTrainConfig({ borderClass: true, numClasses: 3 }, FACTS)).toThrow(/smaller than the classes in the data \(3\) and the border class/);
   });
 

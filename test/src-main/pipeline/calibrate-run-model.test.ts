@@ -58,8 +58,12 @@ describe('calibrating a model folder after training', () => {
     await writeTinyModelFolder(other);
     const result = await calibrateModelFolder(other, { train: samples([1]), validation: [] });
     expect(result.instances).toBeNull();
-    expect(result.notes.join(' ')).toMatch(/no validation images/);
+    expect(result.notes.join(' ')).toMatch(/no validation images: .*model's default \(connected components\)/);
     expect((await readMetadata(other)).instancePostprocessing).toBeUndefined();
+    const bordered = path.join(dir, 'no-validation-border');
+    await writeTinyModelFolder(bordered, 3, { borderClass: true });
+    const notes = (await calibrateModelFolder(bordered, { train: samples([1]), validation: [] })).notes.join(' ');
+    expect(notes).toMatch(/model's default \(seeds p >= 0\.5, regrown to the nearest seed\)/);
   });
 
   it('segmentation uses the stored parameters by default, and explicit ones override them', async () => {
