@@ -10,7 +10,7 @@ import type { TrainConfig } from './train-config';
 
 /**
  * The step engine of the started backend, starting from the weights of `model`. The config has been
- * fitted to the backend (`fitBatchNormToBackend`): a tfjs engine never gets batch normalisation.
+ * fitted to the backend (`fitOnnxRuntimeOptions`): a tfjs engine never gets batch normalisation.
  */
 export async function createStepEngine(backend: BackendReport, model: tfl.LayersModel, config: TrainConfig): Promise<StepEngine> {
   if (isOnnxRuntimeBackend(backend.active)) {

@@ -5,7 +5,7 @@ import { initBackend, type BackendReport } from './backend';
 import { inlineBatchSource, workerBatchSource, type BatchSource } from './batch-source';
 import { BEST, LATEST, readCheckpoint, type TrainingState } from './checkpoint';
 import { createStepEngine } from './create-step-engine';
-import { fitBatchNormToBackend } from './batch-norm-backend';
+import { fitOnnxRuntimeOptions } from './onnx-runtime-options';
 import { fitTileToBackend } from './memory-fit';
 import type { OwnedResources } from './owned-resources';
 import type { StepEngine } from './step-engine';
@@ -54,7 +54,7 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   const backend = await initBackend(resolved.backend, { threads: resolved.threads });
   soFar.backend = backend;
   const warn = (m: string) => hooks.onLog?.('warn', m);
-  const config = fitBatchNormToBackend(fitTileToBackend(resolved, backend.active, warn), backend.active, warn);
+  const config = fitOnnxRuntimeOptions(fitTileToBackend(resolved, backend.active, warn), backend.active, warn);
   soFar.config = config;
 
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };

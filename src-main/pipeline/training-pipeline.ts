@@ -2,7 +2,7 @@ import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
 import { type CalibrationMetricName, type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
-import { fitBatchNormToBackend } from '../engine/batch-norm-backend';
+import { fitOnnxRuntimeOptions } from '../engine/onnx-runtime-options';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
 import { BORDER_CLASS_NAME, resolveTrainConfig, trainsBorderClass } from '../engine/train-config';
@@ -82,7 +82,7 @@ export async function startTrainingRun(deps: TrainingPipelineDeps, request: { da
   // A tile too large for the wasm heap is shrunk now (a network that fits no tile is refused), so the
   // run records the tile it really trains with and nothing is loaded for a run that cannot start.
   const warn = (message: string) => deps.context.logger.warn(message, 'training');
-  const config = fitBatchNormToBackend(fitTileToBackend(resolved, device.backend, warn), device.backend, warn);
+  const config = fitOnnxRuntimeOptions(fitTileToBackend(resolved, device.backend, warn), device.backend, warn);
   const data = await loadTrainingImages(ws, plan, undefined, options.normalization ?? 'dataset');
   const split: RecordedConfig['split'] = {
     automatic: plan.automaticSplit,

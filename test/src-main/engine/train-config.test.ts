@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../../src-main/engine/lr-schedule';
 import { borderClassOf, resolveTrainConfig, trainsBorderClass } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
-import { fitBatchNormToBackend } from '../../../src-main/engine/batch-norm-backend';
+import { fitOnnxRuntimeOptions } from '../../../src-main/engine/onnx-runtime-options';
 
 const FACTS = { numClasses: 3, inChannels: 1 };
 
@@ -70,9 +70,9 @@ describe('resolveTrainConfig', () => {
   it('trains without batch normalisation on a tfjs backend, and says so', () => {
     const config = resolveTrainConfig({ preset: 'tiny', batchNorm: true }, FACTS);
     const warnings: string[] = [];
-    expect(fitBatchNormToBackend(config, 'onnxruntime-cpu', (m) => warnings.push(m)).batchNorm).toBe(true);
+    expect(fitOnnxRuntimeOptions(config, 'onnxruntime-cpu', (m) => warnings.push(m)).batchNorm).toBe(true);
     expect(warnings).toEqual([]);
-    expect(fitBatchNormToBackend(config, 'wasm', (m) => warnings.push(m)).batchNorm).toBe(false);
+    expect(fitOnnxRuntimeOptions(config, 'wasm', (m) => warnings.push(m)).batchNorm).toBe(false);
     expect(warnings).toEqual(['batch normalisation is trained on ONNX Runtime only: this run trains on wasm without it']);
     expect(config.batchNorm).toBe(true);
   });

@@ -6,7 +6,7 @@ import type { TrainConfig } from './train-config';
  * train the paper's network as it is): on a tfjs backend the run trains without it, records that, and
  * says so.
  */
-export function fitBatchNormToBackend(config: TrainConfig, backend: TrainingBackend, warn: (message: string) => void): TrainConfig {
+export function fitOnnxRuntimeOptions(config: TrainConfig, backend: TrainingBackend, warn: (message: string) => void): TrainConfig {
   if (!config.batchNorm || isOnnxRuntimeBackend(backend)) return config;
   warn(`batch normalisation is trained on ONNX Runtime only: this run trains on ${backend} without it`);
   return { ...config, batchNorm: false };
