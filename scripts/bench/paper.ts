@@ -15,7 +15,8 @@
  * number can be traced to its run. Prints a table and writes .bench/paper-NAME.json.
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
- * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's), --steps N (a step budget instead of
+ * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's),
+ * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
@@ -88,6 +89,7 @@ const { values } = parseArgs({
     'lr-schedule': { type: 'string' },
     'tile-sampling': { type: 'string' },
     'border-class': { type: 'string' },
+    'weight-average': { type: 'string' },
     init: { type: 'string' },
     'batch-norm': { type: 'string' },
     'calibrate-for': { type: 'string' },
@@ -124,6 +126,8 @@ if (!['paper', 'fast', 'tiny'].includes(preset)) fail('--preset must be paper, f
 if (values['lr-schedule'] && !['constant', 'cosine'].includes(values['lr-schedule'])) fail('--lr-schedule must be constant or cosine');
 if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail('--batch-norm must be on or off');
 if (values['border-class'] && !['on', 'off'].includes(values['border-class'])) fail('--border-class must be on or off');
+const weightAverage = values['weight-average'] === 'off' ? 0 : num('weight-average', values['weight-average']);
+if (weightAverage !== undefined && !(weightAverage >= 0 && weightAverage <= 0.9999)) fail('--weight-average must be a decay in [0, 0.9999] or off');
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
 if (!(VALIDATION_RULES as readonly string[]).includes(values.validation as string)) fail(`--validation must be ${VALIDATION_RULES.join(' or ')}`);
 const testFraction = num('test-fraction', values['test-fraction']) as number;
@@ -151,6 +155,8 @@ interface FoldResult {
   stopReason: string | null;
   /** Whether the fold's run trained a border class (as recorded). */
   borderClass: boolean;
+  /** The recorded decay of the weight average (0: none). */
+  weightAverage: number;
   backend: string | null;
   bestValidationIou: number | null;
   ignoredPixels: number;
@@ -204,6 +210,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
           ...(values['lr-schedule'] ? { lrSchedule: values['lr-schedule'] as 'constant' | 'cosine' } : {}),
           ...(values['tile-sampling'] ? { tileSampling: values['tile-sampling'] as 'labelled' | 'weighted' } : {}),
           ...(values['border-class'] ? { borderClass: values['border-class'] === 'on' } : {}),
+          ...(weightAverage !== undefined ? { weightAverage } : {}),
           seed: num('seed', values.seed),
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
@@ -274,6 +281,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       steps: trained.outcome?.steps ?? null,
       tile: typeof recordedTile === 'number' ? recordedTile : null,
       borderClass: recordedConfig.borderClass === true,
+      weightAverage: typeof recordedConfig.weightAverage === 'number' ? recordedConfig.weightAverage : 0,
       trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
       stopReason: trained.outcome?.stopReason ?? null,
       backend: trained.outcome?.backend ?? null,
@@ -384,7 +392,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
@@ -417,7 +425,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset' },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset' },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },

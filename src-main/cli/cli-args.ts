@@ -24,6 +24,11 @@ export function decimal(min: number, max: number, options: { exclusiveMin?: bool
   };
 }
 
+/** A decay in [0, 0.9999], or "off" for 0. */
+export function decayOrOff(value: string): number {
+  return value === 'off' ? 0 : decimal(0, 0.9999)(value);
+}
+
 export function choice<T extends string>(values: readonly T[]) {
   return (value: string): T => {
     if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}.`);

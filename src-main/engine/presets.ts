@@ -18,6 +18,8 @@ export interface PresetDefinition {
   batchNorm: boolean;
   /** A third class of object borders (train-config's `borderClass`). */
   borderClass: boolean;
+  /** Decay of the weight average the model is taken from (train-config's `weightAverage`); 0: none. */
+  weightAverage: number;
   validateEvery: number;
 }
 
@@ -50,6 +52,7 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: false,
     borderClass: false,
+    weightAverage: 0,
     validateEvery: 250,
   },
   fast: {
@@ -64,6 +67,7 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: true,
     borderClass: true,
+    weightAverage: 0.995,
     validateEvery: 100,
   },
   tiny: {
@@ -78,6 +82,7 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: false,
     borderClass: false,
+    weightAverage: 0,
     validateEvery: 50,
   },
 };
@@ -97,6 +102,7 @@ export function presetInfo(name: PresetName, numClasses = DEFAULT_ARCHITECTURE.n
     momentum: p.momentum,
     batchNorm: p.batchNorm,
     borderClass: p.borderClass,
+    weightAverage: p.weightAverage,
     parameters: parameterCount({ depth: p.depth, baseChannels: p.baseChannels, inChannels, numClasses: numClasses + (p.borderClass ? 1 : 0), dropout: 0.5 }),
   };
 }

@@ -37,6 +37,12 @@ export const trainConfigInputSchema = z.object({
   momentum: z.number().min(0).max(0.9999).optional(),
   /** Batch normalisation while training (ONNX Runtime), folded into the saved model; default: the preset's. */
   batchNorm: z.boolean().optional(),
+  /**
+   * Decay of an exponential moving average of the weights (ONNX Runtime) that validation, checkpoints
+   * and the saved model use instead of the last step's (ort-train/weight-average.ts); 0: none.
+   * Default: the preset's.
+   */
+  weightAverage: z.number().min(0).max(0.9999).optional(),
   /** Linear learning-rate ramp from 0 over this many steps (momentum 0.99 is touchy at the start). */
   warmupSteps: z.number().int().min(0).max(100_000).default(50),
   /** After the warm-up: constant, or a cosine decay that ends when the step or time budget ends. */
@@ -98,6 +104,8 @@ export interface TrainConfig {
   optimizer: 'sgd' | 'adam';
   momentum: number;
   batchNorm: boolean;
+  /** Decay of the weight average the model is taken from; 0: the last step's weights. */
+  weightAverage: number;
   warmupSteps: number;
   lrSchedule: LrSchedule;
   tileSampling: TileSampling;
@@ -176,6 +184,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     optimizer,
     momentum: c.momentum ?? (optimizer === 'adam' ? ADAM_BETA1 : preset.momentum),
     batchNorm: c.batchNorm ?? preset.batchNorm,
+    weightAverage: c.weightAverage ?? preset.weightAverage,
     warmupSteps: c.warmupSteps,
     lrSchedule: c.lrSchedule,
     tileSampling: c.tileSampling,

@@ -24,7 +24,7 @@ export async function resumeTrainingRun(deps: TrainingPipelineDeps, runId: numbe
   // Runs recorded before batch normalisation, `keepBest` and the border class existed trained without
   // batch normalisation and a border class and kept the best IoU, whatever the defaults say now.
   const saved = previous.config as unknown as RecordedConfig;
-  const recorded: RecordedConfig = { ...saved, batchNorm: saved.batchNorm ?? false, keepBest: saved.keepBest ?? 'iou', borderClass: saved.borderClass ?? false };
+  const recorded: RecordedConfig = { ...saved, batchNorm: saved.batchNorm ?? false, keepBest: saved.keepBest ?? 'iou', borderClass: saved.borderClass ?? false, weightAverage: saved.weightAverage ?? 0 };
   if (!recorded.normalization) throw new UnetError('UNSUPPORTED', `run ${runId} has no recorded normalisation; start a new run instead`, { runId });
   const members = recordedMembers(ws, previous);
   const plan = { train: members.filter((m) => m.split === 'train'), validation: members.filter((m) => m.split === 'validation'), plane: recordedPlane(previous.config) };

@@ -107,6 +107,12 @@ export const trainOptionsSchema = z.object({
    */
   borderClass: z.boolean().optional(),
   /**
+   * Take the model from an exponential moving average of the weights with this decay (about the last
+   * 1 / (1 - decay) steps; ONNX Runtime only) instead of the last step's weights; 0: none. Default:
+   * the preset's (0.995 for fast).
+   */
+  weightAverage: z.number().min(0).max(0.9999).optional(),
+  /**
    * Intensity scaling: 'dataset' (default) maps the 1st/99.8th percentiles of all training images to
    * 0/1 and applies that to every image later; 'per-image' uses each image's own percentiles (for
    * collections mixing acquisitions whose brightness differs).
@@ -146,6 +152,8 @@ export interface PresetInfo {
   batchNorm: boolean;
   /** Whether it trains a third class, the objects' borders. */
   borderClass: boolean;
+  /** Decay of the weight average the model is taken from; 0: the last step's weights. */
+  weightAverage: number;
   /** Parameters of the network, for the UI. */
   parameters: number;
 }

@@ -1,7 +1,7 @@
 import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import type { TrainOptions } from '../../../src-shared/contract/training';
-import { choice, decimal, integer, outputFolder, requireFolder } from '../cli-args';
+import { choice, decayOrOff, decimal, integer, outputFolder, requireFolder } from '../cli-args';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
@@ -25,6 +25,7 @@ interface TrainCliOptions extends PlaneCliOptions {
   lrSchedule?: 'constant' | 'cosine';
   batchNorm?: 'on' | 'off';
   borderClass?: 'on' | 'off';
+  weightAverage?: number;
   calibrateFor?: CalibrationMetricName;
   normalization?: 'dataset' | 'per-image';
   valImages?: string;
@@ -59,6 +60,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--lr-schedule <name>', 'after the warm-up: constant (default) or cosine (decays to 5 % when the budget ends)', choice(['constant', 'cosine'] as const))
       .option('--batch-norm <on|off>', 'batch normalisation while training (ONNX Runtime; folded into the saved model, which stays the paper\'s network); default: the preset\'s, off when fine-tuning', choice(['on', 'off'] as const))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders (outlines and the gaps between touching objects); segmentation grows each object from its interior, which keeps touching cells apart', choice(['on', 'off'] as const))
+      .option('--weight-average <decay|off>', 'take the model from a moving average of the weights over about the last 1 / (1 - decay) steps (ONNX Runtime); default: the preset\'s, 0.995 for fast', decayOrOff)
       .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for on the validation images after training: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
       .option('--normalization <how>', 'dataset (default: one percentile scaling from the training images) or per-image (each image by its own percentiles, for images from different instruments; when they mix bright and dark backgrounds, as fluorescence with H&E or bright-field, the bright-background ones are inverted)', choice(['dataset', 'per-image'] as const))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
@@ -106,6 +108,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.lrSchedule !== undefined ? { lrSchedule: options.lrSchedule } : {}),
         ...(options.batchNorm !== undefined ? { batchNorm: options.batchNorm === 'on' } : {}),
         ...(options.borderClass !== undefined ? { borderClass: options.borderClass === 'on' } : {}),
+        ...(options.weightAverage !== undefined ? { weightAverage: options.weightAverage } : {}),
         ...(options.calibrateFor !== undefined ? { calibrationMetric: options.calibrateFor } : {}),
         ...(options.normalization !== undefined ? { normalization: options.normalization } : {}),
         ...(options.init !== undefined ? { init: options.init } : {}),

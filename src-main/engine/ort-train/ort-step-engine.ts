@@ -32,6 +32,7 @@ export class OrtStepEngine implements StepEngine {
       provider,
       threads,
       batchNorm: config.batchNorm,
+      weightAverage: config.weightAverage,
     });
     session.setParameters(session.io.parameters.map((p) => readLayerWeight(model, p)));
     return new OrtStepEngine(model, config, session);

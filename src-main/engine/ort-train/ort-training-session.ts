@@ -8,6 +8,7 @@ import { buildEvaluationGraph } from './evaluation-graph';
 import { toOnnxLayout, toTfjsLayout } from './parameter-layout';
 import { createSession, ortError, type OrtTrainingProvider } from './ort-providers';
 import { buildTrainingGraph, type OptimizerKind, type TrainingGraphIO } from './training-graph';
+import { WeightAverage } from './weight-average';
 
 export interface OrtTrainingOptions {
   arch: UNetArchitecture;
@@ -19,6 +20,8 @@ export interface OrtTrainingOptions {
   threads: number;
   /** Batch normalisation while training, folded into the convolutions whenever weights leave the session. */
   batchNorm?: boolean;
+  /** Decay of the weight average that validation, checkpoints and models use (weight-average.ts); 0 or absent: the last step's weights. */
+  weightAverage?: number;
 }
 
 /** One step's data in the graph's layouts (NCHW); `dropoutMask` is required when the network has dropout. */
@@ -34,6 +37,8 @@ const ADAM_EPSILON = 1e-8;
 
 /** Checkpoint entries of the batch normalisation's state carry this prefix among the optimizer slots. */
 const BATCH_NORM_PREFIX = 'batchnorm:';
+/** Checkpoint entries of the weight average (and, without batch normalisation, of the live weights). */
+const AVERAGE_PREFIX = 'average:';
 
 /**
  * A U-Net training step on ONNX Runtime. Parameters and optimizer slots live in ORT tensors: each
@@ -51,6 +56,8 @@ export class OrtTrainingSession {
   /** The parameters with the normalisation folded in (ONNX layout), until the next step. */
   private folded: ort.Tensor[] | null = null;
   private iterations = 0;
+  /** The average of the trained state, from the first step on, when the run averages. */
+  private average: WeightAverage | null = null;
   private evaluation: { session: ort.InferenceSession; output: string } | null = null;
 
   private constructor(
@@ -69,6 +76,10 @@ export class OrtTrainingSession {
 
   get batchNorm(): boolean {
     return this.io.normParameters.length > 0;
+  }
+
+  get averaging(): boolean {
+    return (this.options.weightAverage ?? 0) > 0;
   }
 
   static async create(options: OrtTrainingOptions): Promise<OrtTrainingSession> {
@@ -102,7 +113,7 @@ export class OrtTrainingSession {
    * models and checkpoints hold. With batch normalisation, it is folded in (running statistics).
    */
   parameters(): Float32Array[] {
-    const values = this.batchNorm ? this.foldedParameters() : this.params;
+    const values = this.batchNorm ? this.foldedParameters() : this.modelState().params;
     return this.io.parameters.map((p, i) => toTfjsLayout(p, values[i].data as Float32Array));
   }
 
@@ -119,6 +130,7 @@ export class OrtTrainingSession {
       });
     });
     if (this.batchNorm) slots.push(...this.batchNormState());
+    if (this.average) slots.push(...this.averageState(this.average));
     return { kind: this.options.optimizer, iterations: this.iterations, slots };
   }
 
@@ -151,7 +163,8 @@ export class OrtTrainingSession {
   setOptimizerState(state: OptimizerState): void {
     const { parameters, slotsPerParameter } = this.io;
     const normEntries = state.slots.filter((s) => s.name.startsWith(BATCH_NORM_PREFIX));
-    const plain = state.slots.filter((s) => !s.name.startsWith(BATCH_NORM_PREFIX));
+    const averageEntries = state.slots.filter((s) => s.name.startsWith(AVERAGE_PREFIX));
+    const plain = state.slots.filter((s) => !s.name.startsWith(BATCH_NORM_PREFIX) && !s.name.startsWith(AVERAGE_PREFIX));
     if (this.batchNorm !== normEntries.length > 0) {
       throw new UnetError(
         'CORRUPT',
@@ -163,7 +176,12 @@ export class OrtTrainingSession {
     if (state.kind !== this.options.optimizer || plain.length !== parameters.length * slotsPerParameter) {
       throw new UnetError('CORRUPT', `optimizer state is for ${state.kind} with ${plain.length} slots; this run uses ${this.options.optimizer} with ${parameters.length * slotsPerParameter}`);
     }
+    if (averageEntries.length > 0 && !this.averaging) {
+      throw new UnetError('CORRUPT', 'the checkpoint was written with a weight average; this run trains without one');
+    }
     if (this.batchNorm) this.setBatchNormState(normEntries);
+    // A checkpoint from before the run averaged (none is written so) starts the average afresh.
+    if (averageEntries.length > 0) this.setAverageState(averageEntries);
     this.slots = parameters.map((p, i) =>
       Array.from({ length: slotsPerParameter }, (_, j) => {
         const saved = plain[i * slotsPerParameter + j];
@@ -218,7 +236,65 @@ export class OrtTrainingSession {
     this.normSlots = io.normParameters.map((p) => Array.from({ length: io.slotsPerParameter }, (_, j) => out[io.slotOutput(p.name, j)] as ort.Tensor));
     this.stats = io.normStatistics.map((s) => out[io.statOutput(s.name)] as ort.Tensor);
     this.folded = null;
+    this.updateAverage();
     return (out[io.loss].data as Float32Array)[0];
+  }
+
+  /** The live trained state as flat arrays: weights and biases, then normalisation parameters, then statistics. */
+  private trainedState(): Float32Array[] {
+    return [...this.params, ...this.normParams, ...this.stats].map((t) => t.data as Float32Array);
+  }
+
+  private updateAverage(): void {
+    if (!this.averaging) return;
+    if (this.average) this.average.update(this.trainedState());
+    else this.average = WeightAverage.start(this.options.weightAverage as number, this.trainedState());
+  }
+
+  /** The state validation, checkpoints and models use: the average when there is one, else the live state. */
+  private modelState(): { params: ort.Tensor[]; normParams: Float32Array[]; stats: Float32Array[] } {
+    const live = { params: this.params, normParams: this.normParams.map((t) => t.data as Float32Array), stats: this.stats.map((t) => t.data as Float32Array) };
+    if (!this.average) return live;
+    const values = this.average.current;
+    const p = this.io.parameters.length;
+    const q = p + this.io.normParameters.length;
+    return {
+      params: this.io.parameters.map((parameter, i) => new ort.Tensor('float32', values[i], parameter.dims)),
+      normParams: values.slice(p, q) as Float32Array[],
+      stats: values.slice(q) as Float32Array[],
+    };
+  }
+
+  /**
+   * The average and its update count; without batch normalisation also the live weights, since the
+   * checkpoint's model holds the average (with it, the live weights are among its entries already).
+   */
+  private averageState(average: WeightAverage): OptimizerState['slots'] {
+    const { updates, values } = average.state();
+    const names = [...this.io.parameters.map((p) => p.name), ...this.io.normParameters.map((p) => p.name), ...this.io.normStatistics.map((s) => s.name)];
+    const entry = (name: string, data: Float32Array) => ({ name: `${AVERAGE_PREFIX}${name}`, shape: [data.length], data });
+    return [
+      entry('updates', new Float32Array([updates])),
+      ...values.map((data, i) => entry(`mean/${names[i]}`, data)),
+      ...(this.batchNorm ? [] : this.params.map((t, i) => entry(`live/${names[i]}`, (t.data as Float32Array).slice()))),
+    ];
+  }
+
+  private setAverageState(entries: OptimizerState['slots']): void {
+    const byName = new Map(entries.map((e) => [e.name.slice(AVERAGE_PREFIX.length), e.data]));
+    const names = [...this.io.parameters.map((p) => p.name), ...this.io.normParameters.map((p) => p.name), ...this.io.normStatistics.map((s) => s.name)];
+    const values = names.map((name) => byName.get(`mean/${name}`));
+    const updates = byName.get('updates')?.[0];
+    if (values.some((v) => !v) || updates === undefined) throw new UnetError('CORRUPT', 'the checkpoint\'s weight average is incomplete');
+    if (!this.batchNorm) {
+      this.params = this.io.parameters.map((p) => {
+        const live = byName.get(`live/${p.name}`);
+        if (!live || live.length !== p.size) throw new UnetError('CORRUPT', `the checkpoint's weight average lacks the live weights of ${p.name}`);
+        return new ort.Tensor('float32', live.slice(), p.dims);
+      });
+    }
+    this.average = WeightAverage.restore(this.options.weightAverage as number, { updates, values: values as Float32Array[] }, this.trainedState());
+    this.folded = null;
   }
 
   /** Log-probabilities [K, out, out] (NCHW without N) of one input tile [C, tile, tile], with the current parameters. */
@@ -229,7 +305,7 @@ export class OrtTrainingSession {
       this.evaluation = { session: await createSession(encodeOnnxModel(graph.model), provider, threads), output: graph.output };
     }
     const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor('float32', tile, [1, arch.inChannels, size, size]) };
-    const params = this.batchNorm ? this.foldedParameters() : this.params;
+    const params = this.batchNorm ? this.foldedParameters() : this.modelState().params;
     this.io.parameters.forEach((p, i) => (feeds[this.io.paramInput(p.name)] = params[i]));
     try {
       const out = await this.evaluation.session.run(feeds);
@@ -243,16 +319,17 @@ export class OrtTrainingSession {
   private foldedParameters(): ort.Tensor[] {
     if (this.folded) return this.folded;
     const { parameters, normParameters, normStatistics } = this.io;
+    const state = this.modelState();
     const perLayer = new Map<string, Float32Array>();
-    normParameters.forEach((p, i) => perLayer.set(`${p.layer}:${p.role}`, this.normParams[i].data as Float32Array));
-    normStatistics.forEach((s, i) => perLayer.set(`${s.layer}:${s.role}`, this.stats[i].data as Float32Array));
-    const folded = this.params.slice();
+    normParameters.forEach((p, i) => perLayer.set(`${p.layer}:${p.role}`, state.normParams[i]));
+    normStatistics.forEach((s, i) => perLayer.set(`${s.layer}:${s.role}`, state.stats[i]));
+    const folded = state.params.slice();
     parameters.forEach((p, i) => {
       const layer = p.layer.name;
       const scale = perLayer.get(`${layer}:scale`);
       if (p.role !== 'weight' || !scale) return;
       const b = parameters.findIndex((q) => q.layer.name === layer && q.role === 'bias');
-      const result = foldBatchNorm(this.params[i].data as Float32Array, this.params[b].data as Float32Array, {
+      const result = foldBatchNorm(state.params[i].data as Float32Array, state.params[b].data as Float32Array, {
         scale,
         shift: perLayer.get(`${layer}:shift`) as Float32Array,
         mean: perLayer.get(`${layer}:mean`) as Float32Array,

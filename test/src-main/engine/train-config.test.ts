@@ -77,6 +77,23 @@ describe('resolveTrainConfig', () => {
     expect(config.batchNorm).toBe(true);
   });
 
+  it('takes the weight average from the preset unless the run says; a tfjs backend trains without it', () => {
+    expect(resolveTrainConfig({ preset: 'fast' }, FACTS).weightAverage).toBe(PRESETS.fast.weightAverage);
+    expect(PRESETS.fast.weightAverage).toBeGreaterThan(0);
+    expect(resolveTrainConfig({ preset: 'paper' }, FACTS).weightAverage).toBe(0);
+    expect(resolveTrainConfig({ preset: 'fast', weightAverage: 0 }, FACTS).weightAverage).toBe(0);
+    expect(resolveTrainConfig({ preset: 'tiny', weightAverage: 0.99 }, FACTS).weightAverage).toBe(0.99);
+    expect(() => resolveTrainConfig({ weightAverage: 1 }, FACTS)).toThrow(/weightAverage/);
+    const both = resolveTrainConfig({ preset: 'fast' }, FACTS);
+    const warnings: string[] = [];
+    expect(fitOnnxRuntimeOptions(both, 'onnxruntime-cpu', (m) => warnings.push(m))).toBe(both);
+    expect(fitOnnxRuntimeOptions(both, 'cpu', (m) => warnings.push(m))).toMatchObject({ batchNorm: false, weightAverage: 0 });
+    expect(warnings).toEqual(['batch normalisation and the weight average are trained on ONNX Runtime only: this run trains on cpu without them']);
+    const averageOnly = resolveTrainConfig({ preset: 'tiny', weightAverage: 0.99 }, FACTS);
+    expect(fitOnnxRuntimeOptions(averageOnly, 'wasm', (m) => warnings.push(m)).weightAverage).toBe(0);
+    expect(warnings[1]).toBe('the weight average is trained on ONNX Runtime only: this run trains on wasm without it');
+  });
+
   it('describes presets for the UI', () => {
     expect(presetInfo('paper', 2)).toMatchObject({ tile: 572, outputTile: 388, parameters: 31_030_658 });
     expect(Object.keys(PRESETS).sort()).toEqual(['fast', 'paper', 'tiny']);

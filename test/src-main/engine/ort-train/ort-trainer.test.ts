@@ -107,6 +107,35 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
     expect(mismatch.error?.message).toMatch(/without batch normalisation/);
   });
 
+  for (const batchNorm of [false, true]) {
+    it(`with a weight average${batchNorm ? ' and batch normalisation' : ''}: the same steps, a model that is the average, and resumes as an uninterrupted run`, async () => {
+      const config = { steps: 12, validateEvery: 4, batchNorm, optimizer: 'adam' as const, learningRate: 3e-3 };
+      const name = `average-${batchNorm}`;
+      const averaged = await train(request(`${name}-straight`, { ...config, weightAverage: 0.9 }));
+      const last = await train(request(`${name}-last`, { ...config, weightAverage: 0 }));
+      expect(averaged.status).toBe('succeeded');
+      // Averaging changes what is validated and saved, not the training itself.
+      expect(averaged.metrics.curve).toEqual(last.metrics.curve);
+      expect(averaged.metrics.validation.map((v) => v.loss)).not.toEqual(last.metrics.validation.map((v) => v.loss));
+      const { worst } = await maxRelativeDifference(path.join(root, `${name}-straight`, 'latest'), path.join(root, `${name}-last`, 'latest'));
+      expect(worst).toBeGreaterThan(1e-3);
+
+      let step = 0;
+      const first = await train(request(name, { ...config, weightAverage: 0.9 }), { onProgress: (p) => (step = p.step), shouldStop: () => step >= 5 });
+      expect(first.status).toBe('cancelled');
+      const second = await train(request(name, { ...config, weightAverage: 0.9 }, { resumeFrom: path.join(root, name) }));
+      expect(second.status).toBe('succeeded');
+      expect(second.metrics.curve).toEqual(averaged.metrics.curve);
+      expect(second.metrics.validation).toEqual(averaged.metrics.validation);
+      expect((await maxRelativeDifference(path.join(root, name, 'latest'), path.join(root, `${name}-straight`, 'latest'))).worst).toBeLessThan(1e-5);
+
+      // A checkpoint with a weight average does not resume a run without one.
+      const mismatch = await train(request(name, { ...config, weightAverage: 0, steps: 16 }, { resumeFrom: path.join(root, name) }));
+      expect(mismatch.status).toBe('failed');
+      expect(mismatch.error?.message).toMatch(/written with a weight average; this run trains without one/);
+    });
+  }
+
   it('with batch normalisation, saves the paper\'s network with the statistics folded in: the model predicts what validation measured', async () => {
     const result = await train(request('folded', { steps: 30, validateEvery: 30, batchNorm: true, optimizer: 'adam' }));
     expect(result.status).toBe('succeeded');
