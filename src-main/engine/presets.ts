@@ -67,7 +67,7 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     momentum: 0.99,
     batchNorm: true,
     borderClass: true,
-    weightAverage: 0.995,
+    weightAverage: 0,
     validateEvery: 100,
   },
   tiny: {

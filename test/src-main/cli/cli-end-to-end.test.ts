@@ -216,6 +216,15 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect((await cli('info', '--run', '9999', '--workspace', workspace)).code).not.toBe(0);
   });
 
+  it('train --weight-average records the decay with the run; off records none', async () => {
+    for (const [flag, decay] of [['0.9', 0.9], ['off', 0]] as const) {
+      const run = await cli('train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `average-${flag}`), '--preset', 'tiny', '--steps', '2', '--weight-average', flag, '--workspace', workspace, '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const info = JSON.parse((await cli('info', '--run', String(JSON.parse(run.stdout).runId), '--workspace', workspace, '--json')).stdout);
+      expect(info.config.weightAverage).toBe(decay);
+    }
+  });
+
   it('train --border-class on records the border class; fine-tuning keeps it; segment still writes 0/255 masks', async () => {
     const borderDir = path.join(dir, 'border-model');
     const run = await cli('train', '--images', data.images, '--masks', data.masks, '--out', borderDir, '--preset', 'tiny', '--steps', '2', '--val-fraction', '0.25', '--border-class', 'on', '--workspace', workspace, '--json');
