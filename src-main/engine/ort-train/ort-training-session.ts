@@ -245,6 +245,11 @@ export class OrtTrainingSession {
     return [...this.params, ...this.normParams, ...this.stats].map((t) => t.data as Float32Array);
   }
 
+  /** The names of `trainedState()`'s arrays, in its order. */
+  private trainedStateNames(): string[] {
+    return [...this.io.parameters, ...this.io.normParameters, ...this.io.normStatistics].map((entry) => entry.name);
+  }
+
   private updateAverage(): void {
     if (!this.averaging) return;
     if (this.average) this.average.update(this.trainedState());
@@ -271,7 +276,7 @@ export class OrtTrainingSession {
    */
   private averageState(average: WeightAverage): OptimizerState['slots'] {
     const { updates, values } = average.state();
-    const names = [...this.io.parameters.map((p) => p.name), ...this.io.normParameters.map((p) => p.name), ...this.io.normStatistics.map((s) => s.name)];
+    const names = this.trainedStateNames();
     const entry = (name: string, data: Float32Array) => ({ name: `${AVERAGE_PREFIX}${name}`, shape: [data.length], data });
     return [
       entry('updates', new Float32Array([updates])),
@@ -282,7 +287,7 @@ export class OrtTrainingSession {
 
   private setAverageState(entries: OptimizerState['slots']): void {
     const byName = new Map(entries.map((e) => [e.name.slice(AVERAGE_PREFIX.length), e.data]));
-    const names = [...this.io.parameters.map((p) => p.name), ...this.io.normParameters.map((p) => p.name), ...this.io.normStatistics.map((s) => s.name)];
+    const names = this.trainedStateNames();
     const values = names.map((name) => byName.get(`mean/${name}`));
     const updates = byName.get('updates')?.[0];
     if (values.some((v) => !v) || updates === undefined) throw new UnetError('CORRUPT', 'the checkpoint\'s weight average is incomplete');
