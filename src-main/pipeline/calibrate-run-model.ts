@@ -6,7 +6,7 @@ import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } f
 import { defaultInstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
-import { calibrateInstances, DEFAULT_CALIBRATION_GRID, describeInstanceOptions, gridForBorderClass, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { calibrateInstances, DEFAULT_CALIBRATION_GRID, describeInstanceOptions, gridForBorderClass, gridForMetric, gridForObjectAreas, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
 import { segmentModelInput } from './segment-file';
 
 /** A normalised gray image with its annotation, as the training pipeline holds it. */
@@ -62,9 +62,10 @@ export async function calibrateModelFolder(
     const images = await predictValidation(modelDir, validation, { ...options, trainingNoise });
     options.onProgress?.(`calibrating the instance post-processing on ${images.length} validation image(s)`);
     const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
-    const grid = gridForObjectAreas(border ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas);
+    const metric = options.metric ?? 'seg';
+    const grid = gridForMetric(gridForObjectAreas(border ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas), metric);
     const defaultSetting = defaultInstanceOptions(border);
-    const result = calibrateInstances(images, { metric: options.metric ?? 'seg', grid, defaultSetting, shouldStop: () => options.signal?.aborted === true });
+    const result = calibrateInstances(images, { metric, grid, defaultSetting, shouldStop: () => options.signal?.aborted === true });
     instances = { options: result.options, metric: result.metric, images: result.images, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };
   }
   if (instances) metadata.instancePostprocessing = instances;

@@ -26,6 +26,8 @@ export interface CalibrationGrid {
   erosions: number[];
   growths: InstanceGrowth[];
   minSizes: number[];
+  /** Whether objects grow over the background too (`fill`); [false] unless the objects tile the image. */
+  fills?: boolean[];
 }
 
 export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
@@ -33,6 +35,7 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
   erosions: [0, 1, 2, 3, 5, 8, 12],
   growths: ['nearest', 'probability', 'distance'],
   minSizes: [0, 10, 30, 100],
+  fills: [false],
 };
 
 /**
@@ -92,7 +95,16 @@ export function objectAreas(images: readonly Pick<CalibrationImage, 'truthClassM
   return areas;
 }
 
-type Labelling = Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth'>;
+/**
+ * The grid for the metric: for V_rand (objects that tile the image, as EM neurons) the objects may also
+ * fill the background between them, where a pixel left as background inside a true object is split off
+ * (from seeds that are not eroded: see labellingCandidates).
+ */
+export function gridForMetric(grid: CalibrationGrid, metric: CalibrationMetric): CalibrationGrid {
+  return metric === 'vRand' ? { ...grid, fills: [false, true] } : grid;
+}
+
+type Labelling = Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'fill'>;
 
 /**
  * The labelling settings of the grid (minimum size aside), the default first (plain components unless
@@ -104,11 +116,15 @@ export function labellingCandidates(grid: CalibrationGrid, first: Labelling = {}
     if (!list.some((s) => sameLabelling(s, setting))) list.push(setting);
   };
   add({});
-  for (const threshold of grid.thresholds) {
-    for (const erosion of grid.erosions) {
-      if (threshold === undefined && erosion === 0) continue;
-      // Without a probability threshold or erosion the seeds are the mask itself: growth changes nothing.
-      for (const growth of grid.growths) add({ ...(threshold !== undefined ? { threshold } : {}), erosion, growth });
+  for (const fill of grid.fills ?? [false]) {
+    for (const threshold of grid.thresholds) {
+      // Filled objects grow from unshrunk seeds: an eroded seed loses the thin parts of a cell (EM
+      // neurites), which the fill then hands to a neighbour.
+      for (const erosion of fill ? [0] : grid.erosions) {
+        // Without a probability threshold, erosion or fill the seeds are the mask itself: growth changes nothing.
+        if (threshold === undefined && erosion === 0 && !fill) continue;
+        for (const growth of grid.growths) add({ ...(threshold !== undefined ? { threshold } : {}), erosion, growth, ...(fill ? { fill } : {}) });
+      }
     }
   }
   return list;
@@ -168,7 +184,13 @@ export function calibrateInstances(
       if (options.shouldStop?.()) throw new UnetError('CANCELLED', 'calibration was cancelled');
       const base = instancesFromForeground(image.mask, image.foreground, image.width, image.height, labelling);
       for (const [j, minSize] of minSizes.entries()) {
-        const labels = minSize > 1 ? dropSmallObjects({ labels: base.labels.slice(), count: base.count }, minSize).labels : base.labels;
+        // Filled objects drop small seeds before they grow (what segmenting with these options does).
+        const labels =
+          minSize <= 1
+            ? base.labels
+            : labelling.fill === true
+              ? instancesFromForeground(image.mask, image.foreground, image.width, image.height, { ...labelling, minSize }).labels
+              : dropSmallObjects({ labels: base.labels.slice(), count: base.count }, minSize).labels;
         const s = scoreLabels(truth, labels);
         for (const m of CALIBRATION_METRIC_NAMES) sums[i][j][m] += s[m];
         for (const [k, q] of quarters.entries()) quarterScores[first + k][i * minSizes.length + j] = scoreLabels(truthQuarters[k], cropLabels(labels, image.width, q))[metric];
@@ -257,6 +279,10 @@ export function describeInstanceOptions(options: InstanceOptions): string {
     if ((options.erosion ?? 0) > 0) parts.push(`seed erosion ${options.erosion} px`);
     const growth = options.growth ?? 'nearest';
     parts.push(growth === 'nearest' ? 'regrown to the nearest seed' : `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`);
+  }
+  if (options.fill === true) {
+    const growth = options.growth ?? 'nearest';
+    parts.push(`filling the background${seeds ? '' : ` (${growth === 'nearest' ? 'to the nearest object' : `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`})`}`);
   }
   if ((options.minSize ?? 0) > 1) parts.push(`objects >= ${options.minSize} px`);
   return parts.join(', ');

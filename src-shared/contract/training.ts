@@ -173,7 +173,7 @@ export interface TrainProgressInfo {
 
 /** Instance post-processing parameters chosen on a run's validation images, with how they were chosen. */
 export interface CalibratedInstances {
-  options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number };
+  options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number; fill?: boolean };
   /** The score maximised, on how many validation images, the chosen value and that of plain components. */
   metric: CalibrationMetricName;
   images: number;

@@ -20,6 +20,7 @@ interface SegmentCliOptions extends PlaneCliOptions {
   erosion?: number;
   minSize?: number;
   growth?: 'nearest' | 'probability' | 'distance';
+  fill?: boolean;
   masks?: string;
   /** Commander's negated flag: false with --no-noise-matching. */
   noiseMatching?: boolean;
@@ -53,6 +54,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--erosion <px>', 'with --instances: seed erosion radius (0 = plain connected components unless other parameters are given)', integer(0, 50))
       .option('--min-size <px>', 'with --instances: drop objects smaller than this', integer(0, 1_000_000))
       .option('--growth <how>', 'with --instances: nearest, probability or distance (seeded watershed)', choice(['nearest', 'probability', 'distance'] as const))
+      .option('--fill', 'with --instances: grow the objects over the background until they meet (objects that tile the image, as neurons in EM)')
       .option('--no-noise-matching', 'segment images noisier than the training images as they are (default: smooth them down to the training noise level)')
       .option('--masks <dir>', 'ground-truth masks (matched by file name): score the outputs, with an Otsu threshold of the same images beside them'),
   ).action(
@@ -73,9 +75,9 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       if (all.length === 0) throw new UsageError(`no TIFF, PNG or JPEG files in ${options.images.join(', ')}`);
       const inputs = options.shard ? shardOf(all, options.shard.index, options.shard.count) : all;
       const masksDir = options.masks ? requireFolder(options.masks, '--masks') : undefined;
-      const explicit = { threshold: options.seedThreshold, erosion: options.erosion, minSize: options.minSize, growth: options.growth };
+      const explicit = { threshold: options.seedThreshold, erosion: options.erosion, minSize: options.minSize, growth: options.growth, fill: options.fill };
       const instanceOptions = Object.values(explicit).some((v) => v !== undefined) ? explicit : undefined;
-      if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size and --growth need --instances');
+      if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size, --growth and --fill need --instances');
       if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
       const plane = planeSelectionOf(options);
       const display = new ProgressDisplay(env.io, 'segment');

@@ -9,8 +9,10 @@ import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance
  * the mask (so touching cells joined by a thin low-confidence bridge come apart). `growth` says how:
  * to the nearest seed along paths in the mask, or as a seeded watershed that floods the foreground
  * probability (or the mask's distance map) from its peaks, so borders fall in the valleys between cells.
- * `minSize` then drops objects smaller than that many pixels. Choosing these on a run's validation
- * images (see pipeline/instance-calibration) is what separates touching cells.
+ * `minSize` then drops objects smaller than that many pixels. With `fill`, the objects grow over the
+ * background too, until they meet (objects that tile the image, as neurons in EM, whose membranes are
+ * the background). Choosing these on a run's validation images (see pipeline/instance-calibration) is
+ * what separates touching cells.
  */
 export interface InstanceOptions {
   /** Foreground probability a seed pixel must reach (0..1). */
@@ -19,8 +21,14 @@ export interface InstanceOptions {
   erosion?: number;
   /** How seeds grow back through the mask (default 'nearest'). */
   growth?: InstanceGrowth;
-  /** Objects with fewer pixels are dropped (default 0: all kept). */
+  /** Objects with fewer pixels are dropped (default 0: all kept); with `fill`, before they grow. */
   minSize?: number;
+  /**
+   * Grow the objects (the seeds, or the mask's components without seeds) over the whole image, not
+   * only inside the predicted foreground, so every pixel belongs to an object: for objects that tile
+   * the image, where a pixel left as background inside a true object counts against the split score.
+   */
+  fill?: boolean;
   /** Pixel connectivity of objects; 4 by default. */
   connectivity?: 4 | 8;
 }
@@ -39,10 +47,15 @@ export function defaultInstanceOptions(hasBorderClass: boolean): InstanceOptions
   return hasBorderClass ? { threshold: 0.5 } : {};
 }
 
-/** Whether two settings label alike (growth is moot without seeds; erosion 0 and growth 'nearest' are the defaults). */
+/** Whether two settings label alike (growth is moot without seeds or fill; erosion 0, growth 'nearest' and no fill are the defaults). */
 export function sameLabelling(a: InstanceOptions, b: InstanceOptions): boolean {
-  if (a.threshold !== b.threshold || (a.erosion ?? 0) !== (b.erosion ?? 0)) return false;
-  return !usesSeeds(a) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
+  if (a.threshold !== b.threshold || (a.erosion ?? 0) !== (b.erosion ?? 0) || (a.fill === true) !== (b.fill === true)) return false;
+  return !(usesSeeds(a) || a.fill === true) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
+}
+
+/** Whether these options read the foreground probability (a seed threshold, or a watershed on it). */
+export function needsForeground(options: InstanceOptions): boolean {
+  return options.threshold !== undefined || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
 }
 
 /** Whether these options split with seeds (else: plain connected components). */
@@ -72,20 +85,12 @@ export function instancesFromForeground(
   if (!INSTANCE_GROWTHS.includes(growth)) throw new UnetError('INVALID_ARGUMENT', `growth must be one of ${INSTANCE_GROWTHS.join(', ')}, got ${String(growth)}`);
   if (!(Number.isInteger(minSize) && minSize >= 0)) throw new UnetError('INVALID_ARGUMENT', `minSize must be a non-negative integer, got ${minSize}`);
   const n = width * height;
-  if ((threshold !== undefined || (growth === 'probability' && erosion > 0)) && (!foreground || foreground.length !== n)) {
+  if (needsForeground(options) && (!foreground || foreground.length !== n)) {
     throw new UnetError('INVALID_ARGUMENT', 'a seed threshold or a watershed on the probability needs the foreground probability map');
   }
+  if (options.fill === true) return fillImage(mask, foreground, width, height, { threshold, erosion, growth, minSize, connectivity });
   if (threshold === undefined && erosion === 0) return dropSmallObjects(componentsOf(mask, width, height, connectivity), minSize);
-
-  let seeds = new Uint8Array(n);
-  for (let p = 0; p < n; p++) seeds[p] = mask[p] && (threshold === undefined || foreground![p] >= threshold) ? 1 : 0;
-  if (erosion > 0) {
-    const distance = euclideanDistanceTransform(seeds, width, height);
-    const eroded = new Uint8Array(n);
-    for (let p = 0; p < n; p++) eroded[p] = distance[p] > erosion ? 1 : 0;
-    seeds = eroded;
-  }
-  const seeded = componentsOf(seeds, width, height, connectivity);
+  const seeded = componentsOf(seedsOf(mask, foreground, width, height, threshold, erosion), width, height, connectivity);
   const labels =
     growth === 'nearest'
       ? regrowInside(seeded.labels, mask, width, height, connectivity)
@@ -106,6 +111,44 @@ export function instancesFromForeground(
     count += extra.count;
   }
   return dropSmallObjects({ labels, count }, minSize);
+}
+
+/**
+ * `fill`: seeds (or the mask's components), small ones dropped, grown over every pixel of the image:
+ * on the probability, the objects meet in its valleys (the membranes); else at the nearest seed.
+ */
+function fillImage(
+  mask: Uint8Array,
+  foreground: Float32Array | undefined,
+  width: number,
+  height: number,
+  options: { threshold?: number; erosion: number; growth: InstanceGrowth; minSize: number; connectivity: 4 | 8 },
+): InstanceResult {
+  const { threshold, erosion, growth, minSize, connectivity } = options;
+  const n = width * height;
+  const seedMask = threshold === undefined && erosion === 0 ? mask : seedsOf(mask, foreground, width, height, threshold, erosion);
+  const seeded = dropSmallObjects(componentsOf(seedMask, width, height, connectivity), minSize);
+  if (seeded.count === 0) return seeded;
+  const everywhere = new Uint8Array(n).fill(1);
+  const labels =
+    growth === 'nearest'
+      ? regrowInside(seeded.labels, everywhere, width, height, connectivity)
+      : floodInside(seeded.labels, everywhere, growth === 'probability' ? foreground! : euclideanDistanceTransform(mask, width, height), width, height, connectivity);
+  return { labels, count: seeded.count };
+}
+
+/** Seed pixels: mask pixels whose probability reaches the threshold, eroded by a disc of radius `erosion`. */
+function seedsOf(mask: Uint8Array, foreground: Float32Array | undefined, width: number, height: number, threshold: number | undefined, erosion: number): Uint8Array {
+  const n = width * height;
+  let seeds = new Uint8Array(n);
+  for (let p = 0; p < n; p++) seeds[p] = mask[p] && (threshold === undefined || foreground![p] >= threshold) ? 1 : 0;
+  if (erosion > 0) {
+    const distance = euclideanDistanceTransform(seeds, width, height);
+    const eroded = new Uint8Array(n);
+    for (let p = 0; p < n; p++) eroded[p] = distance[p] > erosion ? 1 : 0;
+    seeds = eroded;
+  }
+  return seeds;
 }
 
 /** Removes objects of fewer than `minSize` pixels and renumbers the rest 1..N in their order. */

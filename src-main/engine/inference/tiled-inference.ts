@@ -1,7 +1,7 @@
 import { UnetError } from '../../../src-shared/contract/errors';
 import { isLegalInputSize, nearestLegalInputSize, planTiles } from '../../../src-shared/imaging/tile-geometry';
 import { checkImageSource, readInputTile, type ImageSource } from './image-source';
-import { instancesFromForeground, type InstanceOptions } from './instance-postprocess';
+import { instancesFromForeground, needsForeground, type InstanceOptions } from './instance-postprocess';
 import type { TileRunner } from './tile-runner';
 import { cropTile, writeTile } from './tile-writer';
 import { runTileWithTta } from './tta';
@@ -102,7 +102,7 @@ export async function segmentImage(
   const pixels = width * height;
 
   const wantClassMap = outputs.classMap === true || instanceOptions !== undefined;
-  const wantForeground = outputs.foreground === true || instanceOptions?.threshold !== undefined || instanceOptions?.growth === 'probability';
+  const wantForeground = outputs.foreground === true || (instanceOptions !== undefined && needsForeground(instanceOptions));
   const bytes = (wantClassMap ? pixels : 0) + (wantForeground ? 4 * pixels : 0) + (outputs.probabilities ? 4 * K * pixels : 0) + (instanceOptions ? 8 * pixels : 0);
   if (bytes > MAX_OUTPUT_BYTES) {
     throw new UnetError('TOO_LARGE', `a ${width}x${height} image needs ${(bytes / 1024 ** 3).toFixed(1)} GiB of outputs; ask for fewer outputs or stream probabilities to a sink`, { width, height, bytes });

@@ -124,6 +124,10 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(text.stdout).toMatch(/^Otsu mean\s/m);
     expect(text.stdout).toMatch(/Otsu threshold on these images/);
     expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--erosion', '2')).code).toBe(2);
+    const filled = await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--instances', '--fill', '--growth', 'probability', '--json');
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(JSON.parse(filled.stdout).instances).toEqual({ options: { growth: 'probability', fill: true }, calibrated: false });
+    expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--fill')).code).toBe(2);
   });
 
   it('segment smooths an image clearly noisier than the training images (the level stored in unet.json), and says so', async () => {

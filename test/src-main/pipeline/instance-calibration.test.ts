@@ -5,6 +5,7 @@ import {
   calibrateInstances,
   describeInstanceOptions,
   gridForBorderClass,
+  gridForMetric,
   gridForObjectAreas,
   heldOutGainOf,
   labellingCandidates,
@@ -180,5 +181,70 @@ describe('instance calibration', () => {
     expect(() => calibrateInstances([])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(describeInstanceOptions({})).toBe('connected components');
     expect(describeInstanceOptions({ threshold: 0.9, erosion: 2, growth: 'probability', minSize: 30 })).toBe('seeds p >= 0.9, seed erosion 2 px, watershed on the probability, objects >= 30 px');
+  });
+});
+
+describe('instance calibration for objects that tile the image (V_rand)', () => {
+  /**
+   * EM-like: 4 x 4 cells of 15 px separated by 1-px membranes (the truth's background), predicted with
+   * membranes 5 px thick (cells eroded by 2 px) and a probability that falls towards the membranes.
+   */
+  function tiled(): CalibrationImage {
+    const width = 64;
+    const height = 64;
+    const n = width * height;
+    const truthClassMap = new Uint8Array(n);
+    const truthInstances = new Uint16Array(n);
+    const mask = new Uint8Array(n);
+    const foreground = new Float32Array(n);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * width + x;
+        const onMembrane = x % 16 === 15 || y % 16 === 15;
+        truthClassMap[p] = onMembrane ? 1 : 2;
+        if (!onMembrane) truthInstances[p] = 1 + Math.floor(y / 16) * 4 + Math.floor(x / 16);
+        const depth = Math.min(x % 16, 14 - (x % 16), y % 16, 14 - (y % 16));
+        mask[p] = depth >= 2 ? 1 : 0;
+        foreground[p] = Math.max(0, Math.min(1, (depth + 1) / 8));
+      }
+    }
+    return { width, height, mask, foreground, truthClassMap, truthInstances };
+  }
+
+  it('offers filling the background for V_rand only, and chooses it where the objects tile the image', () => {
+    expect(labellingCandidates(DEFAULT_CALIBRATION_GRID).some((c) => c.fill === true)).toBe(false);
+    expect(labellingCandidates(gridForMetric(DEFAULT_CALIBRATION_GRID, 'seg')).some((c) => c.fill === true)).toBe(false);
+    const filling = labellingCandidates(gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand'));
+    expect(filling.filter((c) => c.fill === true && c.threshold === undefined && (c.erosion ?? 0) === 0)).toHaveLength(DEFAULT_CALIBRATION_GRID.growths.length);
+    expect(filling.filter((c) => c.fill === true)).toHaveLength(DEFAULT_CALIBRATION_GRID.thresholds.length * DEFAULT_CALIBRATION_GRID.growths.length);
+    expect(filling.some((c) => c.fill === true && (c.erosion ?? 0) > 0)).toBe(false);
+    expect(new Set(filling.map((c) => JSON.stringify(c))).size).toBe(filling.length);
+
+    const images = [tiled(), tiled()];
+    const without = calibrateInstances(images, { metric: 'vRand' });
+    const withFill = calibrateInstances(images, { metric: 'vRand', grid: gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand') });
+    expect(without.options.fill).toBeUndefined();
+    expect(without.score).toBeLessThan(0.9);
+    expect(withFill.options.fill).toBe(true);
+    expect(withFill.score).toBeGreaterThan(0.99);
+    expect(withFill.heldOutGain).toBeGreaterThan(0);
+  });
+
+  it('scores a filled setting with its minimum size applied before the growth, as segmenting does', () => {
+    const image = tiled();
+    // A speck inside the first cell's predicted membrane.
+    image.mask[0] = 1;
+    const grid = { ...gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand'), thresholds: [undefined], erosions: [0], growths: ['nearest' as const], minSizes: [0, 10] };
+    const result = calibrateInstances([image], { metric: 'vRand', grid });
+    expect(result.options).toEqual({ erosion: 0, growth: 'nearest', fill: true, minSize: 10 });
+    const segmented = instancesFromForeground(image.mask, image.foreground, image.width, image.height, result.options);
+    expect(scoreLabels(truthObjectsOf(image), segmented.labels).vRand).toBeCloseTo(result.score, 10);
+  });
+
+  it('describes and tells apart filled settings', () => {
+    expect(describeInstanceOptions({ fill: true, growth: 'probability' })).toBe('connected components, filling the background (watershed on the probability)');
+    expect(describeInstanceOptions({ threshold: 0.5, fill: true })).toBe('seeds p >= 0.5, regrown to the nearest seed, filling the background');
+    expect(sameLabelling({ fill: true }, {})).toBe(false);
+    expect(sameLabelling({ fill: true, growth: 'probability' }, { fill: true })).toBe(false);
   });
 });

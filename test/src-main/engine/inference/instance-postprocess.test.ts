@@ -137,3 +137,55 @@ describe('instance post-processing: watershed growth and minimum size', () => {
     expect(() => instancesFromForeground(mask, undefined, W, H, { erosion: 1, growth: 'probability' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('instance post-processing: filling the background (objects that tile the image)', () => {
+  /**
+   * Two cells left and right of a vertical membrane (x = 9..10), as in EM: the mask leaves a wide gap
+   * around the membrane (x = 6..13) and the probability is lowest on it.
+   */
+  function membrane() {
+    const w = 20;
+    const h = 8;
+    const mask = new Uint8Array(w * h);
+    const fg = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        fg[y * w + x] = Math.min(1, Math.abs(x - 9.5) / 8);
+        mask[y * w + x] = x < 6 || x > 13 ? 1 : 0;
+      }
+    }
+    return { mask, fg, w, h };
+  }
+
+  it('grows the objects over every pixel and meets at the valley of the probability', () => {
+    const { mask, fg, w, h } = membrane();
+    const { labels, count } = instancesFromForeground(mask, fg, w, h, { fill: true, growth: 'probability' });
+    expect(count).toBe(2);
+    for (let p = 0; p < w * h; p++) expect(labels[p]).toBeGreaterThan(0);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) expect(labels[y * w + x]).toBe(x <= 9 ? labels[0] : labels[w - 1]);
+    }
+    // Without fill the gap stays background.
+    const plain = instancesFromForeground(mask, fg, w, h, {});
+    expect(plain.labels[3 * w + 8]).toBe(0);
+  });
+
+  it('drops small seeds before they grow, so a speck does not claim the background', () => {
+    const { mask, fg, w, h } = membrane();
+    mask[3 * w + 9] = 1;
+    const specked = instancesFromForeground(mask, fg, w, h, { fill: true, growth: 'nearest' });
+    expect(specked.count).toBe(3);
+    const kept = instancesFromForeground(mask, fg, w, h, { fill: true, growth: 'nearest', minSize: 2 });
+    expect(kept.count).toBe(2);
+    for (let p = 0; p < w * h; p++) expect(kept.labels[p]).toBeGreaterThan(0);
+  });
+
+  it('fills from thresholded seeds too, and needs the probability for a watershed on it', () => {
+    const { mask, fg, w, h } = membrane();
+    const seeded = instancesFromForeground(mask, fg, w, h, { threshold: 0.9, fill: true });
+    expect(seeded.count).toBe(2);
+    expect(seeded.labels.every((l) => l > 0)).toBe(true);
+    expect(() => instancesFromForeground(mask, undefined, w, h, { fill: true, growth: 'probability' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(instancesFromForeground(new Uint8Array(w * h), fg, w, h, { fill: true }).count).toBe(0);
+  });
+});
