@@ -5,7 +5,7 @@ import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
 import { randFromContingency } from '../../src-shared/imaging/metrics/rand-scores';
 import { segFromContingency } from '../../src-shared/imaging/metrics/seg-score';
-import { dropSmallObjects, instancesFromForeground, sameLabelling, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
+import { dropSmallObjects, instancesFromForeground, sameLabelling, usesSeeds, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
 
 /** One validation image as the model sees it: its predicted mask and foreground probability, and its ground truth. */
 export interface CalibrationImage {
@@ -272,18 +272,17 @@ function cropLabels(labels: ArrayLike<number>, width: number, box: Box): Int32Ar
 /** "erosion 3, seeds >= 0.9, watershed on probability, objects >= 30 px", or "connected components". */
 export function describeInstanceOptions(options: InstanceOptions): string {
   const parts: string[] = [];
-  const seeds = options.threshold !== undefined || (options.erosion ?? 0) > 0;
+  const seeds = usesSeeds(options);
+  const growth = options.growth ?? 'nearest';
+  const watershed = `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`;
   if (!seeds) parts.push('connected components');
   else {
     if (options.threshold !== undefined) parts.push(`seeds p >= ${options.threshold}`);
     if ((options.erosion ?? 0) > 0) parts.push(`seed erosion ${options.erosion} px`);
-    const growth = options.growth ?? 'nearest';
-    parts.push(growth === 'nearest' ? 'regrown to the nearest seed' : `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`);
+    parts.push(growth === 'nearest' ? 'regrown to the nearest seed' : watershed);
   }
-  if (options.fill === true) {
-    const growth = options.growth ?? 'nearest';
-    parts.push(`filling the background${seeds ? '' : ` (${growth === 'nearest' ? 'to the nearest object' : `watershed on the ${growth === 'probability' ? 'probability' : 'distance map'}`})`}`);
-  }
+  // Without seeds the growth says how the mask's components fill the background.
+  if (options.fill === true) parts.push(`filling the background${seeds ? '' : ` (${growth === 'nearest' ? 'to the nearest object' : watershed})`}`);
   if ((options.minSize ?? 0) > 1) parts.push(`objects >= ${options.minSize} px`);
   return parts.join(', ');
 }
