@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot, startServedApp, type ServedApp } from './harness';
@@ -116,9 +118,18 @@ describe("a newcomer's loop in the UI", () => {
     await page.getByTestId('train-preset').selectOption('tiny');
     await page.getByTestId('train-steps').fill('40');
     await page.getByTestId('train-validate-every').fill('20');
+    // Ticked, the run calibrates its post-processing for V_rand (objects that tile the image).
+    await page.getByTestId('train-objects-tile').check();
     await page.getByTestId('train-start').click();
     await expect.poll(() => page.getByTestId('train-progress').getAttribute('data-status'), { timeout: 150_000, interval: 500 }).toBe('succeeded');
     expect(Number(await page.getByTestId('train-chart-iou').getAttribute('data-points'))).toBeGreaterThan(0);
+    const db = new Database(path.join(app.workspace, 'workspace.sqlite'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT config FROM runs ORDER BY id DESC LIMIT 1').get() as { config: string };
+      expect(JSON.parse(row.config).calibrationMetric).toBe('vRand');
+    } finally {
+      db.close();
+    }
   });
 
   it('segments the validation image and reads its IoU', async () => {

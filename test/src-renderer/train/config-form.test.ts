@@ -110,6 +110,10 @@ describe('toTrainOptions', () => {
     // The preset's choice (the paper's two classes) unless the form changes it.
     expect(steps.borderClass).toBe(false);
     expect(toTrainOptions(form({ borderClass: true }), 'auto').borderClass).toBe(true);
+    // Cells unless the user says the objects tile the image: then the calibration is for V_rand.
+    expect(steps.calibrationMetric).toBeUndefined();
+    expect(toTrainOptions(form({ objectsTile: true }), 'auto').calibrationMetric).toBe('vRand');
+    expect(trainOptionsSchema.safeParse(toTrainOptions(form({ objectsTile: true }), 'auto')).success).toBe(true);
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

@@ -19,6 +19,11 @@ export interface TrainForm {
   perImage: boolean;
   /** Train a third class, the objects' borders (a starting model keeps its own). */
   borderClass: boolean;
+  /**
+   * The objects tile the image (neurons in EM, separated by membranes): the post-processing is then
+   * calibrated for V_rand, which may grow the objects over the membranes; else for SEG (cells).
+   */
+  objectsTile: boolean;
   w0: number | null;
   sigma: number | null;
   elastic: boolean;
@@ -27,7 +32,7 @@ export interface TrainForm {
   validateEvery: number | null;
 }
 
-export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage' | 'borderClass'>;
+export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage' | 'borderClass' | 'objectsTile'>;
 
 export interface FormIssue {
   field: TrainField;
@@ -58,6 +63,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     batchNorm: preset.batchNorm,
     perImage: false,
     borderClass: preset.borderClass,
+    objectsTile: false,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
@@ -174,6 +180,7 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
   if (form.optimizer === 'sgd') options.momentum = form.momentum!;
   // Unticked leaves the choice to the run: one scaling for the data set, or a starting model's own.
   if (form.perImage) options.normalization = 'per-image';
+  if (form.objectsTile) options.calibrationMetric = 'vRand';
   if (form.validateEvery !== null && form.validateEvery !== undefined) options.validateEvery = form.validateEvery;
   if (form.budget === 'steps') options.steps = form.steps!;
   else options.minutes = form.minutes!;
