@@ -126,8 +126,8 @@ function fillImage(
 ): InstanceResult {
   const { threshold, erosion, growth, minSize, connectivity } = options;
   const n = width * height;
-  const seedMask = threshold === undefined && erosion === 0 ? mask : seedsOf(mask, foreground, width, height, threshold, erosion);
-  const seeded = dropSmallObjects(componentsOf(seedMask, width, height, connectivity), minSize);
+  // Without a threshold or erosion the seeds are the mask itself.
+  const seeded = dropSmallObjects(componentsOf(seedsOf(mask, foreground, width, height, threshold, erosion), width, height, connectivity), minSize);
   if (seeded.count === 0) return seeded;
   const everywhere = new Uint8Array(n).fill(1);
   const labels =
