@@ -1,6 +1,7 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { CALIBRATION_METRIC_NAMES, type CalibrationMetricName } from '../../src-shared/contract/training';
 import { connectedComponents } from '../../src-shared/imaging/connected-components';
+import { compactLabels, type CompactLabels } from '../../src-shared/imaging/label-index';
 import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
 import { randFromContingency } from '../../src-shared/imaging/metrics/rand-scores';
@@ -131,7 +132,7 @@ export function labellingCandidates(grid: CalibrationGrid, first: Labelling = {}
 }
 
 /** SEG, AP@0.5 and V_rand (ISBI's foreground-restricted Rand F-score) of a labelling against one image's truth objects. */
-export function scoreLabels(truthObjects: ArrayLike<number>, labels: ArrayLike<number>): Scores {
+export function scoreLabels(truthObjects: ArrayLike<number> | CompactLabels, labels: ArrayLike<number>): Scores {
   const table = contingencyTable(truthObjects, labels, true);
   const seg = segFromContingency(table).seg;
   const ap50 = matchingFromContingency(table, [0.5])[0].ap;
@@ -175,9 +176,10 @@ export function calibrateInstances(
   // The metric on each quarter of each image, per setting (index i * minSizes.length + j).
   const quarterScores: number[][] = [];
   for (const image of images) {
-    const truth = truthObjectsOf(image);
+    // Compacted once: every setting is scored against the same truth.
+    const truth = compactLabels(truthObjectsOf(image));
     const quarters = quartersOf(image.width, image.height);
-    const truthQuarters = quarters.map((q) => cropLabels(truth, image.width, q));
+    const truthQuarters = quarters.map((q) => compactLabels(cropLabels(truth.index, image.width, q)));
     const first = quarterScores.length;
     for (let k = 0; k < quarters.length; k++) quarterScores.push(new Array<number>(labellings.length * minSizes.length).fill(0));
     for (const [i, labelling] of labellings.entries()) {

@@ -18,7 +18,15 @@ export function compactLabels(labels: ArrayLike<number>): CompactLabels {
   const n = labels.length;
   // 8/16-bit labels need no range check and fit a small table: two passes instead of three.
   let max = labels instanceof Uint8Array ? 255 : labels instanceof Uint16Array ? 65535 : -1;
-  if (max < 0) {
+  if (labels instanceof Int32Array) {
+    // Integers by type: only the sign needs checking (the labellings the instance calibration scores by the thousand).
+    max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = labels[i];
+      if (v > max) max = v;
+      else if (v < 0) throw new UnetError('INVALID_ARGUMENT', `labels must be non-negative integers, found ${v} at ${i}`);
+    }
+  } else if (max < 0) {
     max = 0;
     for (let i = 0; i < n; i++) {
       const v = labels[i];

@@ -1,5 +1,5 @@
 import { UnetError } from '../../contract/errors';
-import { compactLabels } from '../label-index';
+import { compactLabels, type CompactLabels } from '../label-index';
 
 /**
  * Overlap counts between a reference (truth) and a predicted labelling, the basis of every object metric.
@@ -26,19 +26,20 @@ const DENSE_LIMIT = 1 << 22;
 
 /**
  * With `restrictToTruth` (default) only pixels whose truth label is non-zero enter the pairs; sizes always cover
- * the whole image.
+ * the whole image. The truth may be given compacted already (compactLabels), as when one truth is scored
+ * against many labellings.
  */
 export function contingencyTable(
-  truth: ArrayLike<number>,
+  truth: ArrayLike<number> | CompactLabels,
   pred: ArrayLike<number>,
   restrictToTruth = true,
 ): Contingency {
-  if (truth.length !== pred.length) {
-    throw new UnetError('INVALID_ARGUMENT', `label images differ in size: ${truth.length} vs ${pred.length}`);
+  const t = isCompact(truth) ? truth : compactLabels(truth);
+  if (t.index.length !== pred.length) {
+    throw new UnetError('INVALID_ARGUMENT', `label images differ in size: ${t.index.length} vs ${pred.length}`);
   }
-  const t = compactLabels(truth);
   const p = compactLabels(pred);
-  const total = truth.length;
+  const total = t.index.length;
   const nt = t.count + 1;
   const np = p.count + 1;
   const truthSizes = new Float64Array(nt);
@@ -108,4 +109,8 @@ export function contingencyTable(
     truthValues: t.values,
     predValues: p.values,
   };
+}
+
+function isCompact(labels: ArrayLike<number> | CompactLabels): labels is CompactLabels {
+  return (labels as CompactLabels).index instanceof Int32Array && typeof (labels as CompactLabels).count === 'number';
 }
