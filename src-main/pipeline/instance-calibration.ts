@@ -271,6 +271,13 @@ function cropLabels(labels: ArrayLike<number>, width: number, box: Box): Int32Ar
   return out;
 }
 
+/** "3 validation and 13 training image(s)": what a calibration was chosen on. */
+export function describeCalibrationImages(counts: { images: number; trainingImages?: number }): string {
+  const training = counts.trainingImages ?? 0;
+  const validation = `${counts.images - training} validation`;
+  return training > 0 ? `${validation} and ${training} training image(s)` : `${validation} image(s)`;
+}
+
 /** "erosion 3, seeds >= 0.9, watershed on probability, objects >= 30 px", or "connected components". */
 export function describeInstanceOptions(options: InstanceOptions): string {
   const parts: string[] = [];

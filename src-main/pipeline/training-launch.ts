@@ -7,6 +7,7 @@ import type { TrainResult, TrainingSample as EngineSample } from '../engine/trai
 import type { JobContext } from '../jobs/job-manager';
 import type { Workspace } from '../store/workspace';
 import { calibrateModelFolder, type ModelCalibration } from './calibrate-run-model';
+import { describeCalibrationImages } from './instance-calibration';
 import { outOfMemoryAdvice } from './memory-advice';
 import { recordUnreportedCheckpoint, resumePoint } from './resume-point';
 import { runCheckpointsDir, runModelDir } from './run-model';
@@ -138,16 +139,16 @@ function trainingFailure(result: TrainResult, runId: number, config: TrainConfig
 
 /**
  * A step of the pipeline after the trainer returns: the instance post-processing is chosen on the
- * run's validation images and stored with the model. A failure here costs the calibration, not the run.
+ * run's validation images (and training images beside them) and stored with the model. A failure here costs the calibration, not the run.
  */
 async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext<'training'>): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
   const { logger } = deps.context;
   try {
-    job.progress(99, 'calibrating the instance post-processing on the validation images');
+    job.progress(99, 'calibrating the instance post-processing on the validation and training images');
     const calibration = await calibrateModelFolder(modelDir, spec.samples, { metric: spec.recorded.calibrationMetric, signal: job.signal, onProgress: (message) => job.progress(99, message) });
     for (const note of calibration.notes) logger.info(`run ${runId}: ${note}`, 'training');
     const chosen = calibration.instances;
-    if (chosen) logger.info(`run ${runId}: instance post-processing ${JSON.stringify(chosen.options)}: ${chosen.metric} ${chosen.score.toFixed(3)} on ${chosen.images} validation image(s) (connected components: ${chosen.defaultScore.toFixed(3)})`, 'training');
+    if (chosen) logger.info(`run ${runId}: instance post-processing ${JSON.stringify(chosen.options)}: ${chosen.metric} ${chosen.score.toFixed(3)} on ${describeCalibrationImages(chosen)} (the model's default: ${chosen.defaultScore.toFixed(3)})`, 'training');
     if (calibration.trainingNoise) logger.info(`run ${runId}: training images' noise level ${calibration.trainingNoise.sigma.toFixed(4)} (clearly noisier images are smoothed down to it when segmented)`, 'training');
     return { instances: calibration.instances, baseline: calibration.baseline, trainingNoise: calibration.trainingNoise };
   } catch (error) {

@@ -171,12 +171,14 @@ export interface TrainProgressInfo {
   backend?: TrainingBackend;
 }
 
-/** Instance post-processing parameters chosen on a run's validation images, with how they were chosen. */
+/** Instance post-processing parameters chosen on a run's validation images (and training images beside them), with how they were chosen. */
 export interface CalibratedInstances {
   options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number; fill?: boolean };
-  /** The score maximised, on how many validation images, the chosen value and that of plain components. */
+  /** The score maximised, on how many images, the chosen value and that of the model's default. */
   metric: CalibrationMetricName;
   images: number;
+  /** Of `images`, how many were training images, added beside the validation images (absent in older models: none). */
+  trainingImages?: number;
   score: number;
   defaultScore: number;
   candidates: number;

@@ -61,7 +61,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--batch-norm <on|off>', 'batch normalisation while training (ONNX Runtime; folded into the saved model, which stays the paper\'s network); default: the preset\'s, off when fine-tuning', choice(['on', 'off'] as const))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders (outlines and the gaps between touching objects); segmentation grows each object from its interior, which keeps touching cells apart', choice(['on', 'off'] as const))
       .option('--weight-average <decay|off>', 'take the model from a moving average of the weights over about the last 1 / (1 - decay) steps (ONNX Runtime); default: none (no preset uses it)', decayOrOff)
-      .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for on the validation images after training: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
+      .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for after training, on the validation images and training images beside them: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
       .option('--normalization <how>', 'dataset (default: one percentile scaling from the training images) or per-image (each image by its own percentiles, for images from different instruments; when they mix bright and dark backgrounds, as fluorescence with H&E or bright-field, the bright-background ones are inverted)', choice(['dataset', 'per-image'] as const))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
@@ -158,8 +158,8 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
           out.line(`best validation IoU ${formatMetric(best?.iou)}${best ? ` at step ${best.step}` : ''}`);
           const chosen = outcome.calibration?.instances;
           if (chosen) {
-            const { describeInstanceOptions } = await import('../../pipeline/instance-calibration');
-            out.line(`objects: ${describeInstanceOptions(chosen.options)}, chosen on ${chosen.images} validation image(s): ${chosen.metric.toUpperCase()} ${formatMetric(chosen.score)} (connected components: ${formatMetric(chosen.defaultScore)})`);
+            const { describeCalibrationImages, describeInstanceOptions } = await import('../../pipeline/instance-calibration');
+            out.line(`objects: ${describeInstanceOptions(chosen.options)}, chosen on ${describeCalibrationImages(chosen)}: ${chosen.metric.toUpperCase()} ${formatMetric(chosen.score)} (the model's default: ${formatMetric(chosen.defaultScore)})`);
           }
         }
         if (result.modelDir) out.line(`model: ${result.modelDir}`);

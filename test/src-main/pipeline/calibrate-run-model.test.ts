@@ -9,7 +9,7 @@ import { openUnetRunner } from '../../../src-main/engine/inference/open-runner';
 import { readMetadata } from '../../../src-main/engine/model-files';
 import type { DecodedImage } from '../../../src-main/io/image-types';
 import { exportBioimageio } from '../../../src-main/pipeline/bioimageio/export-bioimageio';
-import { calibrateModelFolder, type CalibrationSample } from '../../../src-main/pipeline/calibrate-run-model';
+import { calibrateModelFolder, calibrationSamples, MAX_CALIBRATION_IMAGES, MAX_CALIBRATION_PIXELS, type CalibrationSample } from '../../../src-main/pipeline/calibrate-run-model';
 import { instanceOptionsFor, segmentDecoded } from '../../../src-main/pipeline/segment-file';
 import { estimateNoiseSigma } from '../../../src-shared/imaging/noise-level';
 import { createRng } from '../../../src-shared/imaging/rng';
@@ -35,13 +35,47 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('the images a calibration is chosen on', () => {
+  const image = (name: string, side = 64) => ({ name, width: side, height: side });
+  const names = (list: { name: string }[]) => list.map((s) => s.name);
+
+  it('takes the validation images first, then training images spread over the split', () => {
+    const train = Array.from({ length: 40 }, (_, i) => image(`t${i}`));
+    const chosen = calibrationSamples({ train, validation: [image('v0'), image('v1')] });
+    expect(chosen.validation).toBe(2);
+    expect(chosen.training).toBe(MAX_CALIBRATION_IMAGES - 2);
+    expect(names(chosen.samples).slice(0, 3)).toEqual(['v0', 'v1', 't0']);
+    // Spread: the last training image taken lies in the last tenth of the split.
+    expect(Number(names(chosen.samples).at(-1)!.slice(1))).toBeGreaterThanOrEqual(36);
+    expect(new Set(names(chosen.samples)).size).toBe(chosen.samples.length);
+  });
+
+  it('stops at the pixel budget, and takes every training image when there are few', () => {
+    const side = Math.floor(Math.sqrt(MAX_CALIBRATION_PIXELS / 5));
+    const large = calibrationSamples({ train: Array.from({ length: 10 }, (_, i) => image(`t${i}`, side)), validation: [image('v0', side)] });
+    expect(large.samples.length).toBe(5);
+    expect(large.samples.reduce((sum, s) => sum + s.width * s.height, 0)).toBeLessThanOrEqual(MAX_CALIBRATION_PIXELS);
+    const few = calibrationSamples({ train: [image('t0'), image('t1'), image('t2')], validation: [image('v0')] });
+    expect(names(few.samples)).toEqual(['v0', 't0', 't1', 't2']);
+  });
+
+  it('takes nothing without a validation image, and a single oversized validation image alone', () => {
+    expect(calibrationSamples({ train: [image('t0')], validation: [] })).toEqual({ samples: [], validation: 0, training: 0 });
+    const huge = Math.ceil(Math.sqrt(MAX_CALIBRATION_PIXELS)) + 1;
+    const alone = calibrationSamples({ train: [image('t0')], validation: [image('v0', huge)] });
+    expect(names(alone.samples)).toEqual(['v0']);
+  });
+});
+
 describe('calibrating a model folder after training', () => {
   it('stores the chosen post-processing and the Otsu polarity in unet.json, and they round-trip', async () => {
     const before = await readMetadata(modelDir);
     expect(before.instancePostprocessing).toBeUndefined();
     const result = await calibrateModelFolder(modelDir, { train: samples([1, 2]), validation: samples([3, 4]) });
     expect(result.instances).not.toBeNull();
-    expect(result.instances!.images).toBe(2);
+    // The 2 validation images, and the 2 training images beside them.
+    expect(result.instances!.images).toBe(4);
+    expect(result.instances!.trainingImages).toBe(2);
     expect(result.instances!.score).toBeGreaterThanOrEqual(result.instances!.defaultScore);
     // Bright cells on dark background: the annotations say foreground is bright.
     expect(result.baseline).toEqual({ method: 'otsu', sigma: 1, polarity: 'bright', rule: 'training annotations' });
