@@ -3,7 +3,7 @@
  * process, so that memory and timings are its own) and writes one summary, .bench/summary.json, with
  * each script's exit code, duration and the JSON results it wrote under .bench/.
  *
- *   npm run bench                                   every script; paper.ts is skipped without data,
+ *   npm run bench                                   every script; paper.ts is skipped without data, recalibrate.ts always (it needs trained runs),
  *                                                   annotate-latency.ts (Chromium) without Chromium
  *   npm run bench -- --paper-data DIR [--paper-data DIR2] [--paper-minutes 8]
  *   npm run bench -- --only engine-infer,imaging-io  a subset
@@ -50,6 +50,8 @@ for (const script of scripts) {
     const data = values['paper-data'] ?? [];
     if (data.length === 0) skipped.push({ script, reason: 'needs --paper-data DIR (a folder with images/ and masks/)' });
     for (const dir of data) invocations.push({ script, args: ['--data', path.resolve(dir), '--minutes', values['paper-minutes'] as string] });
+  } else if (script === 'recalibrate.ts') {
+    skipped.push({ script, reason: 'needs the workspaces of trained runs (npm run bench:recalibrate -- WORKSPACE ...)' });
   } else if (script === 'annotate-latency.ts' && !hasChromium()) {
     skipped.push({ script, reason: 'needs Chromium (apt-get install chromium, or CHROMIUM_PATH)' });
   } else {

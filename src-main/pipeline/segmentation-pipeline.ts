@@ -15,6 +15,7 @@ import { baselineSettings, polarityOfRun, scoreBaseline, type BaselinePolarity }
 import { writeWorkspacePrediction } from './prediction-files';
 import { resolveRunModel, runPredictionsDir } from './run-model';
 import { segmentDecoded } from './segment-file';
+import { describeInstanceOptions } from './instance-calibration';
 import { meanMetrics, metricValues, type ReportedMetric } from './segmentation-metrics';
 
 export interface SegmentationRequest {
@@ -85,7 +86,7 @@ async function segmentImages(
         const paths = await writeWorkspacePrediction(outDir, image.name, seg);
         ws.results.addPrediction(runId, { imageId: image.id, inputPath: image.path, ...paths });
         predicted++;
-        if (seg.instanceOptions) instancesUsed = { options: { ...seg.instanceOptions }, calibrated: seg.calibratedInstances === true };
+        if (seg.instanceOptions) instancesUsed = { options: { ...seg.instanceOptions }, description: describeInstanceOptions(seg.instanceOptions), calibrated: seg.calibratedInstances === true };
         if (options.evaluate && polarity) {
           const scored = evaluateAgainstAnnotation(ws, runId, image, seg, decoded, polarity);
           if (scored) {

@@ -63,8 +63,11 @@ export interface SegmentationOutcome {
   mean: Record<ReportedMetric, number | null>;
   /** The Otsu baseline's mean of each metric over the same images, and how it was computed. */
   baseline: { mean: Record<ReportedMetric, number | null>; settings: BaselineSettings } | null;
-  /** The instance post-processing used, and whether it was the one calibrated with the model. */
-  instances: { options: Record<string, unknown>; calibrated: boolean } | null;
+  /**
+   * The instance post-processing used, in words too ("seeds p >= 0.5, regrown to the nearest seed"), and
+   * whether it was the one calibrated with the model.
+   */
+  instances: { options: Record<string, unknown>; description: string; calibrated: boolean } | null;
   failures: { imageId: number; error: string }[];
 }
 

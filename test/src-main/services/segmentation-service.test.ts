@@ -68,6 +68,7 @@ describe('segmentation service', () => {
     expect(table.baseline?.mean.iou).toBeCloseTo(outcome.baseline?.mean.iou as number, 10);
     // No validation split: nothing was calibrated, so the objects are plain components.
     expect(outcome.instances?.calibrated).toBe(false);
+    expect(outcome.instances?.description).toBe('connected components');
   });
 
   it('returns a stored prediction as maps for the overlay', async () => {
