@@ -22,12 +22,9 @@ import { readImageOrPlane } from '../../src-main/io/read-plane';
 import { calibrationSamples } from '../../src-main/pipeline/calibrate-run-model';
 import {
   calibrateInstances,
-  DEFAULT_CALIBRATION_GRID,
   describeCalibrationImages,
   describeInstanceOptions,
-  gridForBorderClass,
-  gridForMetric,
-  gridForObjectAreas,
+  gridForRun,
   objectAreas,
   scoreLabels,
   truthObjectsOf,
@@ -108,7 +105,7 @@ async function recalibrate(workspace: string): Promise<RunResult> {
       const a = store.annotations.latest(id);
       return a ? [{ width: a.width, height: a.height, truthClassMap: a.classMap, truthInstances: a.instanceMap ?? undefined }] : [];
     }));
-    const grid = gridForMetric(gridForObjectAreas(border ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID, areas), metric);
+    const grid = gridForRun({ borderClass: border, objectAreas: areas, metric });
     const defaultSetting = defaultInstanceOptions(border);
     const choose = (set: CalibrationImage[], training: number): Choice => {
       const started = Date.now();

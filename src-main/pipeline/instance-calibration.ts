@@ -105,6 +105,12 @@ export function gridForMetric(grid: CalibrationGrid, metric: CalibrationMetric):
   return metric === 'vRand' ? { ...grid, fills: [false, true] } : grid;
 }
 
+/** The grid a run is calibrated with: the default, widened for a border class, bounded by the training objects' areas, and filled for V_rand. */
+export function gridForRun(options: { borderClass: boolean; objectAreas: readonly number[]; metric: CalibrationMetric }): CalibrationGrid {
+  const base = options.borderClass ? gridForBorderClass(DEFAULT_CALIBRATION_GRID) : DEFAULT_CALIBRATION_GRID;
+  return gridForMetric(gridForObjectAreas(base, options.objectAreas), options.metric);
+}
+
 type Labelling = Pick<InstanceOptions, 'threshold' | 'erosion' | 'growth' | 'fill'>;
 
 /**

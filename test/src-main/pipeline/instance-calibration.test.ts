@@ -7,6 +7,7 @@ import {
   gridForBorderClass,
   gridForMetric,
   gridForObjectAreas,
+  gridForRun,
   heldOutGainOf,
   labellingCandidates,
   objectAreas,
@@ -210,6 +211,16 @@ describe('instance calibration for objects that tile the image (V_rand)', () => 
     }
     return { width, height, mask, foreground, truthClassMap, truthInstances };
   }
+
+  it('builds a run\'s grid from its border class, its objects\' areas and its metric', () => {
+    // Objects of 40 px: minimum sizes above 20 px are left out.
+    const bordered = gridForRun({ borderClass: true, objectAreas: new Array(50).fill(40), metric: 'vRand' });
+    expect(bordered.thresholds).toEqual(expect.arrayContaining([undefined, 0.3, 0.5]));
+    expect(bordered.minSizes).toEqual([0, 10]);
+    expect(bordered.fills).toEqual([false, true]);
+    const plain = gridForRun({ borderClass: false, objectAreas: [], metric: 'seg' });
+    expect(plain).toEqual(DEFAULT_CALIBRATION_GRID);
+  });
 
   it('offers filling the background for V_rand only, and chooses it where the objects tile the image', () => {
     expect(labellingCandidates(DEFAULT_CALIBRATION_GRID).some((c) => c.fill === true)).toBe(false);
