@@ -18,7 +18,7 @@
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's),
  * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
- * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for on the validation images;
+ * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for after training;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
  * textured background far from annotated cells becomes unlabelled), --no-tta (one pass per tile; TTA is the app's default, and the reference's here), --threads N (ONNX Runtime's CPU
  * threads), --reference (train the PyTorch reference of ../shared/tools/torch-reference beside each fold:
@@ -27,7 +27,7 @@
  *
  * Beside the model, every table shows an Otsu threshold (Gaussian sigma 1, polarity fit to the training
  * annotations, objects = 4-connected components) on the same held-out images, and, when the run
- * calibrated its instance post-processing on its validation images, the model with plain connected
+ * calibrated its instance post-processing after training, the model with plain connected
  * components too, so what the calibration adds is visible.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -160,7 +160,7 @@ interface FoldResult {
   backend: string | null;
   bestValidationIou: number | null;
   ignoredPixels: number;
-  /** The post-processing the model's scores used (calibrated on the validation images, or plain components). */
+  /** The post-processing the model's scores used (calibrated after training, or the model's default). */
   instances: SegmentationOutcome['instances'];
   /** How the Otsu baseline was computed. */
   baseline: Record<string, unknown> | null;
@@ -394,7 +394,7 @@ async function main(): Promise<void> {
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
   lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
-  const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated on the validation images)' : ''}` : '-'));
+  const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated after training)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
   const otsu = results.find((r) => r.baseline)?.baseline;
   if (otsu) lines.push(`Otsu baseline: Gaussian sigma ${String(otsu.sigma)}, ${String(otsu.polarity)} foreground (${String(otsu.rule)}), objects = 4-connected components`);
