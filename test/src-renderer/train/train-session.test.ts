@@ -97,6 +97,20 @@ describe('TrainSession', () => {
     expect(session.error).toBeUndefined();
   });
 
+  it('keeps what the form says about the data when the preset changes, and sends it', async () => {
+    const fake = fakeApi();
+    const session = new TrainSession(fake.api);
+    await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
+    session.form!.perImage = true;
+    session.form!.objectsTile = true;
+    session.form!.depth = 3;
+    session.choosePreset('tiny', { w0: 10, sigma: 5 });
+    // The recipe is the preset's again; the data's choices stay.
+    expect(session.form).toMatchObject({ depth: 2, perImage: true, objectsTile: true });
+    await session.start('auto');
+    expect(fake.started[0]).toMatchObject({ normalization: 'per-image', calibrationMetric: 'vRand' });
+  });
+
   it('refuses to start when the services would refuse the data set', async () => {
     const session = new TrainSession(fakeApi({ blocker: 'data set "cells" has no annotated images: paint or import ground truth first' }).api);
     await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });

@@ -110,10 +110,12 @@ export class TrainSession extends GuardedSession {
     });
   }
 
+  /** A preset sets the recipe; what the form says about the data (per-image scaling, objects that tile the image) stays. */
   choosePreset(name: PresetName, loss: LossDefaults): void {
     const preset = this.presets.find((p) => p.name === name) ?? this.presets[0];
     if (!preset) return;
-    this.form = formForStart(formFromPreset(preset, loss, this.form?.seed ?? 1), this.startingModel, preset);
+    const data = this.form ? { perImage: this.form.perImage, objectsTile: this.form.objectsTile } : {};
+    this.form = formForStart({ ...formFromPreset(preset, loss, this.form?.seed ?? 1), ...data }, this.startingModel, preset);
   }
 
   /** Lists the models a run may start from; reading them probes files, so it answers on its own time. */
