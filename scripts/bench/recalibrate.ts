@@ -107,9 +107,9 @@ async function recalibrate(workspace: string): Promise<RunResult> {
     }));
     const grid = gridForRun({ borderClass: border, objectAreas: areas, metric });
     const defaultSetting = defaultInstanceOptions(border);
-    const choose = (set: CalibrationImage[], training: number): Choice => {
+    const choose = async (set: CalibrationImage[], training: number): Promise<Choice> => {
       const started = Date.now();
-      const result = calibrateInstances(set, { metric, grid, defaultSetting });
+      const result = await calibrateInstances(set, { metric, grid, defaultSetting });
       return {
         images: describeCalibrationImages({ images: set.length, trainingImages: training }),
         options: result.options,
@@ -123,8 +123,8 @@ async function recalibrate(workspace: string): Promise<RunResult> {
       runId: run.id,
       testImages: test.length,
       default: { description: describeInstanceOptions(defaultSetting), test: scoresOn(test, defaultSetting) },
-      validationOnly: choose(images.slice(0, chosen.validation), 0),
-      withTraining: choose(images, chosen.training),
+      validationOnly: await choose(images.slice(0, chosen.validation), 0),
+      withTraining: await choose(images, chosen.training),
     };
   } finally {
     await opened.runner.dispose();

@@ -64,12 +64,25 @@ export async function calibrateModelFolder(
   if (chosen.validation === 0) notes.push(`no validation images: the instance post-processing stays the model's default (${describeInstanceOptions(defaultInstanceOptions(border))})`);
   else {
     const images = await predictForCalibration(modelDir, chosen.samples, { ...options, trainingNoise });
-    options.onProgress?.(`calibrating the instance post-processing on ${describeCalibrationImages({ images: chosen.samples.length, trainingImages: chosen.training })}`);
+    const on = describeCalibrationImages({ images: chosen.samples.length, trainingImages: chosen.training });
+    options.onProgress?.(`calibrating the instance post-processing on ${on}`);
+    let said = Date.now();
     const areas = objectAreas(measured.map((s) => ({ width: s.width, height: s.height, truthClassMap: s.classMap, truthInstances: s.instanceMap })));
     const metric = options.metric ?? 'seg';
     const grid = gridForRun({ borderClass: border, objectAreas: areas, metric });
     const defaultSetting = defaultInstanceOptions(border);
-    const result = calibrateInstances(images, { metric, grid, defaultSetting, shouldStop: () => options.signal?.aborted === true });
+    const result = await calibrateInstances(images, {
+      metric,
+      grid,
+      defaultSetting,
+      shouldStop: () => options.signal?.aborted === true,
+      // The search can take a minute or two: say how far it is, once a second at most.
+      onProgress: (done, total) => {
+        if (done < total && Date.now() - said < 1000) return;
+        said = Date.now();
+        options.onProgress?.(`calibrating the instance post-processing on ${on}: ${Math.round((100 * done) / total)} % of the settings scored`);
+      },
+    });
     instances = { options: result.options, metric: result.metric, images: result.images, trainingImages: chosen.training, score: result.score, defaultScore: result.defaultScore, candidates: result.candidates, heldOutGain: result.heldOutGain };
   }
   if (instances) metadata.instancePostprocessing = instances;

@@ -166,11 +166,21 @@ export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | '
  * the default is kept (`defaultSetting`: plain components unless the model's default differs). It
  * cannot tell validation images that differ from the images segmented later (the demo's 2 validation images favour seeds p >= 0.95 on held-out quarters too, its test images
  * do not).
+ *
+ * It takes a minute or two on many large images, so it yields to the event loop every 50 ms: the
+ * process answers meanwhile, and a cancel (shouldStop) is seen.
  */
-export function calibrateInstances(
+export async function calibrateInstances(
   images: readonly CalibrationImage[],
-  options: { metric?: CalibrationMetric; grid?: CalibrationGrid; defaultSetting?: Labelling; shouldStop?: () => boolean } = {},
-): CalibrationResult {
+  options: {
+    metric?: CalibrationMetric;
+    grid?: CalibrationGrid;
+    defaultSetting?: Labelling;
+    shouldStop?: () => boolean;
+    /** After each setting on each image: how many of images × settings are scored. */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<CalibrationResult> {
   if (images.length === 0) throw new UnetError('INVALID_ARGUMENT', 'calibration needs at least one validation image');
   const metric = options.metric ?? 'seg';
   if (!CALIBRATION_METRIC_NAMES.includes(metric)) throw new UnetError('INVALID_ARGUMENT', `calibration metric must be one of ${CALIBRATION_METRIC_NAMES.join(', ')}, got ${String(metric)}`);
@@ -181,6 +191,9 @@ export function calibrateInstances(
   const sums = labellings.map(() => minSizes.map((): Scores => ({ seg: 0, ap50: 0, vRand: 0 })));
   // The metric on each quarter of each image, per setting (index i * minSizes.length + j).
   const quarterScores: number[][] = [];
+  const total = images.length * labellings.length;
+  let done = 0;
+  let yielded = Date.now();
   for (const image of images) {
     // Compacted once: every setting is scored against the same truth.
     const truth = compactLabels(truthObjectsOf(image));
@@ -202,6 +215,11 @@ export function calibrateInstances(
         const s = scoreLabels(truth, labels);
         for (const m of CALIBRATION_METRIC_NAMES) sums[i][j][m] += s[m];
         for (const [k, q] of quarters.entries()) quarterScores[first + k][i * minSizes.length + j] = scoreLabels(truthQuarters[k], cropLabels(labels, image.width, q))[metric];
+      }
+      options.onProgress?.(++done, total);
+      if (Date.now() - yielded > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = Date.now();
       }
     }
   }
@@ -228,6 +246,9 @@ export function calibrateInstances(
     heldOutGain,
   };
 }
+
+/** How long the search runs before it lets the event loop answer (requests, a cancel). */
+const YIELD_EVERY_MS = 50;
 
 /**
  * Leave one quarter out: for each quarter, the setting with the best total on the other quarters

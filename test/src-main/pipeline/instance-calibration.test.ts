@@ -76,9 +76,9 @@ describe('instance calibration', () => {
   const validation = [predicted(1, true), predicted(2, true)];
   const heldOut = [predicted(3, true), predicted(4, true)];
 
-  it('finds the known best setting on touching blobs: seeds from the confident cores', () => {
+  it('finds the known best setting on touching blobs: seeds from the confident cores', async () => {
     const grid = { thresholds: [undefined, 0.9], erosions: [0], growths: ['nearest' as const], minSizes: [0] };
-    const result = calibrateInstances(validation, { grid });
+    const result = await calibrateInstances(validation, { grid });
     expect(result.options.threshold).toBe(0.9);
     expect(result.score).toBeGreaterThan(result.defaultScore + 0.1);
     expect(result.candidates).toBe(2);
@@ -86,8 +86,8 @@ describe('instance calibration', () => {
     expect(result.heldOutGain).toBeGreaterThan(0.05);
   });
 
-  it('with the full grid picks a setting that scores at least as well as the defaults, on held-out blobs too', () => {
-    const result = calibrateInstances(validation);
+  it('with the full grid picks a setting that scores at least as well as the defaults, on held-out blobs too', async () => {
+    const result = await calibrateInstances(validation);
     expect(result.images).toBe(2);
     expect(result.score).toBeGreaterThanOrEqual(result.defaultScore);
     expect(result.score).toBeGreaterThan(0.8);
@@ -96,9 +96,9 @@ describe('instance calibration', () => {
     expect(meanSeg(heldOut, result.options)).toBeGreaterThan(meanSeg(heldOut, {}) + 0.1);
   });
 
-  it('can choose for V_rand instead of SEG, and reports the V_rand of what it chose', () => {
+  it('can choose for V_rand instead of SEG, and reports the V_rand of what it chose', async () => {
     const grid = { thresholds: [undefined, 0.7, 0.9], erosions: [0, 2], growths: ['nearest' as const], minSizes: [0] };
-    const result = calibrateInstances(validation, { grid, metric: 'vRand' });
+    const result = await calibrateInstances(validation, { grid, metric: 'vRand' });
     expect(result.metric).toBe('vRand');
     const meanVRand = (options: Parameters<typeof instancesFromForeground>[4]) =>
       validation.reduce((sum, image) => sum + scoreLabels(truthObjectsOf(image), instancesFromForeground(image.mask, image.foreground, image.width, image.height, options).labels).vRand, 0) / validation.length;
@@ -106,13 +106,31 @@ describe('instance calibration', () => {
     expect(result.defaultScore).toBeCloseTo(meanVRand({}), 10);
     // Merged touching cells are what V_rand punishes most: seeds that separate them win.
     expect(result.score).toBeGreaterThan(result.defaultScore + 0.05);
-    expect(() => calibrateInstances(validation, { grid, metric: 'dice' as 'seg' })).toThrow(/calibration metric must be one of seg, ap50, vRand/);
+    await expect(calibrateInstances(validation, { grid, metric: 'dice' as 'seg' })).rejects.toThrow(/calibration metric must be one of seg, ap50, vRand/);
   });
 
-  it('keeps plain components when nothing beats them (cells apart)', () => {
+  it('reports its progress, and lets the event loop run while it searches', async () => {
+    const images = validation;
+    const progress: [number, number][] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const result = await calibrateInstances(images, { onProgress: (done, total) => progress.push([done, total]) });
+      // One report per setting and image, counting up to images x settings.
+      expect(progress).toHaveLength(result.candidates / DEFAULT_CALIBRATION_GRID.minSizes.length * images.length);
+      expect(progress.at(-1)).toEqual([progress.length, progress.length]);
+      expect(progress.every(([done], k) => done === k + 1)).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+    // The search took well over 50 ms, so a 1 ms timer fired during it.
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('keeps plain components when nothing beats them (cells apart)', async () => {
     const apart = [apartDiscs()];
     const plain = meanSeg(apart, {});
-    const result = calibrateInstances(apart, { grid: { thresholds: [undefined, 0.6], erosions: [0, 1], growths: ['nearest'], minSizes: [0] } });
+    const result = await calibrateInstances(apart, { grid: { thresholds: [undefined, 0.6], erosions: [0, 1], growths: ['nearest'], minSizes: [0] } });
     expect(result.defaultScore).toBeCloseTo(plain, 10);
     expect(result.score).toBeGreaterThanOrEqual(plain);
     // Separate cells are already perfect as components: nothing can beat them, so the default stays.
@@ -156,7 +174,7 @@ describe('instance calibration', () => {
     expect(new Set(list.map((c) => JSON.stringify(c))).size).toBe(list.length);
   });
 
-  it('puts a model\'s own default first, once, and falls back to it when nothing beats it on held-out quarters', () => {
+  it('puts a model\'s own default first, once, and falls back to it when nothing beats it on held-out quarters', async () => {
     const first = defaultInstanceOptions(true);
     expect(first).toEqual({ threshold: 0.5 });
     expect(defaultInstanceOptions(false)).toEqual({});
@@ -167,8 +185,8 @@ describe('instance calibration', () => {
     expect(labellingCandidates(DEFAULT_CALIBRATION_GRID)).toHaveLength(labellingCandidates(DEFAULT_CALIBRATION_GRID, first).length - 1);
     // One image that no setting labels better than another: the default stays.
     const flat: CalibrationImage = { width: 40, height: 40, mask: new Uint8Array(1600), foreground: new Float32Array(1600), truthClassMap: new Uint8Array(1600).fill(1) };
-    expect(calibrateInstances([flat], { defaultSetting: first }).options).toEqual(first);
-    expect(calibrateInstances([flat]).options).toEqual({});
+    expect((await calibrateInstances([flat], { defaultSetting: first })).options).toEqual(first);
+    expect((await calibrateInstances([flat])).options).toEqual({});
   });
 
   it('tells settings that label alike', () => {
@@ -178,8 +196,8 @@ describe('instance calibration', () => {
     expect(sameLabelling({ erosion: 2 }, { erosion: 3 })).toBe(false);
   });
 
-  it('refuses to calibrate on no images, and describes settings in words', () => {
-    expect(() => calibrateInstances([])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  it('refuses to calibrate on no images, and describes settings in words', async () => {
+    await expect(calibrateInstances([])).rejects.toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(describeInstanceOptions({})).toBe('connected components');
     expect(describeInstanceOptions({ threshold: 0.9, erosion: 2, growth: 'probability', minSize: 30 })).toBe('seeds p >= 0.9, seed erosion 2 px, watershed on the probability, objects >= 30 px');
   });
@@ -222,7 +240,7 @@ describe('instance calibration for objects that tile the image (V_rand)', () => 
     expect(plain).toEqual(DEFAULT_CALIBRATION_GRID);
   });
 
-  it('offers filling the background for V_rand only, and chooses it where the objects tile the image', () => {
+  it('offers filling the background for V_rand only, and chooses it where the objects tile the image', async () => {
     expect(labellingCandidates(DEFAULT_CALIBRATION_GRID).some((c) => c.fill === true)).toBe(false);
     expect(labellingCandidates(gridForMetric(DEFAULT_CALIBRATION_GRID, 'seg')).some((c) => c.fill === true)).toBe(false);
     const filling = labellingCandidates(gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand'));
@@ -232,8 +250,8 @@ describe('instance calibration for objects that tile the image (V_rand)', () => 
     expect(new Set(filling.map((c) => JSON.stringify(c))).size).toBe(filling.length);
 
     const images = [tiled(), tiled()];
-    const without = calibrateInstances(images, { metric: 'vRand' });
-    const withFill = calibrateInstances(images, { metric: 'vRand', grid: gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand') });
+    const without = await calibrateInstances(images, { metric: 'vRand' });
+    const withFill = await calibrateInstances(images, { metric: 'vRand', grid: gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand') });
     expect(without.options.fill).toBeUndefined();
     expect(without.score).toBeLessThan(0.9);
     expect(withFill.options.fill).toBe(true);
@@ -241,12 +259,12 @@ describe('instance calibration for objects that tile the image (V_rand)', () => 
     expect(withFill.heldOutGain).toBeGreaterThan(0);
   });
 
-  it('scores a filled setting with its minimum size applied before the growth, as segmenting does', () => {
+  it('scores a filled setting with its minimum size applied before the growth, as segmenting does', async () => {
     const image = tiled();
     // A speck inside the first cell's predicted membrane.
     image.mask[0] = 1;
     const grid = { ...gridForMetric(DEFAULT_CALIBRATION_GRID, 'vRand'), thresholds: [undefined], erosions: [0], growths: ['nearest' as const], minSizes: [0, 10] };
-    const result = calibrateInstances([image], { metric: 'vRand', grid });
+    const result = await calibrateInstances([image], { metric: 'vRand', grid });
     expect(result.options).toEqual({ erosion: 0, growth: 'nearest', fill: true, minSize: 10 });
     const segmented = instancesFromForeground(image.mask, image.foreground, image.width, image.height, result.options);
     expect(scoreLabels(truthObjectsOf(image), segmented.labels).vRand).toBeCloseTo(result.score, 10);
