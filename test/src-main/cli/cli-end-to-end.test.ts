@@ -78,9 +78,9 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(table.stdout).toMatch(/^mean\s/m);
   });
 
-  it('train calibrated the instance post-processing on the validation image and stored it with the Otsu polarity', async () => {
+  it('train calibrated the instance post-processing on the validation image and the 3 training images, and stored it with the Otsu polarity', async () => {
     const metadata = await readMetadata(modelDir);
-    expect(metadata.instancePostprocessing).toMatchObject({ metric: 'seg', images: 1 });
+    expect(metadata.instancePostprocessing).toMatchObject({ metric: 'seg', images: 4, trainingImages: 3 });
     expect(metadata.instancePostprocessing!.score).toBeGreaterThanOrEqual(metadata.instancePostprocessing!.defaultScore);
     // Bright blobs on a dark background.
     expect(metadata.baseline).toEqual({ method: 'otsu', sigma: 1, polarity: 'bright', rule: 'training annotations' });
