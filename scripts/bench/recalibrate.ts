@@ -22,6 +22,7 @@ import { readImageOrPlane } from '../../src-main/io/read-plane';
 import { calibrationSamples } from '../../src-main/pipeline/calibrate-run-model';
 import {
   calibrateInstances,
+  calibrationImageOf,
   describeCalibrationImages,
   describeInstanceOptions,
   gridForRun,
@@ -68,6 +69,7 @@ interface RunResult {
 
 function modelFolder(workspace: string): string {
   const models = path.join(workspace, 'models');
+  if (!existsSync(models)) fail(`${workspace} holds no models folder`);
   if (values.model) return path.join(models, values.model);
   if (existsSync(path.join(models, 'bench-model'))) return path.join(models, 'bench-model');
   const named = readdirSync(models).filter((d) => !/^run-\d+$/.test(d));
@@ -80,17 +82,16 @@ async function recalibrate(workspace: string): Promise<RunResult> {
   const opened = await openUnetRunner(modelFolder(workspace));
   try {
     const store = ctx.workspace.current;
-    const run = store.runs.get(store.runs.list({})[0].id);
+    const first = store.runs.list({})[0];
+    if (!first) fail(`${workspace} holds no run`);
+    const run = store.runs.get(first.id);
     const border = opened.metadata.borderClass !== undefined;
     const predict = async (imageIds: number[]): Promise<CalibrationImage[]> => {
       const out: CalibrationImage[] = [];
       for (const id of imageIds) {
         const annotation = store.annotations.latest(id);
         if (!annotation) continue;
-        const s = await segmentDecoded(opened, await readImageOrPlane(store.images.get(id).path), { tta: true });
-        const mask = new Uint8Array(s.classMap.length);
-        for (let p = 0; p < mask.length; p++) mask[p] = s.classMap[p] >= 2 ? 1 : 0;
-        out.push({ width: s.width, height: s.height, mask, foreground: s.foreground!, truthClassMap: annotation.classMap, truthInstances: annotation.instanceMap ?? undefined });
+        out.push(calibrationImageOf(await segmentDecoded(opened, await readImageOrPlane(store.images.get(id).path), { tta: true }), annotation));
       }
       return out;
     };

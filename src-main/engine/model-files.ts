@@ -48,7 +48,7 @@ export interface UNetMetadata {
   versions: Record<string, string>;
   createdAt: string;
   /**
-   * The instance post-processing chosen after training on the run's validation images; what
+   * The instance post-processing chosen after training on the run's validation images (and training images beside them); what
    * `segment --instances`, the Results view and the demo use unless told otherwise.
    */
   instancePostprocessing?: CalibratedInstances;

@@ -6,7 +6,7 @@ import { OTSU_SIGMA, otsuSplit, polarityFromAnnotations, type AnnotatedSplit } f
 import { defaultInstanceOptions } from '../engine/inference/instance-postprocess';
 import { openUnetRunner } from '../engine/inference/open-runner';
 import { METADATA_JSON, readMetadata, type CalibratedInstances, type UNetMetadata } from '../engine/model-files';
-import { calibrateInstances, describeCalibrationImages, describeInstanceOptions, gridForRun, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
+import { calibrateInstances, calibrationImageOf, describeCalibrationImages, describeInstanceOptions, gridForRun, objectAreas, type CalibrationImage, type CalibrationMetric } from './instance-calibration';
 import { segmentModelInput } from './segment-file';
 
 /** A normalised gray image with its annotation, as the training pipeline holds it. */
@@ -133,10 +133,7 @@ async function predictForCalibration(
       if (options.signal?.aborted) throw new UnetError('CANCELLED', 'calibration was cancelled');
       options.onProgress?.(`segmenting image ${i + 1}/${samples.length} for calibration`);
       const result = await segmentModelInput(withLevel, s.width, s.height, s.image, { tta: true, signal: options.signal });
-      const classMap = result.classMap;
-      const mask = new Uint8Array(classMap.length);
-      for (let p = 0; p < mask.length; p++) mask[p] = classMap[p] >= 2 ? 1 : 0;
-      images.push({ width: s.width, height: s.height, mask, foreground: result.foreground, truthClassMap: s.classMap, truthInstances: s.instanceMap });
+      images.push(calibrationImageOf({ ...result, width: s.width, height: s.height }, s));
     }
   } finally {
     await opened.runner.dispose();

@@ -20,6 +20,20 @@ export interface CalibrationImage {
   truthInstances?: ArrayLike<number>;
 }
 
+/**
+ * A segmented image and its annotation as the calibration scores them: the predicted objects' mask
+ * (classes >= 2, borders counted as object) and the foreground probability the seeds come from.
+ */
+export function calibrationImageOf(
+  segmented: { width: number; height: number; classMap: Uint8Array; foreground?: Float32Array | null },
+  truth: { classMap: Uint8Array; instanceMap?: ArrayLike<number> | null },
+): CalibrationImage {
+  if (!segmented.foreground) throw new UnetError('INVALID_ARGUMENT', 'calibration needs the foreground probability of each segmented image');
+  const mask = new Uint8Array(segmented.classMap.length);
+  for (let p = 0; p < mask.length; p++) mask[p] = segmented.classMap[p] >= 2 ? 1 : 0;
+  return { width: segmented.width, height: segmented.height, mask, foreground: segmented.foreground, truthClassMap: truth.classMap, truthInstances: truth.instanceMap ?? undefined };
+}
+
 /** The values searched; every combination is tried (plain components first). */
 export interface CalibrationGrid {
   /** Seed probability thresholds; undefined = seeds are the whole mask. */

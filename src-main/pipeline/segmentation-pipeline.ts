@@ -16,6 +16,7 @@ import { writeWorkspacePrediction } from './prediction-files';
 import { resolveRunModel, runPredictionsDir } from './run-model';
 import { segmentDecoded } from './segment-file';
 import { describeInstanceOptions } from './instance-calibration';
+import type { InstanceOptions } from '../engine/inference/instance-postprocess';
 import { meanMetrics, metricValues, type ReportedMetric } from './segmentation-metrics';
 
 export interface SegmentationRequest {
@@ -63,7 +64,7 @@ async function segmentImages(
   const rows: Record<ReportedMetric, number | null>[] = [];
   const baselineRows: Record<ReportedMetric, number | null>[] = [];
   const polarity: BaselinePolarity | null = options.evaluate ? await polarityOfRun(ws, runId, opened.metadata) : null;
-  let instancesUsed: SegmentationOutcome['instances'] = null;
+  let instancesUsed: { options: InstanceOptions; calibrated: boolean } | null = null;
   const failures: SegmentationOutcome['failures'] = [];
   let predicted = 0;
   try {
@@ -86,7 +87,7 @@ async function segmentImages(
         const paths = await writeWorkspacePrediction(outDir, image.name, seg);
         ws.results.addPrediction(runId, { imageId: image.id, inputPath: image.path, ...paths });
         predicted++;
-        if (seg.instanceOptions) instancesUsed = { options: { ...seg.instanceOptions }, description: describeInstanceOptions(seg.instanceOptions), calibrated: seg.calibratedInstances === true };
+        if (seg.instanceOptions) instancesUsed = { options: seg.instanceOptions, calibrated: seg.calibratedInstances === true };
         if (options.evaluate && polarity) {
           const scored = evaluateAgainstAnnotation(ws, runId, image, seg, decoded, polarity);
           if (scored) {
@@ -107,7 +108,7 @@ async function segmentImages(
   }
   if (predicted === 0 && failures.length > 0) throw new UnetError('IO_ERROR', `no image could be segmented: ${failures[0].error}`, { failures });
   const baseline = polarity && baselineRows.length > 0 ? { mean: meanMetrics(baselineRows), settings: baselineSettings(polarity) } : null;
-  return { runId, predicted, evaluated: rows.length, mean: meanMetrics(rows), baseline, instances: instancesUsed, failures };
+  return { runId, predicted, evaluated: rows.length, mean: meanMetrics(rows), baseline, instances: instancesUsed && { options: { ...instancesUsed.options }, calibrated: instancesUsed.calibrated, description: describeInstanceOptions(instancesUsed.options) }, failures };
 }
 
 /**

@@ -144,7 +144,7 @@ function trainingFailure(result: TrainResult, runId: number, config: TrainConfig
 async function calibrateAfterTraining(deps: TrainingPipelineDeps, runId: number, modelDir: string, spec: LaunchSpec, job: JobContext<'training'>): Promise<Omit<ModelCalibration, 'notes'> | undefined> {
   const { logger } = deps.context;
   try {
-    job.progress(99, 'calibrating the instance post-processing on the validation and training images');
+    job.progress(99, 'calibrating the instance post-processing');
     const calibration = await calibrateModelFolder(modelDir, spec.samples, { metric: spec.recorded.calibrationMetric, signal: job.signal, onProgress: (message) => job.progress(99, message) });
     for (const note of calibration.notes) logger.info(`run ${runId}: ${note}`, 'training');
     const chosen = calibration.instances;

@@ -101,7 +101,7 @@ describe('Train, Results and Settings in Chromium', () => {
     // The run had validation images, so its objects were split as calibrated after training, and the panel says how.
     const objects = page.getByTestId('segment-objects');
     expect(await objects.getAttribute('data-calibrated')).toBe('true');
-    expect(await objects.textContent()).toMatch(/^\s*Objects: (connected components|seeds p >= [0-9.]+|seed erosion)[^]*\(chosen after training on the run’s validation and training images\)\.\s*$/);
+    expect(await objects.textContent()).toMatch(/^\s*Objects: (connected components|seeds p >= [0-9.]+|seed erosion)[^]*\(chosen after training on the run’s annotated images\)\.\s*$/);
     const headers = await page.getByTestId('metrics-table').locator('thead th').allTextContents();
     expect(headers.join(' ')).toMatch(/IoU.*SEG/);
     const meanIou = Number(await page.getByTestId('metric-mean-iou').textContent());

@@ -132,7 +132,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
           ...report.test.map((r) => [r.name, formatMetric(r.iou), formatMetric(r.seg), formatMetric(r.ap50), otsuCell(r.otsu?.iou), otsuCell(r.otsu?.seg), otsuCell(r.otsu?.ap50)]),
           ['mean', formatMetric(report.meanIou), formatMetric(report.meanSeg), formatMetric(report.meanAp50), otsuCell(report.otsu?.mean.iou), otsuCell(report.otsu?.mean.seg), otsuCell(report.otsu?.mean.ap50)],
         ]));
-        if (report.instances) out.line(`Objects: ${describeInstanceOptions(report.instances.options)}${report.instances.calibrated ? ' (calibrated after training on the run\'s validation and training images)' : ''}.`);
+        if (report.instances) out.line(`Objects: ${describeInstanceOptions(report.instances.options)}${report.instances.calibrated ? ' (calibrated after training)' : ''}.`);
         if (report.otsu) {
           out.line(`Otsu baseline: Gaussian σ ${String(report.otsu.settings.sigma)}, ${String(report.otsu.settings.polarity)} foreground (${String(report.otsu.settings.rule)}), objects = 4-connected components.`);
           if (report.otsu.verdict) out.line(report.otsu.verdict);

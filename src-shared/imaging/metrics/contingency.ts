@@ -34,12 +34,12 @@ export function contingencyTable(
   pred: ArrayLike<number>,
   restrictToTruth = true,
 ): Contingency {
-  const t = isCompact(truth) ? truth : compactLabels(truth);
-  if (t.index.length !== pred.length) {
-    throw new UnetError('INVALID_ARGUMENT', `label images differ in size: ${t.index.length} vs ${pred.length}`);
+  const total = isCompact(truth) ? truth.index.length : truth.length;
+  if (total !== pred.length) {
+    throw new UnetError('INVALID_ARGUMENT', `label images differ in size: ${total} vs ${pred.length}`);
   }
+  const t = isCompact(truth) ? truth : compactLabels(truth);
   const p = compactLabels(pred);
-  const total = t.index.length;
   const nt = t.count + 1;
   const np = p.count + 1;
   const truthSizes = new Float64Array(nt);

@@ -3,6 +3,7 @@ import { euclideanDistanceTransform } from '../../../src-shared/imaging/distance
 import { defaultInstanceOptions, instancesFromForeground, sameLabelling } from '../../../src-main/engine/inference/instance-postprocess';
 import {
   calibrateInstances,
+  calibrationImageOf,
   describeInstanceOptions,
   gridForBorderClass,
   gridForMetric,
@@ -194,6 +195,16 @@ describe('instance calibration', () => {
     expect(sameLabelling({ threshold: 0.5 }, { threshold: 0.5, growth: 'distance' })).toBe(false);
     expect(sameLabelling({}, { erosion: 0, growth: 'probability' })).toBe(true);
     expect(sameLabelling({ erosion: 2 }, { erosion: 3 })).toBe(false);
+  });
+
+  it('takes a segmentation as the objects\' mask (borders count as object) beside its annotation, and needs its probability', () => {
+    const segmented = { width: 2, height: 2, classMap: new Uint8Array([1, 2, 3, 0]), foreground: new Float32Array([0, 0.9, 0.2, 0]) };
+    const truth = { classMap: new Uint8Array([1, 2, 2, 1]), instanceMap: new Uint16Array([0, 4, 4, 0]) };
+    const image = calibrationImageOf(segmented, truth);
+    expect(Array.from(image.mask)).toEqual([0, 1, 1, 0]);
+    expect(image).toMatchObject({ width: 2, height: 2, foreground: segmented.foreground, truthClassMap: truth.classMap, truthInstances: truth.instanceMap });
+    expect(calibrationImageOf(segmented, { classMap: truth.classMap, instanceMap: null }).truthInstances).toBeUndefined();
+    expect(() => calibrationImageOf({ ...segmented, foreground: undefined }, truth)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('refuses to calibrate on no images, and describes settings in words', async () => {
