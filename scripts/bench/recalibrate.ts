@@ -150,7 +150,7 @@ function scoresOn(images: CalibrationImage[], options: InstanceOptions): Scores 
 
 const results: RunResult[] = [];
 for (const workspace of positionals) {
-  const r = await recalibrate(path.resolve(workspace));
+  const r = await recalibrate(path.resolve(workspace)).catch((error: Error) => fail(`${workspace}: ${error.message}`));
   process.stderr.write(`${path.basename(workspace)}: ${metric} default ${r.default.test[metric].toFixed(3)}, validation alone ${r.validationOnly.test[metric].toFixed(3)}, with training images ${r.withTraining.test[metric].toFixed(3)}\n`);
   results.push(r);
 }
