@@ -1,5 +1,5 @@
 import { UnetError } from '../../src-shared/contract/errors';
-import { augmentSample, type AugmentOptions } from '../../src-shared/imaging/augmentation';
+import { augmentSample, DEFAULT_INTENSITY_OPTIONS, type AugmentOptions } from '../../src-shared/imaging/augmentation';
 import { extractMirroredTile } from '../../src-shared/imaging/mirror';
 import type { Rng } from '../../src-shared/imaging/rng';
 import { withBorderClass } from '../../src-shared/imaging/border-class';
@@ -133,7 +133,8 @@ export class TileSampler {
   ) {
     if (samples.length === 0) throw new UnetError('INVALID_ARGUMENT', 'no training images');
     if (samples.every((s) => s.labelled === 0)) throw new UnetError('INVALID_ARGUMENT', 'the training images have no labelled pixels');
-    this.options = { ...augmentation };
+    const { gamma, ...switches } = augmentation;
+    this.options = { ...switches, ...(gamma === undefined ? {} : { intensityOptions: { ...DEFAULT_INTENSITY_OPTIONS, gamma } }) };
     this.augmenting = augmentation.elastic || augmentation.rotation || augmentation.flipsRotations || augmentation.intensity;
     const deforming = augmentation.rotation || augmentation.elastic;
     // sqrt(2)/2 - 1/2 of the tile covers any rotation; 3 sigma covers the elastic displacements.

@@ -2,6 +2,7 @@ import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
 import { type CalibrationMetricName, type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
+import { DEFAULT_INTENSITY_OPTIONS } from '../../src-shared/imaging/intensity-augmentation';
 import { fitOnnxRuntimeOptions } from '../engine/onnx-runtime-options';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
@@ -56,11 +57,13 @@ async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promi
 
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
-  const { elastic, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
+  const { elastic, gamma, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
   // The classes are counted here, so whether a border class comes after them is decided here too.
   const borderClass = trainsBorderClass(options);
   const names = borderClass ? [...classNames, BORDER_CLASS_NAME] : classNames;
-  return { ...rest, borderClass, numClasses: names.length, classNames: names, inChannels: 1, ...(elastic === undefined ? {} : { augmentation: { elastic } }) };
+  // The gamma range is recorded even when it is the default, so the run says what it drew.
+  const augmentation = { ...(elastic === undefined ? {} : { elastic }), gamma: gamma ?? DEFAULT_INTENSITY_OPTIONS.gamma };
+  return { ...rest, borderClass, numClasses: names.length, classNames: names, inChannels: 1, augmentation };
 }
 
 /**

@@ -76,6 +76,9 @@ export const FINE_TUNING_LEARNING_RATE = 1e-4;
 export const CALIBRATION_METRIC_NAMES = ['seg', 'ap50', 'vRand'] as const;
 export type CalibrationMetricName = (typeof CALIBRATION_METRIC_NAMES)[number];
 
+/** Largest gamma range a run may ask for (ln gamma; 1.5: gamma 0.22–4.5). */
+export const GAMMA_RANGE_MAX = 1.5;
+
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 /**
@@ -118,6 +121,12 @@ export const trainOptionsSchema = z.object({
    * collections mixing acquisitions whose brightness differs).
    */
   normalization: z.enum(['dataset', 'per-image']).optional(),
+  /**
+   * Gray-value augmentation: the largest change of gamma, as ln gamma (0.5 draws gamma in 0.61–1.65).
+   * Default 0.2 (DEFAULT_INTENSITY_OPTIONS): 0.5 raised DIC-HeLa's SEG and lowered DSB 2018's SEG and
+   * ISBI 2012's V_rand over three folds (docs/benchmarks.md, "A wider gamma").
+   */
+  gamma: z.number().min(0).max(GAMMA_RANGE_MAX).optional(),
   /**
    * Batch normalisation before each 3x3 convolution's ReLU while training (ONNX Runtime engines), folded
    * into the convolutions when the model is saved, so the model stays the paper's network. Default: the

@@ -24,7 +24,9 @@ export interface IntensityOptions {
  * Noise up to 0.2 (in normalised units) on half the samples: ISBI 2012's later slices are about 1.5x as
  * noisy as the earlier ones, and a model trained with noise up to 0.03 called them nearly all cell
  * (held-out V_rand 0.22 at 800 steps; 0.76 with this). Half the samples stay clean so low-contrast cues
- * (DIC) are still learned at full speed (docs/benchmarks.md, "Noise augmentation").
+ * (DIC) are still learned at full speed (docs/benchmarks.md, "Noise augmentation"). Gamma within exp(±0.2):
+ * a run may ask for a wider range (TrainOptions.gamma); 0.5 raised DIC-HeLa's SEG but lowered DSB 2018's
+ * and ISBI 2012's V_rand over three folds, so it is not the default (docs/benchmarks.md, "A wider gamma").
  */
 export const DEFAULT_INTENSITY_OPTIONS: IntensityOptions = { gamma: 0.2, contrast: 0.2, brightness: 0.1, noise: 0.2, noiseProbability: 0.5 };
 

@@ -229,6 +229,16 @@ describe('unet-studio train -> segment -> evaluate', () => {
     }
   });
 
+  it('train --gamma records the gray-value augmentation\'s range; without it the run records the default', async () => {
+    for (const [flag, range] of [['0.5', 0.5], [null, 0.2]] as const) {
+      const args = ['train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `gamma-${flag ?? 'default'}`), '--preset', 'tiny', '--steps', '2', '--workspace', workspace, '--json'];
+      const run = await cli(...args, ...(flag === null ? [] : ['--gamma', flag]));
+      expect(run.code, run.stderr).toBe(0);
+      const info = JSON.parse((await cli('info', '--run', String(JSON.parse(run.stdout).runId), '--workspace', workspace, '--json')).stdout);
+      expect(info.config.augmentation.gamma).toBe(range);
+    }
+  });
+
   it('train --border-class on records the border class; fine-tuning keeps it; segment still writes 0/255 masks', async () => {
     const borderDir = path.join(dir, 'border-model');
     const run = await cli('train', '--images', data.images, '--masks', data.masks, '--out', borderDir, '--preset', 'tiny', '--steps', '2', '--val-fraction', '0.25', '--border-class', 'on', '--workspace', workspace, '--json');

@@ -50,6 +50,7 @@ describe('command line usage errors', () => {
     expectUsage(await cli('demo', '--border-class', 'maybe', '--workspace', dir), /border-class/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', '1'), /--weight-average.*at most 0\.9999, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', 'on'), /--weight-average.*"on" is not a number/);
+    expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--gamma', '2'), /--gamma.*at most 1\.5, got 2/);
   });
 
   it('a file where a folder is expected, and a folder that does not exist', async () => {

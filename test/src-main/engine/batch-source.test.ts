@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inlineBatchSource, workerBatchSource, type BatchGeometry } from '../../../src-main/engine/batch-source';
 import { prepareSample } from '../../../src-main/engine/training-data';
-import { DEFAULT_AUGMENT_OPTIONS } from '../../../src-shared/imaging/augmentation';
+import { DEFAULT_AUGMENT_OPTIONS, DEFAULT_INTENSITY_OPTIONS } from '../../../src-shared/imaging/augmentation';
 import { blobSample } from './trainer-data';
 
 const samples = [1, 2].map((s) => prepareSample(blobSample(s, 120), { w0: 10, sigma: 5, separationGap: 2 }));
@@ -34,5 +34,19 @@ describe('training tiles on a worker thread', () => {
 
   it('reports a failure in the worker as a typed error instead of hanging', async () => {
     await expect(workerBatchSource([{ ...samples[0], labelled: 0 }], geometry)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('draw gamma from the recorded range: none recorded draws as 0.2 did, a wider range changes the images only', async () => {
+    const take = async (gamma?: number) => {
+      const augmentation = { ...DEFAULT_AUGMENT_OPTIONS, ...(gamma === undefined ? {} : { gamma }) };
+      return inlineBatchSource(samples, { ...geometry, augmentation }).take(3);
+    };
+    const unset = await take();
+    const same = await take(DEFAULT_INTENSITY_OPTIONS.gamma);
+    const wide = await take(1);
+    expect(Array.from(same.input)).toEqual(Array.from(unset.input));
+    expect(Array.from(wide.input)).not.toEqual(Array.from(unset.input));
+    expect(Array.from(wide.target)).toEqual(Array.from(unset.target));
+    expect(Array.from(wide.weights)).toEqual(Array.from(unset.weights));
   });
 });

@@ -2,48 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InterruptedRun } from '../../../src-shared/contract/records';
-import type { GpuDoctorReport } from '../../../src-shared/contract/system';
-import type { TrainRequest, TrainResult } from '../../../src-main/engine/trainer';
-import { ComputeReporter } from '../../../src-main/pipeline/compute-report';
-import type { StartEngineTraining } from '../../../src-main/pipeline/engine-training';
 import { runCheckpointsDir } from '../../../src-main/pipeline/run-model';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../../../src-main/pipeline/training-pipeline';
 import { defaultImageIo } from '../../../src-main/store/default-image-io';
 import type { Workspace } from '../../../src-main/store/workspace';
 import { createStoreApp, type StoreApp } from '../services/store-app';
 import { writeBlobFolders } from './blob-folders';
-
-/** A doctor's report that needs no GPU probe. */
-class FixedCompute extends ComputeReporter {
-  override report(): Promise<GpuDoctorReport> {
-    return Promise.resolve({
-      training: { active: 'cpu', device: 'CPU', attempts: [{ backend: 'cpu', available: true }] },
-      inference: { provider: 'cpu' },
-      findings: [],
-      gpus: [],
-    });
-  }
-}
-
-/** An engine that records what it was asked and ends at once with the status the test chooses. */
-function fakeEngine(): { start: StartEngineTraining; requests: TrainRequest[]; endWith: { status: 'interrupted' | 'cancelled' } } {
-  const requests: TrainRequest[] = [];
-  const endWith = { status: 'interrupted' as 'interrupted' | 'cancelled' };
-  const start: StartEngineTraining = (request) => {
-    requests.push(request);
-    const result: TrainResult = {
-      status: endWith.status,
-      ...(endWith.status === 'interrupted' ? { error: { code: 'INTERNAL' as const, message: 'the engine process was killed by SIGKILL' } } : {}),
-      bestCheckpoint: null,
-      latestCheckpoint: null,
-      steps: 0,
-      metrics: { curve: [], validation: [], best: null },
-      elapsedSeconds: 0,
-    };
-    return { done: Promise.resolve(result), cancel: () => undefined };
-  };
-  return { start, requests, endWith };
-}
+import { fakeEngine, FixedCompute } from './fake-training-engine';
 
 /** A checkpoint folder as far as resuming reads it: its description with the step. */
 function writeCheckpointAt(dir: string, step: number): void {
