@@ -1,40 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InterruptedRun } from '../../../src-shared/contract/records';
 import { runCheckpointsDir } from '../../../src-main/pipeline/run-model';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../../../src-main/pipeline/training-pipeline';
-import { defaultImageIo } from '../../../src-main/store/default-image-io';
 import type { Workspace } from '../../../src-main/store/workspace';
-import { createStoreApp, type StoreApp } from '../services/store-app';
-import { writeBlobFolders } from './blob-folders';
-import { fakeEngine, FixedCompute } from './fake-training-engine';
-
-/** A checkpoint folder as far as resuming reads it: its description with the step. */
-function writeCheckpointAt(dir: string, step: number): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'unet.json'), JSON.stringify({ format: 'unet-studio-model', formatVersion: 1, training: { step } }));
-}
+import type { StoreApp } from '../services/store-app';
+import { createPipelineHarness, writeCheckpointAt, type PipelineHarness } from './training-pipeline-harness';
 
 let app: StoreApp;
 let ws: Workspace;
 let deps: TrainingPipelineDeps;
-let engine: ReturnType<typeof fakeEngine>;
+let engine: PipelineHarness['engine'];
 let datasetId: number;
 
 beforeAll(async () => {
-  app = createStoreApp();
-  await writeBlobFolders(path.join(app.tmp, 'blobs'), { count: 3, width: 96, height: 96 });
-  datasetId = (await app.call<{ id: number }>('datasets.create', { name: 'blobs' })).id;
-  expect((await app.job('images.import', { datasetId, paths: [path.join(app.tmp, 'blobs')] })).status).toBe('succeeded');
+  ({ app, deps, engine, datasetId } = await createPipelineHarness());
   ws = app.ctx.workspace.current;
-  engine = fakeEngine();
-  const { ctx } = app;
-  deps = {
-    context: { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true },
-    compute: new FixedCompute(),
-    startEngine: engine.start,
-  };
 });
 
 afterAll(async () => {

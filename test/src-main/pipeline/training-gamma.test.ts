@@ -1,32 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../../../src-shared/contract/training';
 import { DEFAULT_INTENSITY_OPTIONS } from '../../../src-shared/imaging/intensity-augmentation';
 import { runCheckpointsDir } from '../../../src-main/pipeline/run-model';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../../../src-main/pipeline/training-pipeline';
-import { defaultImageIo } from '../../../src-main/store/default-image-io';
-import { createStoreApp, type StoreApp } from '../services/store-app';
-import { writeBlobFolders } from './blob-folders';
-import { fakeEngine, FixedCompute } from './fake-training-engine';
+import type { StoreApp } from '../services/store-app';
+import { createPipelineHarness, writeCheckpointAt, type PipelineHarness } from './training-pipeline-harness';
 
 let app: StoreApp;
 let deps: TrainingPipelineDeps;
-let engine: ReturnType<typeof fakeEngine>;
+let engine: PipelineHarness['engine'];
 let datasetId: number;
 
 beforeAll(async () => {
-  app = createStoreApp();
-  await writeBlobFolders(path.join(app.tmp, 'blobs'), { count: 3, width: 96, height: 96 });
-  datasetId = (await app.call<{ id: number }>('datasets.create', { name: 'blobs' })).id;
-  expect((await app.job('images.import', { datasetId, paths: [path.join(app.tmp, 'blobs')] })).status).toBe('succeeded');
-  engine = fakeEngine();
-  const { ctx } = app;
-  deps = {
-    context: { workspace: ctx.workspace, bus: ctx.bus, jobs: ctx.jobs, logger: ctx.logger, io: defaultImageIo, isPathAllowed: () => true },
-    compute: new FixedCompute(),
-    startEngine: engine.start,
-  };
+  ({ app, deps, engine, datasetId } = await createPipelineHarness());
 });
 
 afterAll(async () => {
@@ -55,8 +42,7 @@ describe("the gray-value augmentation's gamma range", () => {
     engine.endWith.status = 'interrupted';
     const { runId } = await gammaOf({ normalization: 'per-image', gamma: 0.7 });
     const latest = path.join(runCheckpointsDir(app.ctx.workspace.current, runId), 'latest');
-    mkdirSync(latest, { recursive: true });
-    writeFileSync(path.join(latest, 'unet.json'), JSON.stringify({ format: 'unet-studio-model', formatVersion: 1, training: { step: 3 } }));
+    writeCheckpointAt(latest, 3);
     app.ctx.workspace.current.runs.addCheckpoint(runId, { step: 3, path: latest });
     const before = engine.requests.length;
     const { job } = await resumeTrainingRun(deps, runId);
