@@ -17,7 +17,7 @@
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's),
  * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --gamma R (gray-value augmentation:
- * gamma in exp(±R); default 0.2), --steps N (a step budget instead of
+ * gamma in exp(±R); default 0.5), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for after training;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:

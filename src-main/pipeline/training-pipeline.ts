@@ -2,7 +2,7 @@ import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
 import { type CalibrationMetricName, type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
-import { DEFAULT_INTENSITY_OPTIONS } from '../../src-shared/imaging/intensity-augmentation';
+import { RUN_GAMMA_RANGE } from '../../src-shared/imaging/intensity-augmentation';
 import { fitOnnxRuntimeOptions } from '../engine/onnx-runtime-options';
 import { fitTileToBackend } from '../engine/memory-fit';
 import type { TrainConfig, TrainConfigInput } from '../engine/train-config';
@@ -62,7 +62,7 @@ function configInput(options: TrainOptions, classNames: string[]): TrainConfigIn
   const borderClass = trainsBorderClass(options);
   const names = borderClass ? [...classNames, BORDER_CLASS_NAME] : classNames;
   // The gamma range is recorded even when it is the default, so the run says what it drew.
-  const augmentation = { ...(elastic === undefined ? {} : { elastic }), gamma: gamma ?? DEFAULT_INTENSITY_OPTIONS.gamma };
+  const augmentation = { ...(elastic === undefined ? {} : { elastic }), gamma: gamma ?? RUN_GAMMA_RANGE };
   return { ...rest, borderClass, numClasses: names.length, classNames: names, inChannels: 1, augmentation };
 }
 

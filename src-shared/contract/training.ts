@@ -123,8 +123,7 @@ export const trainOptionsSchema = z.object({
   normalization: z.enum(['dataset', 'per-image']).optional(),
   /**
    * Gray-value augmentation: the largest change of gamma, as ln gamma (0.5 draws gamma in 0.61–1.65).
-   * Default 0.2 (DEFAULT_INTENSITY_OPTIONS): 0.5 raised DIC-HeLa's SEG and lowered DSB 2018's SEG and
-   * ISBI 2012's V_rand over three folds (docs/benchmarks.md, "A wider gamma").
+   * Default 0.5 (RUN_GAMMA_RANGE, chosen by measurement: docs/benchmarks.md, "A wider gamma").
    */
   gamma: z.number().min(0).max(GAMMA_RANGE_MAX).optional(),
   /**

@@ -51,6 +51,7 @@ export {
   applyIntensity,
   drawIntensityParams,
   DEFAULT_INTENSITY_OPTIONS,
+  RUN_GAMMA_RANGE,
   type IntensityOptions,
   type IntensityParams,
 } from './intensity-augmentation';

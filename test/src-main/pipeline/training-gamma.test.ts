@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../../../src-shared/contract/training';
-import { DEFAULT_INTENSITY_OPTIONS } from '../../../src-shared/imaging/intensity-augmentation';
 import { runCheckpointsDir } from '../../../src-main/pipeline/run-model';
 import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../../../src-main/pipeline/training-pipeline';
 import type { StoreApp } from '../services/store-app';
@@ -30,10 +29,10 @@ async function gammaOf(options: Partial<TrainOptions>): Promise<{ runId: number;
 }
 
 describe("the gray-value augmentation's gamma range", () => {
-  it('is the default unless the run sets it, and is recorded with the run either way', async () => {
-    expect(DEFAULT_INTENSITY_OPTIONS.gamma).toBe(0.2);
-    expect(await gammaOf({})).toMatchObject({ asked: 0.2, recorded: 0.2 });
-    expect(await gammaOf({ normalization: 'per-image' })).toMatchObject({ asked: 0.2, recorded: 0.2 });
+  it('is 0.5 unless the run sets it, and is recorded with the run either way', async () => {
+    expect(await gammaOf({})).toMatchObject({ asked: 0.5, recorded: 0.5 });
+    expect(await gammaOf({ normalization: 'per-image' })).toMatchObject({ asked: 0.5, recorded: 0.5 });
+    expect(await gammaOf({ gamma: 0.2 })).toMatchObject({ asked: 0.2, recorded: 0.2 });
     expect(await gammaOf({ normalization: 'per-image', gamma: 0.9 })).toMatchObject({ asked: 0.9, recorded: 0.9 });
     expect(await gammaOf({ gamma: 0 })).toMatchObject({ asked: 0, recorded: 0 });
   });
