@@ -2,29 +2,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../../../src-shared/contract/training';
 import { runCheckpointsDir } from '../../../src-main/pipeline/run-model';
-import { resumeTrainingRun, startTrainingRun, type TrainingPipelineDeps } from '../../../src-main/pipeline/training-pipeline';
-import type { StoreApp } from '../services/store-app';
+import { resumeTrainingRun, startTrainingRun } from '../../../src-main/pipeline/training-pipeline';
 import { createPipelineHarness, writeCheckpointAt, type PipelineHarness } from './training-pipeline-harness';
 
-let app: StoreApp;
-let deps: TrainingPipelineDeps;
-let engine: PipelineHarness['engine'];
-let datasetId: number;
+let h: PipelineHarness;
 
 beforeAll(async () => {
-  ({ app, deps, engine, datasetId } = await createPipelineHarness());
+  h = await createPipelineHarness();
 });
 
 afterAll(async () => {
-  await app?.dispose();
+  await h?.app.dispose();
 });
 
 /** Starts a run that ends at once; returns its id and the gamma range the engine was asked for and the run recorded. */
 async function gammaOf(options: Partial<TrainOptions>): Promise<{ runId: number; asked: unknown; recorded: unknown }> {
-  const { job, runId } = await startTrainingRun(deps, { datasetId, options: { preset: 'tiny', steps: 10, ...options } });
-  await app.ctx.jobs.wait(job.id);
-  const asked = engine.requests.at(-1)?.config.augmentation?.gamma;
-  const recorded = (app.ctx.workspace.current.runs.get(runId).config as { augmentation?: { gamma?: unknown } }).augmentation?.gamma;
+  const { job, runId } = await startTrainingRun(h.deps, { datasetId: h.datasetId, options: { preset: 'tiny', steps: 10, ...options } });
+  await h.app.ctx.jobs.wait(job.id);
+  const asked = h.engine.requests.at(-1)?.config.augmentation?.gamma;
+  const recorded = (h.app.ctx.workspace.current.runs.get(runId).config as { augmentation?: { gamma?: unknown } }).augmentation?.gamma;
   return { runId, asked, recorded };
 }
 
@@ -38,21 +34,21 @@ describe("the gray-value augmentation's gamma range", () => {
   });
 
   it('is kept when a run resumes', async () => {
-    engine.endWith.status = 'interrupted';
+    h.engine.endWith.status = 'interrupted';
     const { runId } = await gammaOf({ normalization: 'per-image', gamma: 0.7 });
-    const latest = path.join(runCheckpointsDir(app.ctx.workspace.current, runId), 'latest');
+    const latest = path.join(runCheckpointsDir(h.app.ctx.workspace.current, runId), 'latest');
     writeCheckpointAt(latest, 3);
-    app.ctx.workspace.current.runs.addCheckpoint(runId, { step: 3, path: latest });
-    const before = engine.requests.length;
-    const { job } = await resumeTrainingRun(deps, runId);
-    await app.ctx.jobs.wait(job.id);
-    expect(engine.requests.length).toBe(before + 1);
-    expect(engine.requests.at(-1)?.resumeFrom).toBeDefined();
-    expect(engine.requests.at(-1)?.config.augmentation?.gamma).toBe(0.7);
+    h.app.ctx.workspace.current.runs.addCheckpoint(runId, { step: 3, path: latest });
+    const before = h.engine.requests.length;
+    const { job } = await resumeTrainingRun(h.deps, runId);
+    await h.app.ctx.jobs.wait(job.id);
+    expect(h.engine.requests.length).toBe(before + 1);
+    expect(h.engine.requests.at(-1)?.resumeFrom).toBeDefined();
+    expect(h.engine.requests.at(-1)?.config.augmentation?.gamma).toBe(0.7);
   });
 
   it('refuses a range outside [0, 1.5] with a typed error', async () => {
-    await expect(startTrainingRun(deps, { datasetId, options: { preset: 'tiny', steps: 10, gamma: 2 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(startTrainingRun(deps, { datasetId, options: { preset: 'tiny', steps: 10, gamma: -0.1 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(startTrainingRun(h.deps, { datasetId: h.datasetId, options: { preset: 'tiny', steps: 10, gamma: 2 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(startTrainingRun(h.deps, { datasetId: h.datasetId, options: { preset: 'tiny', steps: 10, gamma: -0.1 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
