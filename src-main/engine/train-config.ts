@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, GAMMA_RANGE_MAX, LR_SCHEDULES, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, GAMMA_RANGE_MAX, LR_SCHEDULES, SCALE_RANGE_MAX, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -18,6 +18,8 @@ const augmentationSchema = z.object({
   intensity: z.boolean().default(DEFAULT_AUGMENT_OPTIONS.intensity),
   /** ln gamma is drawn uniform in [-gamma, gamma]; absent (runs recorded before it could be set): DEFAULT_INTENSITY_OPTIONS.gamma. */
   gamma: z.number().min(0).max(GAMMA_RANGE_MAX).optional(),
+  /** ln scale is drawn uniform in [-scale, scale]; absent or 0: no zoom (runs recorded before it could be set). */
+  scale: z.number().min(0).max(SCALE_RANGE_MAX).optional(),
 });
 
 /**

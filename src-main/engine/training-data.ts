@@ -133,12 +133,15 @@ export class TileSampler {
   ) {
     if (samples.length === 0) throw new UnetError('INVALID_ARGUMENT', 'no training images');
     if (samples.every((s) => s.labelled === 0)) throw new UnetError('INVALID_ARGUMENT', 'the training images have no labelled pixels');
-    const { gamma, ...switches } = augmentation;
-    this.options = { ...switches, ...(gamma === undefined ? {} : { intensityOptions: { ...DEFAULT_INTENSITY_OPTIONS, gamma } }) };
-    this.augmenting = augmentation.elastic || augmentation.rotation || augmentation.flipsRotations || augmentation.intensity;
-    const deforming = augmentation.rotation || augmentation.elastic;
-    // sqrt(2)/2 - 1/2 of the tile covers any rotation; 3 sigma covers the elastic displacements.
-    this.margin = deforming ? Math.ceil(0.21 * geometry.input + (augmentation.elastic ? 3 * augmentation.elasticSigma : 0)) : 0;
+    const { gamma, scale, ...switches } = augmentation;
+    const scaleRange = scale ?? 0;
+    this.options = {
+      ...switches,
+      ...(gamma === undefined ? {} : { intensityOptions: { ...DEFAULT_INTENSITY_OPTIONS, gamma } }),
+      ...(scaleRange > 0 ? { scaleRange } : {}),
+    };
+    this.augmenting = augmentation.elastic || augmentation.rotation || augmentation.flipsRotations || augmentation.intensity || scaleRange > 0;
+    this.margin = regionMargin(geometry.input, augmentation, scaleRange);
     const channels = samples[0].channels;
     this.tile = {
       input: new Float32Array(geometry.input * geometry.input * channels),
@@ -207,6 +210,18 @@ export class TileSampler {
     t.sampleIndex = this.samples.indexOf(sample);
     return t;
   }
+}
+
+/**
+ * How far the augmented region reaches beyond the tile on each side, so rotated, shrunk and deformed tiles
+ * are filled with real neighbourhood: 3 sigma for the elastic displacements, plus the tile's half-diagonal
+ * (any rotation) or half-side, divided by the smallest zoom, less the half-side. Without zoom it is the
+ * margin runs have always used (0.21 of the tile), so recorded runs resume on the same tiles.
+ */
+export function regionMargin(input: number, augmentation: Pick<AugmentationConfig, 'rotation' | 'elastic' | 'elasticSigma'>, scaleRange: number): number {
+  const elastic = augmentation.elastic ? 3 * augmentation.elasticSigma : 0;
+  if (scaleRange > 0) return Math.ceil((((augmentation.rotation ? Math.SQRT2 : 1) * Math.exp(scaleRange) - 1) / 2) * input + elastic);
+  return augmentation.rotation || augmentation.elastic ? Math.ceil(0.21 * input + elastic) : 0;
 }
 
 interface RegionBuffers {

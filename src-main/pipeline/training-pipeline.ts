@@ -2,6 +2,7 @@ import type { JobOf } from '../../src-shared/contract/jobs';
 import type { TrainingBackend } from '../../src-shared/contract/system';
 import { type CalibrationMetricName, type TrainingOutcome, type TrainOptions, backendCandidates, type BackendChoice, type TrainProgressInfo } from '../../src-shared/contract/training';
 import { recordedPlane, type ImagePlane } from '../../src-shared/imaging/image-plane';
+import { RUN_SCALE_RANGE } from '../../src-shared/imaging/augmentation';
 import { RUN_GAMMA_RANGE } from '../../src-shared/imaging/intensity-augmentation';
 import { fitOnnxRuntimeOptions } from '../engine/onnx-runtime-options';
 import { fitTileToBackend } from '../engine/memory-fit';
@@ -57,12 +58,12 @@ async function startingModelFor(deps: TrainingPipelineDeps, init: string): Promi
 
 /** The user's options in the engine's terms; the data set decides the classes. */
 function configInput(options: TrainOptions, classNames: string[]): TrainConfigInput {
-  const { elastic, gamma, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
+  const { elastic, gamma, scale, normalization: _normalization, init: _init, calibrationMetric: _metric, ...rest } = options;
   // The classes are counted here, so whether a border class comes after them is decided here too.
   const borderClass = trainsBorderClass(options);
   const names = borderClass ? [...classNames, BORDER_CLASS_NAME] : classNames;
-  // The gamma range is recorded even when it is the default, so the run says what it drew.
-  const augmentation = { ...(elastic === undefined ? {} : { elastic }), gamma: gamma ?? RUN_GAMMA_RANGE };
+  // The gamma and zoom ranges are recorded even when they are the defaults, so the run says what it drew.
+  const augmentation = { ...(elastic === undefined ? {} : { elastic }), gamma: gamma ?? RUN_GAMMA_RANGE, scale: scale ?? RUN_SCALE_RANGE };
   return { ...rest, borderClass, numClasses: names.length, classNames: names, inChannels: 1, augmentation };
 }
 

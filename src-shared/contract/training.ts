@@ -79,6 +79,9 @@ export type CalibrationMetricName = (typeof CALIBRATION_METRIC_NAMES)[number];
 /** Largest gamma range a run may ask for (ln gamma; 1.5: gamma 0.22–4.5). */
 export const GAMMA_RANGE_MAX = 1.5;
 
+/** Largest zoom range a run may ask for (ln scale; 0.7: content 0.5x to 2x). */
+export const SCALE_RANGE_MAX = 0.7;
+
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 /**
@@ -126,6 +129,11 @@ export const trainOptionsSchema = z.object({
    * Default 0.5 (RUN_GAMMA_RANGE, chosen by measurement: docs/benchmarks.md, "A wider gamma").
    */
   gamma: z.number().min(0).max(GAMMA_RANGE_MAX).optional(),
+  /**
+   * Zoom augmentation: the largest change of scale, as ln scale (0.3 shows the content 0.74x to 1.35x), for
+   * objects whose size varies between images. Default RUN_SCALE_RANGE.
+   */
+  scale: z.number().min(0).max(SCALE_RANGE_MAX).optional(),
   /**
    * Batch normalisation before each 3x3 convolution's ReLU while training (ONNX Runtime engines), folded
    * into the convolutions when the model is saved, so the model stays the paper's network. Default: the

@@ -35,6 +35,11 @@ export interface AugmentOptions {
   flipsRotations: boolean;
   /** Rotation by a uniform random angle (mirrored borders). */
   rotation: boolean;
+  /**
+   * Zoom: ln of the scale drawn uniform in [-scaleRange, scaleRange] (0.3: content 0.74x to 1.35x), so one
+   * image teaches objects of other sizes. 0 or absent: no zoom, and no random draw for it.
+   */
+  scaleRange?: number;
   /** Random gamma, contrast, brightness and noise on the image. */
   intensity: boolean;
   /** Ranges of the gray-value variations (default DEFAULT_INTENSITY_OPTIONS). */
@@ -42,6 +47,9 @@ export interface AugmentOptions {
   /** Image resampling (labels and weights always use nearest neighbour). Default bicubic. */
   interpolation?: Interpolation;
 }
+
+/** The zoom range (ln scale) a new training run draws unless it sets one. */
+export const RUN_SCALE_RANGE = 0;
 
 export const DEFAULT_AUGMENT_OPTIONS: AugmentOptions = {
   elastic: true,
@@ -65,13 +73,16 @@ function checkSample(sample: AugmentSample): void {
  * Augments a sample, deterministically for a given rng state. Order: dihedral transform (exact), then one warp
  * with the superposed rotation and elastic fields (image bicubic, class map and weights nearest neighbour, all
  * mirrored at the borders), then gray-value variations. Returns new arrays; the input is not modified.
- * Random draws: k (if flipsRotations), angle (if rotation), elastic grid (if elastic), intensity (if intensity).
+ * Random draws: k (if flipsRotations), angle (if rotation), ln scale (if scaleRange > 0), elastic grid (if elastic),
+ * intensity (if intensity).
  */
 export function augmentSample(sample: AugmentSample, rng: Rng, options: AugmentOptions = DEFAULT_AUGMENT_OPTIONS): AugmentSample {
   checkSample(sample);
   if (options.elastic && !(options.elasticSigma >= 0 && Number.isFinite(options.elasticSigma))) {
     throw new UnetError('INVALID_ARGUMENT', `elasticSigma must be >= 0, got ${options.elasticSigma}`);
   }
+  const scaleRange = options.scaleRange ?? 0;
+  if (!(scaleRange >= 0 && Number.isFinite(scaleRange))) throw new UnetError('INVALID_ARGUMENT', `scaleRange must be >= 0, got ${scaleRange}`);
   let { image, classMap, weights, width, height } = sample;
   const { channels } = sample;
 
@@ -84,7 +95,9 @@ export function augmentSample(sample: AugmentSample, rng: Rng, options: AugmentO
   }
 
   let field: DisplacementField | null = null;
-  if (options.rotation) field = createAffineField(width, height, { angle: rng.uniform(0, 2 * Math.PI) });
+  const angle = options.rotation ? rng.uniform(0, 2 * Math.PI) : 0;
+  const scale = scaleRange > 0 ? Math.exp(rng.uniform(-scaleRange, scaleRange)) : 1;
+  if (options.rotation || scaleRange > 0) field = createAffineField(width, height, { angle, scale });
   if (options.elastic) {
     const elastic = createElasticField(width, height, rng, { gridSize: options.elasticGrid, sigma: options.elasticSigma });
     field = field ? addFields(field, elastic, field) : elastic;
