@@ -182,25 +182,30 @@ export class TileSampler {
     let weights = extractMirroredTile(sample.weights, width, height, 1, x0, y0, region, region, buffers.weights);
     let classMap = buffers.classMap;
     for (let i = 0; i < classFloat.length; i++) classMap[i] = classFloat[i];
+    const { input, output } = this.geometry;
+    // Only the tile is augmented; the region around it is what rotation, zoom and deformation read from.
+    let size = region;
+    let inOff = this.margin;
     if (this.augmenting) {
-      const out = augmentSample({ image, classMap, weights, width: region, height: region, channels }, rng, this.options);
+      const tileWindow = { x: this.margin, y: this.margin, width: input, height: input };
+      const out = augmentSample({ image, classMap, weights, width: region, height: region, channels }, rng, this.options, tileWindow);
       image = out.image;
       classMap = out.classMap;
       weights = out.weights;
+      size = input;
+      inOff = 0;
     }
-    const { input, output } = this.geometry;
-    const inOff = this.margin;
-    const outOff = this.margin + (input - output) / 2;
+    const outOff = inOff + (input - output) / 2;
     const t = this.tile;
     for (let y = 0; y < input; y++) {
-      const src = ((y + inOff) * region + inOff) * channels;
+      const src = ((y + inOff) * size + inOff) * channels;
       t.input.set(image.subarray(src, src + input * channels), y * input * channels);
     }
     t.target.fill(0);
     const K = this.numClasses;
     for (let y = 0; y < output; y++) {
       for (let x = 0; x < output; x++) {
-        const s = (y + outOff) * region + (x + outOff);
+        const s = (y + outOff) * size + (x + outOff);
         const o = y * output + x;
         const c = classMap[s];
         t.weights[o] = c === 0 ? 0 : weights[s];

@@ -1,7 +1,7 @@
 import { UnetError } from '../contract/errors';
 import { createZeroField } from './elastic-deformation';
-import type { DisplacementField, TypedArray } from './types';
-import { assertImageSize } from './validate';
+import type { DisplacementField, ImageWindow, TypedArray } from './types';
+import { assertImageSize, checkedWindow } from './validate';
 import { warpImage, warpNearest, type Interpolation } from './warp';
 
 /** Rotation, scaling and shift of the image content. */
@@ -20,15 +20,18 @@ export interface AffineOptions {
 
 /**
  * The displacement field of an affine transform: the content point q moves to p = c + s R(angle) (q - c) + shift,
- * so the output pixel p samples q = c + R(-angle) (p - c - shift) / s.
+ * so the output pixel p samples q = c + R(-angle) (p - c - shift) / s. With a window, the field of that part
+ * of the image alone.
  */
 export function createAffineField(
   width: number,
   height: number,
   options: AffineOptions,
   out?: DisplacementField,
+  window?: ImageWindow,
 ): DisplacementField {
   assertImageSize(width, height);
+  const part = checkedWindow(width, height, window);
   const angle = options.angle ?? 0;
   const scale = options.scale ?? 1;
   const shiftX = options.shiftX ?? 0;
@@ -39,12 +42,13 @@ export function createAffineField(
     if (!Number.isFinite(v)) throw new UnetError('INVALID_ARGUMENT', `${name} must be finite, got ${v}`);
   }
   if (scale <= 0) throw new UnetError('INVALID_ARGUMENT', `scale must be > 0, got ${scale}`);
-  const field = out ?? createZeroField(width, height);
+  const field = out ?? createZeroField(part.width, part.height);
+  if (field.width !== part.width || field.height !== part.height) throw new UnetError('INVALID_ARGUMENT', 'output field has the wrong size');
   const cos = Math.cos(angle) / scale;
   const sin = Math.sin(angle) / scale;
-  for (let y = 0, i = 0; y < height; y++) {
+  for (let y = part.y, i = 0; y < part.y + part.height; y++) {
     const py = y - cy - shiftY;
-    for (let x = 0; x < width; x++, i++) {
+    for (let x = part.x; x < part.x + part.width; x++, i++) {
       const px = x - cx - shiftX;
       field.dx[i] = cx + cos * px + sin * py - x;
       field.dy[i] = cy - sin * px + cos * py - y;

@@ -1,13 +1,14 @@
 import { UnetError } from '../contract/errors';
 import { upsampleGrid } from './interpolation';
 import type { Rng } from './rng';
-import type { DisplacementField } from './types';
-import { assertImageSize, assertLength } from './validate';
+import type { DisplacementField, ImageWindow } from './types';
+import { assertImageSize, assertLength, checkedWindow } from './validate';
 
 /**
  * The paper's elastic deformation: random displacement vectors on a coarse gridSize x gridSize grid (nodes
  * evenly spread from the first to the last pixel, so the corners move too), drawn from a Gaussian with standard
- * deviation `sigma` pixels, and per-pixel displacements by bicubic interpolation of that grid.
+ * deviation `sigma` pixels, and per-pixel displacements by bicubic interpolation of that grid. With a window,
+ * the field of that part of the image alone (the same values as the whole field's).
  */
 export interface ElasticOptions {
   gridSize?: number;
@@ -23,16 +24,18 @@ export function createElasticField(
   rng: Rng,
   options: ElasticOptions = {},
   out?: DisplacementField,
+  window?: ImageWindow,
 ): DisplacementField {
   assertImageSize(width, height);
+  const part = checkedWindow(width, height, window);
   const gridSize = options.gridSize ?? DEFAULT_ELASTIC_GRID;
   const sigma = options.sigma ?? DEFAULT_ELASTIC_SIGMA;
   if (!Number.isInteger(gridSize) || gridSize < 2 || gridSize > 64) {
     throw new UnetError('INVALID_ARGUMENT', `gridSize must be an integer in [2, 64], got ${gridSize}`);
   }
   if (!(Number.isFinite(sigma) && sigma >= 0)) throw new UnetError('INVALID_ARGUMENT', `sigma must be >= 0, got ${sigma}`);
-  const field = out ?? createZeroField(width, height);
-  if (field.width !== width || field.height !== height) {
+  const field = out ?? createZeroField(part.width, part.height);
+  if (field.width !== part.width || field.height !== part.height) {
     throw new UnetError('INVALID_ARGUMENT', 'output field has the wrong size');
   }
   const nodes = gridSize * gridSize;
@@ -43,8 +46,8 @@ export function createElasticField(
     gx[k] = sigma * rng.normal();
     gy[k] = sigma * rng.normal();
   }
-  upsampleGrid(gx, gridSize, gridSize, width, height, field.dx);
-  upsampleGrid(gy, gridSize, gridSize, width, height, field.dy);
+  upsampleGrid(gx, gridSize, gridSize, width, height, field.dx, part);
+  upsampleGrid(gy, gridSize, gridSize, width, height, field.dy, part);
   return field;
 }
 

@@ -1,3 +1,5 @@
+import type { ImageWindow } from './types';
+
 /**
  * Cubic convolution (Keys 1981, a = -0.5, the "bicubic" of most image software): interpolates exactly at the
  * samples and reproduces quadratics. Weights for the four samples at offsets -1, 0, 1, 2 of a fraction t in [0, 1).
@@ -47,7 +49,8 @@ export function cubicUpsamplingWeights(nodes: number, length: number): Float64Ar
 
 /**
  * Interpolates a gridH x gridW array of node values (row-major) onto a width x height image, separably:
- * first along x for each node row, then along y.
+ * first along x for each node row, then along y. With a window, only that part of the image is computed,
+ * into an `out` of the window's size.
  */
 export function upsampleGrid(
   grid: ArrayLike<number>,
@@ -56,32 +59,34 @@ export function upsampleGrid(
   width: number,
   height: number,
   out: Float32Array,
+  window: ImageWindow = { x: 0, y: 0, width, height },
 ): Float32Array {
+  const { x: x0, y: y0, width: ww, height: wh } = window;
   const wx = cubicUpsamplingWeights(gridW, width);
   const wy = cubicUpsamplingWeights(gridH, height);
-  const rows = new Float64Array(gridH * width);
+  const rows = new Float64Array(gridH * ww);
   for (let j = 0; j < gridH; j++) {
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < ww; x++) {
       let s = 0;
-      for (let i = 0; i < gridW; i++) s += wx[x * gridW + i] * grid[j * gridW + i];
-      rows[j * width + x] = s;
+      for (let i = 0; i < gridW; i++) s += wx[(x0 + x) * gridW + i] * grid[j * gridW + i];
+      rows[j * ww + x] = s;
     }
   }
   const wyRow = new Float64Array(gridH);
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    for (let j = 0; j < gridH; j++) wyRow[j] = wy[y * gridH + j];
+  for (let y = 0; y < wh; y++) {
+    const o = y * ww;
+    for (let j = 0; j < gridH; j++) wyRow[j] = wy[(y0 + y) * gridH + j];
     if (gridH === 3) {
       // The paper's 3x3 grid: unrolled.
       const a = wyRow[0];
       const b = wyRow[1];
       const c = wyRow[2];
-      for (let x = 0; x < width; x++) out[o + x] = a * rows[x] + b * rows[width + x] + c * rows[2 * width + x];
+      for (let x = 0; x < ww; x++) out[o + x] = a * rows[x] + b * rows[ww + x] + c * rows[2 * ww + x];
       continue;
     }
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < ww; x++) {
       let s = 0;
-      for (let j = 0; j < gridH; j++) s += wyRow[j] * rows[j * width + x];
+      for (let j = 0; j < gridH; j++) s += wyRow[j] * rows[j * ww + x];
       out[o + x] = s;
     }
   }

@@ -14,6 +14,17 @@ export type TypedArray =
 /** Arrays that hold instance or class labels (0 = none). */
 export type LabelArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
+/**
+ * A rectangle of an image, for computing only the part of a transform that is kept (a training tile out of
+ * the larger region it is augmented in).
+ */
+export interface ImageWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** A per-pixel displacement field: the output pixel (x, y) samples the source at (x + dx, y + dy). */
 export interface DisplacementField {
   width: number;

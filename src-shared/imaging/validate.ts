@@ -1,4 +1,5 @@
 import { UnetError } from '../contract/errors';
+import type { ImageWindow } from './types';
 
 /** Argument checks shared by the imaging functions: bad input becomes a typed error, never a crash. */
 
@@ -17,6 +18,19 @@ export function assertNonNegativeInt(value: number, name: string): void {
 export function assertImageSize(width: number, height: number): void {
   assertPositiveInt(width, 'width');
   assertPositiveInt(height, 'height');
+}
+
+/** Checks that a window lies inside a width x height image; absent: the whole image. */
+export function checkedWindow(width: number, height: number, window?: ImageWindow): ImageWindow {
+  if (!window) return { x: 0, y: 0, width, height };
+  assertNonNegativeInt(window.x, 'window.x');
+  assertNonNegativeInt(window.y, 'window.y');
+  assertPositiveInt(window.width, 'window.width');
+  assertPositiveInt(window.height, 'window.height');
+  if (window.x + window.width > width || window.y + window.height > height) {
+    throw new UnetError('INVALID_ARGUMENT', `window ${window.width}x${window.height} at (${window.x}, ${window.y}) exceeds the ${width}x${height} image`);
+  }
+  return window;
 }
 
 /** Checks that `array` holds exactly `expected` elements. */

@@ -1,12 +1,13 @@
 import { UnetError } from '../contract/errors';
 import { mirrorIndex } from './mirror';
-import type { DisplacementField, TypedArray } from './types';
-import { assertImageSize, assertLength, assertPositiveInt } from './validate';
+import type { DisplacementField, ImageWindow, TypedArray } from './types';
+import { assertImageSize, assertLength, assertPositiveInt, checkedWindow } from './validate';
 
 /**
  * Backward warping: out(x, y) = src(x + dx, y + dy). Samples outside the image are mirrored (edge not repeated),
  * as for the overlap tiles. Images by bicubic (default) or bilinear interpolation; labels and weights by nearest
- * neighbour so that no new label values appear.
+ * neighbour so that no new label values appear. With a window, only that part of the output is computed: the
+ * field and the output have the window's size, and out(x, y) = src(window.x + x + dx, window.y + y + dy).
  */
 export type Interpolation = 'bicubic' | 'bilinear';
 
@@ -26,17 +27,19 @@ export function warpImage(
   field: FieldLike,
   out?: Float32Array,
   interpolation: Interpolation = 'bicubic',
+  window?: ImageWindow,
 ): Float32Array {
   assertImageSize(width, height);
   assertPositiveInt(channels, 'channels');
-  const n = width * height;
-  assertLength(src, n * channels, 'src');
+  assertLength(src, width * height * channels, 'src');
+  const part = checkedWindow(width, height, window);
+  const n = part.width * part.height;
   checkField(field, n);
   const result = out ?? new Float32Array(n * channels);
   assertLength(result, n * channels, 'out');
   if (result === src) throw new UnetError('INVALID_ARGUMENT', 'warpImage cannot work in place');
-  if (interpolation === 'bilinear') warpBilinear(src, width, height, channels, field, result);
-  else warpBicubic(src, width, height, channels, field, result);
+  if (interpolation === 'bilinear') warpBilinear(src, width, height, channels, field, result, part);
+  else warpBicubic(src, width, height, channels, field, result, part);
   return result;
 }
 
@@ -47,6 +50,7 @@ function warpBicubic(
   channels: number,
   field: FieldLike,
   out: Float32Array,
+  part: ImageWindow,
 ): void {
   const { dx, dy } = field;
   const xs = new Int32Array(4);
@@ -55,8 +59,8 @@ function warpBicubic(
   const c1 = channels;
   const c2 = 2 * channels;
   const c3 = 3 * channels;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
+  for (let y = part.y, i = 0; y < part.y + part.height; y++) {
+    for (let x = part.x; x < part.x + part.width; x++, i++) {
       const sx = x + dx[i];
       const sy = y + dy[i];
       const ix = Math.floor(sx);
@@ -122,10 +126,11 @@ function warpBilinear(
   channels: number,
   field: FieldLike,
   out: Float32Array,
+  part: ImageWindow,
 ): void {
   const { dx, dy } = field;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
+  for (let y = part.y, i = 0; y < part.y + part.height; y++) {
+    for (let x = part.x; x < part.x + part.width; x++, i++) {
       const sx = x + dx[i];
       const sy = y + dy[i];
       const ix = Math.floor(sx);
@@ -153,17 +158,19 @@ export function warpNearest<T extends TypedArray>(
   height: number,
   field: FieldLike,
   out?: T,
+  window?: ImageWindow,
 ): T {
   assertImageSize(width, height);
-  const n = width * height;
-  assertLength(src, n, 'src');
+  assertLength(src, width * height, 'src');
+  const part = checkedWindow(width, height, window);
+  const n = part.width * part.height;
   checkField(field, n);
   const result = out ?? (new (src.constructor as new (length: number) => T)(n));
   assertLength(result, n, 'out');
   if (result === src) throw new UnetError('INVALID_ARGUMENT', 'warpNearest cannot work in place');
   const { dx, dy } = field;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
+  for (let y = part.y, i = 0; y < part.y + part.height; y++) {
+    for (let x = part.x; x < part.x + part.width; x++, i++) {
       // floor(v + 0.5): rounds halves up consistently, also for negative coordinates.
       let sx = Math.floor(x + dx[i] + 0.5);
       let sy = Math.floor(y + dy[i] + 0.5);
