@@ -229,13 +229,13 @@ describe('unet-studio train -> segment -> evaluate', () => {
     }
   });
 
-  it('train --gamma records the gray-value augmentation\'s range; without it the run records the default', async () => {
-    for (const [flag, range] of [['0.3', 0.3], [null, 0.5]] as const) {
-      const args = ['train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `gamma-${flag ?? 'default'}`), '--preset', 'tiny', '--steps', '2', '--workspace', workspace, '--json'];
-      const run = await cli(...args, ...(flag === null ? [] : ['--gamma', flag]));
+  it('train --gamma and --scale record the augmentation\'s ranges; without them the run records the defaults', async () => {
+    for (const [flags, gamma, scale] of [[['--gamma', '0.3', '--scale', '0.25'], 0.3, 0.25], [[], 0.5, 0]] as const) {
+      const args = ['train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `ranges-${flags.length}`), '--preset', 'tiny', '--steps', '2', '--workspace', workspace, '--json'];
+      const run = await cli(...args, ...flags);
       expect(run.code, run.stderr).toBe(0);
       const info = JSON.parse((await cli('info', '--run', String(JSON.parse(run.stdout).runId), '--workspace', workspace, '--json')).stdout);
-      expect(info.config.augmentation.gamma).toBe(range);
+      expect(info.config.augmentation).toMatchObject({ gamma, scale });
     }
   });
 

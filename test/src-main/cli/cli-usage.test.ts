@@ -51,6 +51,7 @@ describe('command line usage errors', () => {
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', '1'), /--weight-average.*at most 0\.9999, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', 'on'), /--weight-average.*"on" is not a number/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--gamma', '2'), /--gamma.*at most 1\.5, got 2/);
+    expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--scale', '0.9'), /--scale.*at most 0\.7, got 0\.9/);
   });
 
   it('a file where a folder is expected, and a folder that does not exist', async () => {

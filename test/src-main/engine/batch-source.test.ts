@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inlineBatchSource, workerBatchSource, type BatchGeometry } from '../../../src-main/engine/batch-source';
-import { prepareSample } from '../../../src-main/engine/training-data';
-import { DEFAULT_AUGMENT_OPTIONS, DEFAULT_INTENSITY_OPTIONS } from '../../../src-shared/imaging/augmentation';
+import { prepareSample, regionMargin } from '../../../src-main/engine/training-data';
+import { createAffineField, DEFAULT_AUGMENT_OPTIONS, DEFAULT_INTENSITY_OPTIONS } from '../../../src-shared/imaging/augmentation';
 import { blobSample } from './trainer-data';
 
 const samples = [1, 2].map((s) => prepareSample(blobSample(s, 120), { w0: 10, sigma: 5, separationGap: 2 }));
@@ -48,5 +48,49 @@ describe('training tiles on a worker thread', () => {
     expect(Array.from(wide.input)).not.toEqual(Array.from(unset.input));
     expect(Array.from(wide.target)).toEqual(Array.from(unset.target));
     expect(Array.from(wide.weights)).toEqual(Array.from(unset.weights));
+  });
+
+  it('draw no zoom unless a range is recorded, and zoom images, targets and weights together when one is', async () => {
+    const take = async (scale?: number) => {
+      const augmentation = { ...DEFAULT_AUGMENT_OPTIONS, ...(scale === undefined ? {} : { scale }) };
+      return inlineBatchSource(samples, { ...geometry, augmentation }).take(3);
+    };
+    const unset = await take();
+    const zero = await take(0);
+    const zoomed = await take(0.5);
+    expect(Array.from(zero.input)).toEqual(Array.from(unset.input));
+    expect(Array.from(zero.target)).toEqual(Array.from(unset.target));
+    expect(Array.from(zoomed.input)).not.toEqual(Array.from(unset.input));
+    expect(Array.from(zoomed.target)).not.toEqual(Array.from(unset.target));
+  });
+});
+
+describe('the augmented region around a tile', () => {
+  it('is 0.21 of the tile plus 3 sigma without zoom, as recorded runs drew it, and none without deformation', () => {
+    const aug = { rotation: true, elastic: true, elasticSigma: 10 };
+    expect(regionMargin(316, aug, 0)).toBe(Math.ceil(0.21 * 316 + 30));
+    expect(regionMargin(316, { ...aug, elastic: false }, 0)).toBe(Math.ceil(0.21 * 316));
+    expect(regionMargin(316, { rotation: false, elastic: false, elasticSigma: 10 }, 0)).toBe(0);
+  });
+
+  it('holds every pixel a shrunk, turned tile reads, with 3 sigma to spare for the elastic displacements', () => {
+    for (const [input, range] of [[316, 0.3], [92, 0.7], [188, 0.05]]) {
+      const margin = regionMargin(input, { rotation: true, elastic: true, elasticSigma: 10 }, range);
+      const region = input + 2 * margin;
+      let reach = -Infinity;
+      for (const angle of [0, Math.PI / 4, 1, (3 * Math.PI) / 4]) {
+        const field = createAffineField(region, region, { angle, scale: Math.exp(-range) });
+        for (let y = margin; y < margin + input; y++) {
+          for (let x = margin; x < margin + input; x++) {
+            const i = y * region + x;
+            const qx = x + field.dx[i];
+            const qy = y + field.dy[i];
+            reach = Math.max(reach, -qx, -qy, qx - (region - 1), qy - (region - 1));
+          }
+        }
+      }
+      expect(reach).toBeLessThanOrEqual(-30 + 1);
+      expect(reach).toBeGreaterThan(-30 - 0.02 * input - 2);
+    }
   });
 });
