@@ -116,6 +116,15 @@ const results: Result[] = [];
   );
   const sample = { image, classMap, weights, width: s, height: s, channels: 1 };
   results.push(bench('augmentSample 572x572 (all default augmentations)', () => augmentSample(sample, rng, DEFAULT_AUGMENT_OPTIONS), runs));
+  // A 316 training tile (the fast preset) out of the region its rotation and deformation read (0.21 of the tile
+  // and 3 sigma each side): augmenting the whole region and cropping, against the tile's window alone.
+  const tile = 316;
+  const margin = Math.ceil(0.21 * tile + 30);
+  const r = tile + 2 * margin;
+  const region = { image: image.subarray(0, r * r), classMap: classMap.subarray(0, r * r), weights: weights.subarray(0, r * r), width: r, height: r, channels: 1 };
+  const tileWindow = { x: margin, y: margin, width: tile, height: tile };
+  results.push(bench(`training tile ${tile}: the ${r}x${r} region augmented, then cropped`, () => augmentSample(region, rng, DEFAULT_AUGMENT_OPTIONS), runs));
+  results.push(bench(`training tile ${tile}: its window of the ${r}x${r} region augmented`, () => augmentSample(region, rng, DEFAULT_AUGMENT_OPTIONS, tileWindow), runs));
   const big = new Float32Array(1024 * 1024).map(() => rng.next());
   results.push(bench('extractMirroredTile 572x572 from 1024x1024 (corner)', () => extractMirroredTile(big, 1024, 1024, 1, -92, -92, 572, 572), runs));
 }
