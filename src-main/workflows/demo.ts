@@ -25,6 +25,9 @@ export interface DemoOptions {
   learningRate?: number;
   /** Train a border class (default: the preset's; a starting model's own when fine-tuning). */
   borderClass?: boolean;
+  /** The augmentation's gamma and zoom ranges (TrainOptions.gamma, .scale; default: a new run's). */
+  gamma?: number;
+  scale?: number;
   /** The demo's images come from several experiments with different brightness: per-image by default. */
   normalization?: 'dataset' | 'per-image';
   /** Where the trained model folder is copied. */
@@ -104,6 +107,8 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
         ...(options.borderClass !== undefined ? { borderClass: options.borderClass } : {}),
+        ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
+        ...(options.scale !== undefined ? { scale: options.scale } : {}),
         // A starting model brings its own normalisation.
         ...(options.init ? { init: options.init } : { normalization: options.normalization ?? 'per-image' }),
       },

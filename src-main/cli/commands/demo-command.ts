@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, type BackendChoice } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, GAMMA_RANGE_MAX, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, integer } from '../cli-args';
@@ -19,6 +19,8 @@ interface DemoCliOptions {
   optimizer?: 'sgd' | 'adam';
   lr?: number;
   borderClass?: 'on' | 'off';
+  gamma?: number;
+  scale?: number;
   data?: string;
   init?: string;
   fineTune?: string | boolean;
@@ -42,6 +44,8 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
       .option('--lr <x>', 'learning rate (default: the preset\'s)', decimal(0, 1, { exclusiveMin: true }))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: the fine-tuned one keeps the starter\'s)', choice(['on', 'off'] as const))
+      .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX} (default: as train)`, decimal(0, GAMMA_RANGE_MAX))
+      .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX} (default: as train)`, decimal(0, SCALE_RANGE_MAX))
       .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)')
       .option('--init <model>', 'start the demo\'s training from a model (fine-tuning): starter:NAME, a run id or a model folder')
       .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEFAULT_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
@@ -99,6 +103,8 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
               learningRate: o.lr,
               // A starting model keeps its own border class.
               ...(o.borderClass !== undefined && !run.init ? { borderClass: o.borderClass === 'on' } : {}),
+              ...(o.gamma !== undefined ? { gamma: o.gamma } : {}),
+              ...(o.scale !== undefined ? { scale: o.scale } : {}),
               dataDir: o.data ? path.resolve(o.data) : undefined,
               modelDir: path.join(workspace, 'models', run.label ? `demo-model-${run.label}` : 'demo-model'),
               ...(run.init ? { init: run.init } : {}),
