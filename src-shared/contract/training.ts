@@ -131,7 +131,8 @@ export const trainOptionsSchema = z.object({
   gamma: z.number().min(0).max(GAMMA_RANGE_MAX).optional(),
   /**
    * Zoom augmentation: the largest change of scale, as ln scale (0.3 shows the content 0.74x to 1.35x), for
-   * objects whose size varies between images. Default RUN_SCALE_RANGE.
+   * objects whose size varies between images. Default RUN_SCALE_RANGE (0, no zoom: 0.3 tied DSB 2018 over
+   * three folds, docs/benchmarks.md, "Zoom").
    */
   scale: z.number().min(0).max(SCALE_RANGE_MAX).optional(),
   /**
