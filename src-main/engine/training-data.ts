@@ -114,9 +114,9 @@ export interface TileGeometry {
 
 /**
  * Draws random training tiles: a random labelled pixel of a random image becomes the centre (so every
- * tile carries some loss), a mirrored region around it is augmented (flips/quarter turns, rotation,
- * elastic deformation, grey values), and the centre is cropped out. The region is larger than the tile
- * so that rotated and deformed tiles are filled with real neighbourhood. Output buffers are reused.
+ * tile carries some loss), a mirrored region around it is cut out, and the tile at its centre is
+ * augmented (flips/quarter turns, rotation, zoom, elastic deformation, grey values), reading the region
+ * around it: rotated, shrunk and deformed tiles are filled with real neighbourhood. Output buffers are reused.
  */
 export class TileSampler {
   private readonly margin: number;
@@ -221,7 +221,8 @@ export class TileSampler {
  * How far the augmented region reaches beyond the tile on each side, so rotated, shrunk and deformed tiles
  * are filled with real neighbourhood: 3 sigma for the elastic displacements, plus the tile's half-diagonal
  * (any rotation) or half-side, divided by the smallest zoom, less the half-side. Without zoom it is the
- * margin runs have always used (0.21 of the tile), so recorded runs resume on the same tiles.
+ * margin runs have always used (0.21 of the tile), so the elastic grid, spread over the region, keeps its
+ * scale.
  */
 export function regionMargin(input: number, augmentation: Pick<AugmentationConfig, 'rotation' | 'elastic' | 'elasticSigma'>, scaleRange: number): number {
   const elastic = augmentation.elastic ? 3 * augmentation.elasticSigma : 0;
