@@ -55,8 +55,13 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
     ...extra,
   });
 
+  // Adam divides each gradient by its own running magnitude, so where a bias's gradient nearly cancels,
+  // float-level differences between the engines' sums become visible in the step: after 20 steps such a
+  // bias differed by 1e-3 of its largest value while every loss agreed to 1e-5. A wrong update (a beta, a
+  // missing bias correction) scales the early steps by a factor, far beyond 5e-3 of a parameter's range.
+  const parameterTolerance = { sgd: 1e-4, adam: 5e-3 } as const;
   for (const optimizer of ['sgd', 'adam'] as const) {
-    it(`20 ${optimizer} steps give the tfjs trainer's parameters to 1e-4`, async () => {
+    it(`20 ${optimizer} steps give the tfjs trainer's losses to 1e-4 and parameters to ${parameterTolerance[optimizer].toExponential(0)}`, async () => {
       // Dropout off: the two engines draw their masks differently. A narrow network keeps the tfjs cpu side short.
       const config = { steps: 20, validateEvery: 1000, dropout: 0, baseChannels: 4, optimizer, learningRate: optimizer === 'adam' ? 1e-3 : 1e-2, warmupSteps: 5 };
       const ort = await train(request(`ort-${optimizer}`, config, { validation: [] }));
@@ -71,7 +76,7 @@ describe('training on ONNX Runtime', { timeout: 180_000 }, () => {
       expect(ort.metrics.curve[19].loss).not.toBeCloseTo(ort.metrics.curve[0].loss, 3);
       const { worst, compared } = await maxRelativeDifference(ort.latestCheckpoint as string, tfjs.latestCheckpoint as string);
       expect(compared).toBe(2 * 13);
-      expect(worst).toBeLessThan(1e-4);
+      expect(worst).toBeLessThan(parameterTolerance[optimizer]);
     });
   }
 

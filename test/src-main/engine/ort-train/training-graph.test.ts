@@ -51,14 +51,18 @@ describe('the U-Net training step as an ONNX graph', { timeout: 300_000 }, () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  const cases: Array<[string, GradientCase]> = [
-    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7 }],
-    ['tiny architecture, a batch of 3', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 76, batch: 3, seed: 8 }],
-    ['three levels, 4 classes, a batch of 2', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 4, dropout: 0 }, tile: 108, batch: 2, seed: 9 }],
-    ['fast architecture (depth 4, 16 channels)', { arch: { depth: 4, baseChannels: 16, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 188, batch: 1, seed: 7 }],
+  // The fast network's 16 output pixels sit 18 layers deep: a ReLU or max-pool input within float error of
+  // its tie, which the two engines may settle differently, moves a first-layer bias gradient by about 1e-4
+  // of its largest value (1.5e-4 on one tile, 3e-6 on a tile 1 % brighter; other CPUs round otherwise). A
+  // wrong gradient is off by far more.
+  const cases: Array<[string, GradientCase, number]> = [
+    ['tiny architecture, one tile', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 92, batch: 1, seed: 7 }, 1e-4],
+    ['tiny architecture, a batch of 3', { arch: { depth: 2, baseChannels: 8, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 76, batch: 3, seed: 8 }, 1e-4],
+    ['three levels, 4 classes, a batch of 2', { arch: { depth: 3, baseChannels: 8, inChannels: 1, numClasses: 4, dropout: 0 }, tile: 108, batch: 2, seed: 9 }, 1e-4],
+    ['fast architecture (depth 4, 16 channels)', { arch: { depth: 4, baseChannels: 16, inChannels: 1, numClasses: 3, dropout: 0 }, tile: 188, batch: 1, seed: 7 }, 1e-3],
   ];
-  for (const [name, c] of cases) {
-    it(`gives the tfjs cpu backend's loss and gradients to 1e-4: ${name}`, async () => {
+  for (const [name, c, gradientTolerance] of cases) {
+    it(`gives the tfjs cpu backend's loss to 1e-4 and gradients to ${gradientTolerance.toExponential(0)}: ${name}`, async () => {
       const reference = await oracle(c, dir);
       const { input, target, weights, out } = sampleBatch(c);
       const K = c.arch.numClasses;
@@ -94,7 +98,7 @@ describe('the U-Net training step as an ONNX graph', { timeout: 300_000 }, () =>
         }
         // Every layer receives a real gradient, and it matches.
         expect(scale, p.name).toBeGreaterThan(0);
-        expect(diff / scale, p.name).toBeLessThan(1e-4);
+        expect(diff / scale, p.name).toBeLessThan(gradientTolerance);
       });
     });
   }
