@@ -1,6 +1,7 @@
 import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, SCALE_RANGE_MAX, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import { RUN_SCALE_RANGE } from '../../../src-shared/imaging/augmentation';
+import { RUN_GAMMA_RANGE } from '../../../src-shared/imaging/intensity-augmentation';
 import type { TrainOptions } from '../../../src-shared/contract/training';
 import { choice, decayOrOff, decimal, integer, outputFolder, requireFolder } from '../cli-args';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli-errors';
@@ -66,7 +67,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--weight-average <decay|off>', 'take the model from a moving average of the weights over about the last 1 / (1 - decay) steps (ONNX Runtime); default: none (no preset uses it)', decayOrOff)
       .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for after training, on the validation images and training images beside them: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
       .option('--normalization <how>', 'dataset (default: one percentile scaling from the training images) or per-image (each image by its own percentiles, for images from different instruments; when they mix bright and dark backgrounds, as fluorescence with H&E or bright-field, the bright-background ones are inverted)', choice(['dataset', 'per-image'] as const))
-      .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX}; default 0.5`, decimal(0, GAMMA_RANGE_MAX))
+      .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX}; default ${RUN_GAMMA_RANGE}`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX}, for objects whose size varies between images; default ${RUN_SCALE_RANGE}`, decimal(0, SCALE_RANGE_MAX))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
