@@ -9,7 +9,8 @@
  * its validation, training and test images as `segment` does (8-fold TTA). The post-processing is then
  * chosen on the validation images alone, and on the images the app calibrates on (the validation images
  * with training images beside them: calibrationSamples), and each choice is scored on the test images
- * beside the model's default. Prints a table and writes .bench/recalibrate-NAME.json.
+ * beside the model's default; the last choice is made again without merging across confident borders
+ * (the grid's `merge`), which measures that step alone. Prints a table and writes .bench/recalibrate-NAME.json.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,6 +66,8 @@ interface RunResult {
   default: { description: string; test: Scores };
   validationOnly: Choice;
   withTraining: Choice;
+  /** The same images, the grid without merging across confident borders. */
+  withTrainingNoMerge: Choice;
 }
 
 function modelFolder(workspace: string): string {
@@ -108,9 +111,9 @@ async function recalibrate(workspace: string): Promise<RunResult> {
     }));
     const grid = gridForRun({ borderClass: border, objectAreas: areas, metric });
     const defaultSetting = defaultInstanceOptions(border);
-    const choose = async (set: CalibrationImage[], training: number): Promise<Choice> => {
+    const choose = async (set: CalibrationImage[], training: number, searched = grid): Promise<Choice> => {
       const started = Date.now();
-      const result = await calibrateInstances(set, { metric, grid, defaultSetting });
+      const result = await calibrateInstances(set, { metric, grid: searched, defaultSetting });
       return {
         images: describeCalibrationImages({ images: set.length, trainingImages: training }),
         options: result.options,
@@ -126,6 +129,7 @@ async function recalibrate(workspace: string): Promise<RunResult> {
       default: { description: describeInstanceOptions(defaultSetting), test: scoresOn(test, defaultSetting) },
       validationOnly: await choose(images.slice(0, chosen.validation), 0),
       withTraining: await choose(images, chosen.training),
+      withTrainingNoMerge: await choose(images, chosen.training, { ...grid, merge: undefined }),
     };
   } finally {
     await opened.runner.dispose();
@@ -151,19 +155,21 @@ function scoresOn(images: CalibrationImage[], options: InstanceOptions): Scores 
 const results: RunResult[] = [];
 for (const workspace of positionals) {
   const r = await recalibrate(path.resolve(workspace)).catch((error: Error) => fail(`${workspace}: ${error.message}`));
-  process.stderr.write(`${path.basename(workspace)}: ${metric} default ${r.default.test[metric].toFixed(3)}, validation alone ${r.validationOnly.test[metric].toFixed(3)}, with training images ${r.withTraining.test[metric].toFixed(3)}\n`);
+  process.stderr.write(
+    `${path.basename(workspace)}: ${metric} default ${r.default.test[metric].toFixed(3)}, validation alone ${r.validationOnly.test[metric].toFixed(3)}, with training images ${r.withTraining.test[metric].toFixed(3)} (without merging ${r.withTrainingNoMerge.test[metric].toFixed(3)})\n`,
+  );
   results.push(r);
 }
 
 const f = (v: number) => v.toFixed(3);
 const lines = [`Held-out ${metric} of the post-processing chosen on each set of images (same models; ${results.map((r) => r.testImages).join(' / ')} test images)`, ''];
-lines.push('| run | default | validation images alone | validation + training images |', '|---|---|---|---|');
+lines.push('| run | default | validation images alone | validation + training images | the same, without merging |', '|---|---|---|---|---|');
 for (const r of results) {
   const cell = (c: Choice) => `**${f(c.test[metric])}** (${c.images}: ${c.description}; ${c.seconds.toFixed(0)} s)`;
-  lines.push(`| ${path.basename(r.workspace)} | ${f(r.default.test[metric])} | ${cell(r.validationOnly)} | ${cell(r.withTraining)} |`);
+  lines.push(`| ${path.basename(r.workspace)} | ${f(r.default.test[metric])} | ${cell(r.validationOnly)} | ${cell(r.withTraining)} | ${cell(r.withTrainingNoMerge)} |`);
 }
 const meanOf = (pick: (r: RunResult) => Scores) => (['seg', 'ap50', 'vRand'] as const).map((k) => `${k} ${f(results.reduce((s, r) => s + pick(r)[k], 0) / results.length)}`).join(', ');
-lines.push('', `mean, default: ${meanOf((r) => r.default.test)}`, `mean, validation images alone: ${meanOf((r) => r.validationOnly.test)}`, `mean, validation + training images: ${meanOf((r) => r.withTraining.test)}`);
+lines.push('', `mean, default: ${meanOf((r) => r.default.test)}`, `mean, validation images alone: ${meanOf((r) => r.validationOnly.test)}`, `mean, validation + training images: ${meanOf((r) => r.withTraining.test)}`, `mean, the same without merging: ${meanOf((r) => r.withTrainingNoMerge.test)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(path.join(root, '.bench'), { recursive: true });
 const out = path.join(root, '.bench', `recalibrate-${values.name}.json`);

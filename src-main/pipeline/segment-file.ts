@@ -102,7 +102,7 @@ export function inferenceTile(metadata: UNetMetadata, width: number, height: num
  * (plain connected components; seeds from the interiors for a model with a border class).
  */
 export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOptions): { options: InstanceOptions; calibrated: boolean } {
-  const asked = requested.threshold !== undefined || requested.erosion !== undefined || requested.growth !== undefined || requested.minSize !== undefined || requested.fill !== undefined;
+  const asked = requested.threshold !== undefined || requested.erosion !== undefined || requested.growth !== undefined || requested.minSize !== undefined || requested.fill !== undefined || requested.merge !== undefined;
   const calibrated = metadata.instancePostprocessing?.options;
   if (asked) return { options: requested, calibrated: false };
   if (!calibrated) return { options: { ...defaultInstanceOptions(metadata.borderClass !== undefined), ...requested }, calibrated: false };

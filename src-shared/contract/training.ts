@@ -190,7 +190,7 @@ export interface TrainProgressInfo {
 
 /** Instance post-processing parameters chosen on a run's validation images (and training images beside them), with how they were chosen. */
 export interface CalibratedInstances {
-  options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number; fill?: boolean };
+  options: { threshold?: number; erosion?: number; growth?: 'nearest' | 'probability' | 'distance'; minSize?: number; fill?: boolean; merge?: number };
   /** The score maximised, on how many images, the chosen value and that of the model's default. */
   metric: CalibrationMetricName;
   images: number;

@@ -21,6 +21,7 @@ interface SegmentCliOptions extends PlaneCliOptions {
   minSize?: number;
   growth?: 'nearest' | 'probability' | 'distance';
   fill?: boolean;
+  merge?: number;
   masks?: string;
   /** Commander's negated flag: false with --no-noise-matching. */
   noiseMatching?: boolean;
@@ -55,6 +56,7 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       .option('--min-size <px>', 'with --instances: drop objects smaller than this', integer(0, 1_000_000))
       .option('--growth <how>', 'with --instances: nearest, probability or distance (seeded watershed)', choice(['nearest', 'probability', 'distance'] as const))
       .option('--fill', 'with --instances: grow the objects over the background until they meet (objects that tile the image, as neurons in EM)')
+      .option('--merge <p>', 'with --instances: merge objects grown from different seeds where the foreground probability along their shared border stays at or above p', decimal(0, 1))
       .option('--no-noise-matching', 'segment images noisier than the training images as they are (default: smooth them down to the training noise level)')
       .option('--masks <dir>', 'ground-truth masks (matched by file name): score the outputs, with an Otsu threshold of the same images beside them'),
   ).action(
@@ -75,9 +77,9 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       if (all.length === 0) throw new UsageError(`no TIFF, PNG or JPEG files in ${options.images.join(', ')}`);
       const inputs = options.shard ? shardOf(all, options.shard.index, options.shard.count) : all;
       const masksDir = options.masks ? requireFolder(options.masks, '--masks') : undefined;
-      const explicit = { threshold: options.seedThreshold, erosion: options.erosion, minSize: options.minSize, growth: options.growth, fill: options.fill };
+      const explicit = { threshold: options.seedThreshold, erosion: options.erosion, minSize: options.minSize, growth: options.growth, fill: options.fill, merge: options.merge };
       const instanceOptions = Object.values(explicit).some((v) => v !== undefined) ? explicit : undefined;
-      if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size, --growth and --fill need --instances');
+      if (instanceOptions && !options.instances) throw new UsageError('--seed-threshold, --erosion, --min-size, --growth, --fill and --merge need --instances');
       if (options.shard) out.note(`shard ${options.shard.index}/${options.shard.count}: ${inputs.length} of ${all.length} image(s)`);
       const plane = planeSelectionOf(options);
       const display = new ProgressDisplay(env.io, 'segment');

@@ -24,6 +24,13 @@ export interface InstanceOptions {
   /** Objects with fewer pixels are dropped (default 0: all kept); with `fill`, before they grow. */
   minSize?: number;
   /**
+   * Objects grown from different seeds are merged where the foreground probability along their shared
+   * border stays at or above this level (0..1; the mean over the border of the lower side): a seed
+   * split through a textured nucleus runs over confident foreground, cells that touch meet where it
+   * dips. Not with `fill`, whose objects meet on the background.
+   */
+  merge?: number;
+  /**
    * Grow the objects (the seeds, or the mask's components without seeds) over the whole image, not
    * only inside the predicted foreground, so every pixel belongs to an object: for objects that tile
    * the image, where a pixel left as background inside a true object counts against the split score.
@@ -50,12 +57,13 @@ export function defaultInstanceOptions(hasBorderClass: boolean): InstanceOptions
 /** Whether two settings label alike (growth is moot without seeds or fill; erosion 0, growth 'nearest' and no fill are the defaults). */
 export function sameLabelling(a: InstanceOptions, b: InstanceOptions): boolean {
   if (a.threshold !== b.threshold || (a.erosion ?? 0) !== (b.erosion ?? 0) || (a.fill === true) !== (b.fill === true)) return false;
+  if (usesSeeds(a) && a.fill !== true && a.merge !== b.merge) return false;
   return !(usesSeeds(a) || a.fill === true) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
 }
 
 /** Whether these options read the foreground probability (a seed threshold, or a watershed on it). */
 export function needsForeground(options: InstanceOptions): boolean {
-  return options.threshold !== undefined || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
+  return options.threshold !== undefined || (options.merge !== undefined && usesSeeds(options) && options.fill !== true) || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
 }
 
 /** Whether these options split with seeds (else: plain connected components). */
@@ -84,6 +92,7 @@ export function instancesFromForeground(
   if (!(Number.isFinite(erosion) && erosion >= 0)) throw new UnetError('INVALID_ARGUMENT', `erosion must be >= 0, got ${erosion}`);
   if (!INSTANCE_GROWTHS.includes(growth)) throw new UnetError('INVALID_ARGUMENT', `growth must be one of ${INSTANCE_GROWTHS.join(', ')}, got ${String(growth)}`);
   if (!(Number.isInteger(minSize) && minSize >= 0)) throw new UnetError('INVALID_ARGUMENT', `minSize must be a non-negative integer, got ${minSize}`);
+  if (options.merge !== undefined && !(options.merge >= 0 && options.merge <= 1)) throw new UnetError('INVALID_ARGUMENT', `merge must be in [0, 1], got ${options.merge}`);
   const n = width * height;
   if (needsForeground(options) && (!foreground || foreground.length !== n)) {
     throw new UnetError('INVALID_ARGUMENT', 'a seed threshold or a watershed on the probability needs the foreground probability map');
@@ -110,7 +119,60 @@ export function instancesFromForeground(
     for (let p = 0; p < n; p++) if (extra.labels[p] > 0) labels[p] = extra.labels[p] + count;
     count += extra.count;
   }
-  return dropSmallObjects({ labels, count }, minSize);
+  const merged = options.merge !== undefined ? mergeAcrossConfidentBorders({ labels, count }, foreground!, width, options.merge) : { labels, count };
+  return dropSmallObjects(merged, minSize);
+}
+
+/**
+ * Merges neighbouring objects whose shared border (4-adjacent pixel pairs of the two) has a mean
+ * foreground probability, taking the lower pixel of each pair, at or above `level`; renumbers 1..N in
+ * the order of each merged group's lowest label.
+ */
+export function mergeAcrossConfidentBorders(result: InstanceResult, foreground: Float32Array, width: number, level: number): InstanceResult {
+  const { labels, count } = result;
+  if (count < 2) return result;
+  const stride = count + 1;
+  const borders = new Map<number, { sum: number; pairs: number }>();
+  const note = (a: number, b: number, p: number, q: number) => {
+    const key = a < b ? a * stride + b : b * stride + a;
+    const value = Math.min(foreground[p], foreground[q]);
+    const border = borders.get(key);
+    if (border) {
+      border.sum += value;
+      border.pairs++;
+    } else borders.set(key, { sum: value, pairs: 1 });
+  };
+  for (let p = 0; p < labels.length; p++) {
+    const a = labels[p];
+    if (a === 0) continue;
+    const right = p + 1;
+    if (right % width !== 0 && labels[right] !== 0 && labels[right] !== a) note(a, labels[right], p, right);
+    const below = p + width;
+    if (below < labels.length && labels[below] !== 0 && labels[below] !== a) note(a, labels[below], p, below);
+  }
+  const parent = Int32Array.from({ length: stride }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  let merges = 0;
+  for (const [key, border] of borders) {
+    if (border.sum / border.pairs < level) continue;
+    const a = root(Math.floor(key / stride));
+    const b = root(key % stride);
+    if (a === b) continue;
+    parent[Math.max(a, b)] = Math.min(a, b);
+    merges++;
+  }
+  if (merges === 0) return result;
+  const renumber = new Int32Array(stride);
+  let kept = 0;
+  for (let l = 1; l <= count; l++) if (root(l) === l) renumber[l] = ++kept;
+  for (let p = 0; p < labels.length; p++) if (labels[p] !== 0) labels[p] = renumber[root(labels[p])];
+  return { labels, count: kept };
 }
 
 /**

@@ -128,6 +128,11 @@ describe('unet-studio train -> segment -> evaluate', () => {
     expect(filled.code, filled.stderr).toBe(0);
     expect(JSON.parse(filled.stdout).instances).toEqual({ options: { growth: 'probability', fill: true }, calibrated: false });
     expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--fill')).code).toBe(2);
+    const merged = await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--instances', '--seed-threshold', '0.5', '--merge', '0.8', '--json');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout).instances).toEqual({ options: { threshold: 0.5, merge: 0.8 }, calibrated: false });
+    expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--merge', '0.8')).code).toBe(2);
+    expect((await cli('segment', '--model', modelDir, '--images', data.images, '--out', out, '--instances', '--merge', '1.5')).code).toBe(2);
   });
 
   it('segment smooths an image clearly noisier than the training images (the level stored in unet.json), and says so', async () => {

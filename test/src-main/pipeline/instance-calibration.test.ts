@@ -15,6 +15,7 @@ import {
   scoreLabels,
   truthObjectsOf,
   DEFAULT_CALIBRATION_GRID,
+  SEED_MERGE_LEVEL,
   type CalibrationImage,
 } from '../../../src-main/pipeline/instance-calibration';
 import { generateBlobImage } from '../../helpers/synthetic-blobs';
@@ -286,5 +287,30 @@ describe('instance calibration for objects that tile the image (V_rand)', () => 
     expect(describeInstanceOptions({ threshold: 0.5, fill: true })).toBe('seeds p >= 0.5, regrown to the nearest seed, filling the background');
     expect(sameLabelling({ fill: true }, {})).toBe(false);
     expect(sameLabelling({ fill: true, growth: 'probability' }, { fill: true })).toBe(false);
+  });
+});
+
+describe('instance calibration: merging across confident borders', () => {
+  it('gives every seeded setting that does not fill the grid\'s merge level, and nothing else', () => {
+    const first = defaultInstanceOptions(true);
+    const list = labellingCandidates(gridForMetric(gridForBorderClass(DEFAULT_CALIBRATION_GRID), 'vRand'), first);
+    // The model's own default stays as it is, first.
+    expect(list[0]).toEqual(first);
+    for (const c of list.slice(1)) {
+      const seeded = c.threshold !== undefined || (c.erosion ?? 0) > 0;
+      expect(c.merge).toBe(seeded && c.fill !== true ? SEED_MERGE_LEVEL : undefined);
+    }
+    expect(list.some((c) => c.merge !== undefined)).toBe(true);
+    // A grid without a level merges nowhere.
+    expect(labellingCandidates({ ...DEFAULT_CALIBRATION_GRID, merge: undefined }).some((c) => c.merge !== undefined)).toBe(false);
+  });
+
+  it('tells settings apart by their merge level, and says it in words', () => {
+    expect(sameLabelling({ threshold: 0.5, merge: 0.8 }, { threshold: 0.5 })).toBe(false);
+    expect(sameLabelling({ threshold: 0.5, merge: 0.8 }, { threshold: 0.5, merge: 0.8 })).toBe(true);
+    // Without seeds nothing is merged, so the level does not matter.
+    expect(sameLabelling({ merge: 0.8 }, {})).toBe(true);
+    expect(describeInstanceOptions({ threshold: 0.9, growth: 'probability', merge: 0.8 })).toBe('seeds p >= 0.9, watershed on the probability, merged where their border stays at p >= 0.8');
+    expect(describeInstanceOptions({ threshold: 0.5, fill: true, merge: 0.8 })).toBe('seeds p >= 0.5, regrown to the nearest seed, filling the background');
   });
 });

@@ -189,3 +189,46 @@ describe('instance post-processing: filling the background (objects that tile th
     expect(instancesFromForeground(new Uint8Array(w * h), fg, w, h, { fill: true }).count).toBe(0);
   });
 });
+
+describe('instance post-processing: merging across confident borders', () => {
+  /** One 30 x 10 object, foreground 0.9, with two cores of 0.99 at its ends: seeds p >= 0.95 split it in two. */
+  function texturedObject() {
+    const mask = new Uint8Array(W * H);
+    const fg = new Float32Array(W * H);
+    for (let y = 10; y < 20; y++) {
+      for (let x = 8; x < 38; x++) {
+        mask[y * W + x] = 1;
+        fg[y * W + x] = x < 14 || x >= 32 ? 0.99 : 0.9;
+      }
+    }
+    return { mask, fg };
+  }
+
+  it('joins seeds whose objects meet on confident foreground', () => {
+    const { mask, fg } = texturedObject();
+    expect(instancesFromForeground(mask, fg, W, H, { threshold: 0.95 }).count).toBe(2);
+    const merged = instancesFromForeground(mask, fg, W, H, { threshold: 0.95, merge: 0.8 });
+    expect(merged.count).toBe(1);
+    for (let p = 0; p < W * H; p++) expect(merged.labels[p]).toBe(mask[p] === 1 ? 1 : 0);
+    // Above the border's probability (0.9) the split stays.
+    expect(instancesFromForeground(mask, fg, W, H, { threshold: 0.95, merge: 0.95 }).count).toBe(2);
+  });
+
+  it('keeps cells apart where their border dips, and renumbers what it merges', () => {
+    const { mask, fg } = scene();
+    // The discs meet on the bridge (0.6): merging at 0.8 keeps them, at 0.5 joins them; the speck stays alone.
+    const kept = instancesFromForeground(mask, fg, W, H, { threshold: 0.8, merge: 0.8 });
+    expect(kept.count).toBe(3);
+    expect(at(kept.labels, 12, 15)).not.toBe(at(kept.labels, 28, 15));
+    const joined = instancesFromForeground(mask, fg, W, H, { threshold: 0.8, merge: 0.5 });
+    expect(joined.count).toBe(2);
+    expect(at(joined.labels, 12, 15)).toBe(at(joined.labels, 28, 15));
+    expect(new Set(joined.labels)).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('refuses a level outside [0, 1], and needs the probability map', () => {
+    const { mask, fg } = texturedObject();
+    expect(() => instancesFromForeground(mask, fg, W, H, { threshold: 0.95, merge: 1.2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => instancesFromForeground(mask, undefined, W, H, { erosion: 2, merge: 0.8 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
