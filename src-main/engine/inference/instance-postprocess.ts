@@ -61,7 +61,7 @@ export function sameLabelling(a: InstanceOptions, b: InstanceOptions): boolean {
   return !(usesSeeds(a) || a.fill === true) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
 }
 
-/** Whether these options read the foreground probability (a seed threshold, or a watershed on it). */
+/** Whether these options read the foreground probability (a seed threshold, a watershed on it, or a merge of seeded objects). */
 export function needsForeground(options: InstanceOptions): boolean {
   return options.threshold !== undefined || (options.merge !== undefined && usesSeeds(options) && options.fill !== true) || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
 }
@@ -95,7 +95,7 @@ export function instancesFromForeground(
   if (options.merge !== undefined && !(options.merge >= 0 && options.merge <= 1)) throw new UnetError('INVALID_ARGUMENT', `merge must be in [0, 1], got ${options.merge}`);
   const n = width * height;
   if (needsForeground(options) && (!foreground || foreground.length !== n)) {
-    throw new UnetError('INVALID_ARGUMENT', 'a seed threshold or a watershed on the probability needs the foreground probability map');
+    throw new UnetError('INVALID_ARGUMENT', 'a seed threshold, a watershed on the probability or a merge needs the foreground probability map');
   }
   if (options.fill === true) return fillImage(mask, foreground, width, height, { threshold, erosion, growth, minSize, connectivity });
   if (threshold === undefined && erosion === 0) return dropSmallObjects(componentsOf(mask, width, height, connectivity), minSize);
@@ -125,8 +125,8 @@ export function instancesFromForeground(
 
 /**
  * Merges neighbouring objects whose shared border (4-adjacent pixel pairs of the two) has a mean
- * foreground probability, taking the lower pixel of each pair, at or above `level`; renumbers 1..N in
- * the order of each merged group's lowest label.
+ * foreground probability, taking the lower pixel of each pair, at or above `level`; renumbers 1..N (in
+ * place) in the order of each merged group's lowest label.
  */
 export function mergeAcrossConfidentBorders(result: InstanceResult, foreground: Float32Array, width: number, level: number): InstanceResult {
   const { labels, count } = result;
