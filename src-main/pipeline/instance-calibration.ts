@@ -6,7 +6,7 @@ import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
 import { randFromContingency } from '../../src-shared/imaging/metrics/rand-scores';
 import { segFromContingency } from '../../src-shared/imaging/metrics/seg-score';
-import { dropSmallObjects, instancesFromForeground, sameLabelling, usesSeeds, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
+import { dropSmallObjects, instancesFromForeground, mergesObjects, sameLabelling, usesSeeds, type InstanceGrowth, type InstanceOptions } from '../engine/inference/instance-postprocess';
 
 /** One validation image as the model sees it: its predicted mask and foreground probability, and its ground truth. */
 export interface CalibrationImage {
@@ -345,7 +345,7 @@ export function describeInstanceOptions(options: InstanceOptions): string {
   }
   // Without seeds the growth says how the mask's components fill the background.
   if (options.fill === true) parts.push(`filling the background${seeds ? '' : ` (${growth === 'nearest' ? 'to the nearest object' : watershed})`}`);
-  else if (seeds && options.merge !== undefined) parts.push(`merged where their border stays at p >= ${options.merge}`);
+  else if (mergesObjects(options)) parts.push(`merged where their border stays at p >= ${options.merge}`);
   if ((options.minSize ?? 0) > 1) parts.push(`objects >= ${options.minSize} px`);
   return parts.join(', ');
 }

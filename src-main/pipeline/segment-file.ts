@@ -4,7 +4,7 @@ import { matchNoiseLevel } from '../../src-shared/imaging/noise-level';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
-import { defaultInstanceOptions, type InstanceOptions } from '../engine/inference/instance-postprocess';
+import { defaultInstanceOptions, SPLITTING_OPTIONS, type InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
 import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-inference';
 import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
@@ -102,7 +102,7 @@ export function inferenceTile(metadata: UNetMetadata, width: number, height: num
  * (plain connected components; seeds from the interiors for a model with a border class).
  */
 export function instanceOptionsFor(metadata: UNetMetadata, requested: InstanceOptions): { options: InstanceOptions; calibrated: boolean } {
-  const asked = requested.threshold !== undefined || requested.erosion !== undefined || requested.growth !== undefined || requested.minSize !== undefined || requested.fill !== undefined || requested.merge !== undefined;
+  const asked = SPLITTING_OPTIONS.some((key) => requested[key] !== undefined);
   const calibrated = metadata.instancePostprocessing?.options;
   if (asked) return { options: requested, calibrated: false };
   if (!calibrated) return { options: { ...defaultInstanceOptions(metadata.borderClass !== undefined), ...requested }, calibrated: false };

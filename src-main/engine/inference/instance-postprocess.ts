@@ -40,6 +40,9 @@ export interface InstanceOptions {
   connectivity?: 4 | 8;
 }
 
+/** The options that choose how objects are split (connectivity aside): asking for any replaces a calibrated setting. */
+export const SPLITTING_OPTIONS = ['threshold', 'erosion', 'growth', 'minSize', 'fill', 'merge'] as const satisfies readonly (keyof InstanceOptions)[];
+
 /** 'nearest': breadth-first from the seeds; 'probability' / 'distance': seeded watershed on that landscape. */
 export type InstanceGrowth = 'nearest' | 'probability' | 'distance';
 export const INSTANCE_GROWTHS: readonly InstanceGrowth[] = ['nearest', 'probability', 'distance'];
@@ -57,13 +60,18 @@ export function defaultInstanceOptions(hasBorderClass: boolean): InstanceOptions
 /** Whether two settings label alike (growth is moot without seeds or fill; erosion 0, growth 'nearest' and no fill are the defaults). */
 export function sameLabelling(a: InstanceOptions, b: InstanceOptions): boolean {
   if (a.threshold !== b.threshold || (a.erosion ?? 0) !== (b.erosion ?? 0) || (a.fill === true) !== (b.fill === true)) return false;
-  if (usesSeeds(a) && a.fill !== true && a.merge !== b.merge) return false;
+  if (mergesObjects(a) && a.merge !== b.merge) return false;
   return !(usesSeeds(a) || a.fill === true) || (a.growth ?? 'nearest') === (b.growth ?? 'nearest');
 }
 
 /** Whether these options read the foreground probability (a seed threshold, a watershed on it, or a merge of seeded objects). */
 export function needsForeground(options: InstanceOptions): boolean {
-  return options.threshold !== undefined || (options.merge !== undefined && usesSeeds(options) && options.fill !== true) || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
+  return options.threshold !== undefined || mergesObjects(options) || (options.growth === 'probability' && (usesSeeds(options) || options.fill === true));
+}
+
+/** Whether these options merge seeded objects across confident borders (a level, seeds, and no fill). */
+export function mergesObjects(options: InstanceOptions): boolean {
+  return options.merge !== undefined && usesSeeds(options) && options.fill !== true;
 }
 
 /** Whether these options split with seeds (else: plain connected components). */
@@ -119,7 +127,7 @@ export function instancesFromForeground(
     for (let p = 0; p < n; p++) if (extra.labels[p] > 0) labels[p] = extra.labels[p] + count;
     count += extra.count;
   }
-  const merged = options.merge !== undefined ? mergeAcrossConfidentBorders({ labels, count }, foreground!, width, options.merge) : { labels, count };
+  const merged = mergesObjects(options) ? mergeAcrossConfidentBorders({ labels, count }, foreground!, width, options.merge!) : { labels, count };
   return dropSmallObjects(merged, minSize);
 }
 
