@@ -55,6 +55,25 @@ function segmentAndScore(modelDir: string, imagesDir: string, masksDir: string, 
   };
 }
 
+interface Recipe {
+  preset: string;
+  optimizer: string;
+  momentum?: number;
+  learningRate: number;
+  lrSchedule: string;
+  batchNorm: boolean;
+  borderClass: boolean;
+}
+
+/** The recipe as train:starter recorded it; a model from before that record says so rather than guess. */
+function recipeLine(r: Recipe | undefined): string {
+  if (!r) return 'not recorded with this model';
+  const optimizer = r.optimizer === 'adam' ? 'Adam' : `SGD, momentum ${r.momentum ?? '?'}`;
+  const schedule = r.lrSchedule === 'cosine' ? ' with a cosine decay over the budget' : '';
+  const extras = [r.batchNorm ? 'batch normalisation (folded into the saved model)' : null, r.borderClass ? 'a third class for the borders between touching nuclei' : null].filter(Boolean);
+  return `the ${r.preset} preset: ${optimizer}, learning rate ${r.learningRate}${schedule}${extras.length ? `; ${extras.join(', ')}` : ''}`;
+}
+
 const fmt = (v: number | null | undefined) => (typeof v === 'number' ? v.toFixed(3) : '–');
 
 function row(label: string, s: Scored): string[] {
@@ -67,7 +86,7 @@ function row(label: string, s: Scored): string[] {
 function main(): void {
   const modelDir = path.resolve(values.model!);
   const split = JSON.parse(readFileSync(path.join(modelDir, 'split.json'), 'utf8')) as { train: string[]; validation: string[]; heldOut: string[]; steps: number | null; runId: number; categories?: string };
-  const unet = JSON.parse(readFileSync(path.join(modelDir, 'unet.json'), 'utf8')) as { architecture: Record<string, number>; tile: { input: number; output: number }; training: { step: number; backend: string; validation?: { iou: number } } };
+  const unet = JSON.parse(readFileSync(path.join(modelDir, 'unet.json'), 'utf8')) as { architecture: Record<string, number>; classNames?: string[]; borderClass?: number; tile: { input: number; output: number }; training: { step: number; backend: string; validation?: { iou: number } } };
   const work = path.resolve(values.work!);
   rmSync(work, { recursive: true, force: true });
   const held = path.join(work, 'held-out');
@@ -87,12 +106,12 @@ function main(): void {
     '',
     `A U-Net (Ronneberger et al. 2015) for nuclei in ${split.categories && split.categories !== 'all' ? `${split.categories} images` : 'fluorescence, brightfield and stained-tissue images'}, to fine-tune`,
     'on your own images ("start from" in Train, or `unet-studio train --init starter:' + path.basename(modelDir) + '`). It',
-    'segments nuclei (class "class 1") from background; instances come from its calibrated post-processing.',
+    `segments nuclei (class "${unet.classNames?.[2] ?? 'cell'}") from background${unet.borderClass !== undefined ? ', with a class for the borders between touching nuclei' : ''}; instances come from its calibrated post-processing.`,
     '',
     '## Training',
     `- Data: the 2018 Data Science Bowl stage-1 training set (BBBC038, CC0; with the community's mask fixes)${split.categories && split.categories !== 'all' ? `, its ${split.categories} images` : ''}: ${split.train.length} images trained on, ${split.validation.length} for validation, ${split.heldOut.length} held out (listed in split.json). Every image of the demo and of the DSB benchmark set (../shared/data/dsb2018, 27 images) was left out.`,
     `- Network: depth ${a.depth}, ${a.baseChannels} base channels (the fast preset), tile ${unet.tile.input} → ${unet.tile.output}, per-image percentile normalisation.`,
-    `- Recipe: SGD, momentum 0.99, learning rate 1e-3 with a cosine decay over the budget; the paper's weight map (w0 10, σ 5); elastic deformation, rotations, flips, grey values.`,
+    `- Recipe: ${recipeLine(provenance.recipe as Recipe | undefined)}; the paper's weight map (w0 10, σ 5); elastic deformation, rotations, flips, grey values.`,
     `- Steps: ${unet.training.step} kept (best validation IoU ${fmt(unet.training.validation?.iou)}), on ${unet.training.backend}${provenance.minutes ? `, ${provenance.minutes} minutes on ${provenance.machine}` : ''}.`,
     ...(Array.isArray(provenance.stages) ? ['- Stages:', ...(provenance.stages as string[]).map((stage) => `  - ${stage}`)] : []),
     '- Reproduce: `npm run train:starter` (add `--init DIR` to continue from a model), then `npm run evaluate:starter` (writes this card).',

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../src-main/app/app-context';
+import { PRESETS } from '../../src-main/engine/presets';
 import type { ImagePair } from '../../src-main/io/image-pairs';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   process.stderr.write(`${ids.length} ${values.categories} images after leaving out ${excluded.size} benchmark images: ${train.length} train, ${validation.length} validation, ${heldOut.length} held out\n`);
 
   const minutes = Number(values.minutes);
+  const lrSchedule = values['lr-schedule'] === 'constant' ? 'constant' : 'cosine';
   const workspace = path.resolve(values.workspace!);
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
           preset: 'fast',
           minutes,
           steps: 1_000_000,
-          lrSchedule: values['lr-schedule'] === 'constant' ? 'constant' : 'cosine',
+          lrSchedule,
           ...(values.init ? { init: path.resolve(values.init) } : {}),
           normalization: 'per-image',
           validateEvery: 500,
@@ -108,8 +110,11 @@ async function main(): Promise<void> {
     );
     const split = { data: dataDir, categories: values.categories, init: values.init ?? null, excluded: values.exclude, train, validation, heldOut, runId: trained.runId, steps: trained.outcome?.steps ?? null };
     writeFileSync(path.join(outDir, 'split.json'), JSON.stringify(split, null, 1));
+    const preset = PRESETS.fast;
     const training = {
       minutes,
+      // What the model card says of the recipe: the preset's settings as this run used them.
+      recipe: { preset: preset.name, optimizer: preset.optimizer, ...(preset.optimizer === 'sgd' ? { momentum: preset.momentum } : {}), learningRate: preset.learningRate, lrSchedule, batchNorm: preset.batchNorm, borderClass: preset.borderClass },
       steps: trained.outcome?.steps ?? null,
       elapsedSeconds: trained.outcome?.elapsedSeconds ?? null,
       backend: trained.outcome?.backend ?? null,
