@@ -1,7 +1,7 @@
 /**
  * Scores the starter nuclei model and writes its model card (resources/models/NAME/MODEL_CARD.md).
  *
- *   npm run evaluate:starter -- [--model resources/models/nuclei-starter] [--data ../shared/data/dsb2018-stage1]
+ *   npm run evaluate:starter -- [--model resources/models/nuclei] [--data ../shared/data/dsb2018-stage1]
  *
  * Segments, with instances, the images train:starter held out (split.json) and the demo's test images
  * through `unet-studio segment --masks`, so each score comes with an Otsu threshold on the same images,
