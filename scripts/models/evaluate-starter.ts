@@ -63,6 +63,8 @@ interface Recipe {
   lrSchedule: string;
   batchNorm: boolean;
   borderClass: boolean;
+  /** The model folder the run was fine-tuned from, if any. */
+  init?: string;
 }
 
 /** The recipe as train:starter recorded it; a model from before that record says so rather than guess. */
@@ -71,7 +73,8 @@ function recipeLine(r: Recipe | undefined): string {
   const optimizer = r.optimizer === 'adam' ? 'Adam' : `SGD, momentum ${r.momentum ?? '?'}`;
   const schedule = r.lrSchedule === 'cosine' ? ' with a cosine decay over the budget' : '';
   const extras = [r.batchNorm ? 'batch normalisation (folded into the saved model)' : null, r.borderClass ? 'a third class for the borders between touching nuclei' : null].filter(Boolean);
-  return `the ${r.preset} preset: ${optimizer}, learning rate ${r.learningRate}${schedule}${extras.length ? `; ${extras.join(', ')}` : ''}`;
+  const start = r.init ? `, fine-tuned from ${path.basename(r.init)}` : '';
+  return `the ${r.preset} preset${start}: ${optimizer}, learning rate ${r.learningRate}${schedule}${extras.length ? `; ${extras.join(', ')}` : ''}`;
 }
 
 const fmt = (v: number | null | undefined) => (typeof v === 'number' ? v.toFixed(3) : '–');

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FINE_TUNING_LEARNING_RATE } from '../../src-shared/contract/training';
 import { createAppContext } from '../../src-main/app/app-context';
 import { PRESETS } from '../../src-main/engine/presets';
 import type { ImagePair } from '../../src-main/io/image-pairs';
@@ -112,10 +113,22 @@ async function main(): Promise<void> {
     const split = { data: dataDir, categories: values.categories, init: values.init ?? null, excluded: values.exclude, train, validation, heldOut, runId: trained.runId, steps: trained.outcome?.steps ?? null };
     writeFileSync(path.join(outDir, 'split.json'), JSON.stringify(split, null, 1));
     const preset = PRESETS.fast;
+    // A run from --init fine-tunes as optionsFromStartingModel sets it: a tenth of the rate, no batch
+    // normalisation (the model's is folded in), the starting model's border class.
+    const initBorderClass = values.init ? (JSON.parse(readFileSync(path.join(path.resolve(values.init), 'unet.json'), 'utf8')) as { borderClass?: number }).borderClass !== undefined : null;
     const training = {
       minutes,
-      // What the model card says of the recipe: the preset's settings as this run used them.
-      recipe: { preset: preset.name, optimizer: preset.optimizer, ...(preset.optimizer === 'sgd' ? { momentum: preset.momentum } : {}), learningRate: preset.learningRate, lrSchedule, batchNorm: preset.batchNorm, borderClass: preset.borderClass },
+      // What the model card says of the recipe: the settings this run trained with.
+      recipe: {
+        preset: preset.name,
+        optimizer: preset.optimizer,
+        ...(preset.optimizer === 'sgd' ? { momentum: preset.momentum } : {}),
+        learningRate: values.init ? FINE_TUNING_LEARNING_RATE : preset.learningRate,
+        lrSchedule,
+        batchNorm: values.init ? false : preset.batchNorm,
+        borderClass: initBorderClass ?? preset.borderClass,
+        ...(values.init ? { init: path.resolve(values.init) } : {}),
+      },
       steps: trained.outcome?.steps ?? null,
       elapsedSeconds: trained.outcome?.elapsedSeconds ?? null,
       backend: trained.outcome?.backend ?? null,
