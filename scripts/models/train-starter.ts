@@ -15,9 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FINE_TUNING_LEARNING_RATE } from '../../src-shared/contract/training';
-import { createAppContext } from '../../src-main/app/app-context';
-import { PRESETS } from '../../src-main/engine/presets';
+import { createAppContext, type AppContext } from '../../src-main/app/app-context';
+import { UnetError } from '../../src-shared/contract/errors';
 import type { ImagePair } from '../../src-main/io/image-pairs';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 
@@ -51,6 +50,26 @@ function bucketOf(id: string, buckets: number): number {
   return createHash('sha256').update(id).digest().readUInt32BE(0) % buckets;
 }
 
+/**
+ * What the model card says of the recipe: the settings the run recorded it trained with (a run from
+ * --init has the rate, normalisation and classes that fine-tuning gave it, not the preset's).
+ */
+async function recordedRecipe(ctx: AppContext, runId: number, init: string | undefined): Promise<Record<string, unknown>> {
+  const got = await ctx.dispatch('runs.get', { id: runId });
+  if (!got.ok) throw UnetError.fromInfo(got.error);
+  const c = (got.value as { config: Record<string, unknown> }).config;
+  return {
+    preset: c.preset,
+    optimizer: c.optimizer,
+    ...(c.optimizer === 'sgd' ? { momentum: c.momentum } : {}),
+    learningRate: c.learningRate,
+    lrSchedule: c.lrSchedule,
+    batchNorm: c.batchNorm,
+    borderClass: c.borderClass,
+    ...(init ? { init: path.resolve(init) } : {}),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(values.data!);
   const [header, ...rows] = csvRows(path.join(dataDir, 'index.csv'));
@@ -73,7 +92,6 @@ async function main(): Promise<void> {
   process.stderr.write(`${ids.length} ${values.categories} images after leaving out ${excluded.size} benchmark images: ${train.length} train, ${validation.length} validation, ${heldOut.length} held out\n`);
 
   const minutes = Number(values.minutes);
-  const lrSchedule = values['lr-schedule'] === 'constant' ? 'constant' : 'cosine';
   const workspace = path.resolve(values.workspace!);
   rmSync(workspace, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
@@ -92,7 +110,7 @@ async function main(): Promise<void> {
           preset: 'fast',
           minutes,
           steps: 1_000_000,
-          lrSchedule,
+          lrSchedule: values['lr-schedule'] === 'constant' ? 'constant' : 'cosine',
           ...(values.init ? { init: path.resolve(values.init) } : {}),
           normalization: 'per-image',
           validateEvery: 500,
@@ -112,23 +130,10 @@ async function main(): Promise<void> {
     );
     const split = { data: dataDir, categories: values.categories, init: values.init ?? null, excluded: values.exclude, train, validation, heldOut, runId: trained.runId, steps: trained.outcome?.steps ?? null };
     writeFileSync(path.join(outDir, 'split.json'), JSON.stringify(split, null, 1));
-    const preset = PRESETS.fast;
-    // A run from --init fine-tunes as optionsFromStartingModel sets it: a tenth of the rate, no batch
-    // normalisation (the model's is folded in), the starting model's border class.
-    const initBorderClass = values.init ? (JSON.parse(readFileSync(path.join(path.resolve(values.init), 'unet.json'), 'utf8')) as { borderClass?: number }).borderClass !== undefined : null;
+    const recipe = await recordedRecipe(ctx, trained.runId, values.init);
     const training = {
       minutes,
-      // What the model card says of the recipe: the settings this run trained with.
-      recipe: {
-        preset: preset.name,
-        optimizer: preset.optimizer,
-        ...(preset.optimizer === 'sgd' ? { momentum: preset.momentum } : {}),
-        learningRate: values.init ? FINE_TUNING_LEARNING_RATE : preset.learningRate,
-        lrSchedule,
-        batchNorm: values.init ? false : preset.batchNorm,
-        borderClass: initBorderClass ?? preset.borderClass,
-        ...(values.init ? { init: path.resolve(values.init) } : {}),
-      },
+      recipe,
       steps: trained.outcome?.steps ?? null,
       elapsedSeconds: trained.outcome?.elapsedSeconds ?? null,
       backend: trained.outcome?.backend ?? null,
