@@ -17,7 +17,7 @@
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's),
  * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --gamma R (gray-value augmentation:
- * gamma in exp(±R); default 0.5), --scale R (zoom augmentation: content scaled by exp(±R)), --steps N (a step budget instead of
+ * gamma in exp(±R); default 0.5), --scale R (zoom augmentation: content scaled by exp(±R)), --upscale F|auto (images enlarged F times before the network, or each by its objects' size), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for after training;
  * default V_rand for ISBI 2012, whose challenge ranks by it, else SEG), --batch-norm on|off, --momentum X, --partial (masks annotate only some cells:
@@ -49,7 +49,7 @@ import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdi
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
-import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, SCALE_RANGE_MAX, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
+import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,6 +93,7 @@ const { values } = parseArgs({
     'weight-average': { type: 'string' },
     gamma: { type: 'string' },
     scale: { type: 'string' },
+    upscale: { type: 'string' },
     init: { type: 'string' },
     'batch-norm': { type: 'string' },
     'calibrate-for': { type: 'string' },
@@ -142,6 +143,8 @@ const gamma = num('gamma', values.gamma);
 if (gamma !== undefined && !(gamma >= 0 && gamma <= GAMMA_RANGE_MAX)) fail(`--gamma must be in [0, ${GAMMA_RANGE_MAX}]`);
 const scale = num('scale', values.scale);
 if (scale !== undefined && !(scale >= 0 && scale <= SCALE_RANGE_MAX)) fail(`--scale must be in [0, ${SCALE_RANGE_MAX}]`);
+const upscale = values.upscale === 'auto' ? 'auto' : num('upscale', values.upscale);
+if (upscale !== undefined && upscale !== 'auto' && !(Number.isInteger(upscale) && upscale >= 1 && upscale <= MAX_UPSCALE)) fail(`--upscale must be auto or a whole number from 1 to ${MAX_UPSCALE}`);
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
 if (!(VALIDATION_RULES as readonly string[]).includes(values.validation as string)) fail(`--validation must be ${VALIDATION_RULES.join(' or ')}`);
 const testFraction = num('test-fraction', values['test-fraction']) as number;
@@ -175,6 +178,8 @@ interface FoldResult {
   gamma: number | null;
   /** The recorded zoom range (null: recorded before it was). */
   scale: number | null;
+  /** Times the images were enlarged before the network (1: not), or 'auto'. */
+  upscale: number | 'auto';
   backend: string | null;
   bestValidationIou: number | null;
   ignoredPixels: number;
@@ -231,6 +236,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
           ...(weightAverage !== undefined ? { weightAverage } : {}),
           ...(gamma !== undefined ? { gamma } : {}),
           ...(scale !== undefined ? { scale } : {}),
+          ...(upscale !== undefined ? { upscale } : {}),
           seed: num('seed', values.seed),
           ...(values.tile ? { tile: num('tile', values.tile) } : {}),
           ...(values.optimizer ? { optimizer: values.optimizer as 'sgd' | 'adam' } : {}),
@@ -304,6 +310,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       weightAverage: typeof recordedConfig.weightAverage === 'number' ? recordedConfig.weightAverage : 0,
       gamma: recordedRange(recordedConfig, 'gamma'),
       scale: recordedRange(recordedConfig, 'scale'),
+      upscale: typeof recordedConfig.upscale === 'number' || recordedConfig.upscale === 'auto' ? recordedConfig.upscale : 1,
       trainingSeconds: trained.outcome?.elapsedSeconds ?? null,
       stopReason: trained.outcome?.stopReason ?? null,
       backend: trained.outcome?.backend ?? null,
@@ -414,7 +421,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''}${r.upscale === 'auto' ? ', enlarged by object size' : r.upscale > 1 ? `, enlarged ${r.upscale}x` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated after training)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
@@ -447,7 +454,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', gamma: values.gamma ?? 'default', scale: values.scale ?? 'default' },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', gamma: values.gamma ?? 'default', scale: values.scale ?? 'default', upscale: upscale ?? 1 },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },

@@ -29,6 +29,11 @@ export function decayOrOff(value: string): number {
   return value === 'off' ? 0 : decimal(0, 0.9999)(value);
 }
 
+/** A whole factor 1..max, or "auto". */
+export function factorOrAuto(max: number) {
+  return (value: string): number | 'auto' => (value === 'auto' ? 'auto' : integer(1, max)(value));
+}
+
 export function choice<T extends string>(values: readonly T[]) {
   return (value: string): T => {
     if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}.`);

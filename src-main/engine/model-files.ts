@@ -3,7 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UnetError } from '../../src-shared/contract/errors';
-import type { CalibratedInstances, ModelBaseline } from '../../src-shared/contract/training';
+import type { CalibratedInstances, ModelBaseline, Upscale } from '../../src-shared/contract/training';
+import { checkRecordedUpscale } from '../../src-shared/imaging/enlarge';
 import type { NormalizationParams } from '../../src-shared/imaging/normalization';
 import { isProcessAlive } from '../io/process-alive';
 import type { InstanceOptions } from './inference/instance-postprocess';
@@ -29,6 +30,12 @@ export interface UNetMetadata {
    * segmentation counts it as object, and grows objects from their interiors.
    */
   borderClass?: number;
+  /**
+   * The model was trained on images enlarged this many times (bilinear; absent: 1), or each by the size of
+   * its objects ('auto'): segmentation enlarges each image the same way (for 'auto', by the objects of a
+   * first segmentation) and brings the probabilities back to the image's size.
+   */
+  upscale?: Upscale;
   /** How raw images were scaled before training; apply the same before inference. */
   normalization: NormalizationParams | null;
   /**
@@ -148,6 +155,7 @@ export async function readMetadata(dir: string): Promise<UNetMetadata> {
   if (border !== undefined && !(Number.isInteger(border) && border >= 3 && border === classes - 1)) {
     throw new UnetError('CORRUPT', `${path.join(dir, METADATA_JSON)}: borderClass ${String(border)} is not the last of the model's ${String(classes)} classes after a foreground class`, { dir });
   }
+  checkRecordedUpscale(metadata.upscale, path.join(dir, METADATA_JSON));
   return metadata;
 }
 

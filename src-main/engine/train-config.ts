@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, GAMMA_RANGE_MAX, LR_SCHEDULES, SCALE_RANGE_MAX, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, GAMMA_RANGE_MAX, LR_SCHEDULES, SCALE_RANGE_MAX, upscaleSchema, type Upscale, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -65,6 +65,12 @@ export const trainConfigInputSchema = z.object({
    * Default: the preset's.
    */
   borderClass: z.boolean().optional(),
+  /**
+   * Enlarge every image this many times (bilinear; labels as blocks) before the network sees it, in
+   * training and in segmentation (recorded with the model): small objects get enough pixels for the
+   * network to place their outlines. 1: as they are; 'auto': each image by the size of its objects.
+   */
+  upscale: upscaleSchema.default(1),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
   /**
@@ -119,6 +125,8 @@ export interface TrainConfig {
   separationGap: number;
   /** The last class is the objects' borders (see trainConfigInputSchema). */
   borderClass: boolean;
+  /** Images enlarged this many times before the network, or by their objects' size (absent: 1; see trainConfigInputSchema). */
+  upscale?: Upscale;
   augmentation: AugmentationConfig;
   validateEvery: number;
   keepBest: 'loss' | 'iou';
@@ -197,6 +205,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     sigma: c.sigma,
     separationGap: c.separationGap,
     borderClass,
+    // Absent when 1, so the configs (and config hashes) of runs that do not enlarge stay as they were.
+    ...(c.upscale !== 1 ? { upscale: c.upscale } : {}),
     augmentation: c.augmentation,
     validateEvery,
     keepBest: c.keepBest,

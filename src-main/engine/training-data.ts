@@ -1,11 +1,13 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { augmentSample, DEFAULT_INTENSITY_OPTIONS, type AugmentOptions } from '../../src-shared/imaging/augmentation';
+import { enlargeImage, enlargeLabels } from '../../src-shared/imaging/enlarge';
 import { extractMirroredTile } from '../../src-shared/imaging/mirror';
 import type { Rng } from '../../src-shared/imaging/rng';
 import { withBorderClass } from '../../src-shared/imaging/border-class';
 import { separationBorders } from '../../src-shared/imaging/separation-borders';
 import { weightMap } from '../../src-shared/imaging/weight-map';
-import type { TileSampling } from '../../src-shared/contract/training';
+import type { TileSampling, Upscale } from '../../src-shared/contract/training';
+import { objectsOf, medianObjectDiameter, upscaleForDiameter } from '../../src-shared/imaging/object-size';
 import { maxOf, pickTileCentre } from './tile-centres';
 import type { AugmentationConfig } from './train-config';
 
@@ -56,6 +58,25 @@ export function checkSample(s: TrainingSample, numClasses?: number): void {
   for (let i = 0; i < s.image.length; i++) {
     if (!Number.isFinite(s.image[i])) throw new UnetError('INVALID_ARGUMENT', `sample ${s.id}: image value ${i} is not finite`);
   }
+}
+
+/** How many times a sample is enlarged: the config's factor, or for 'auto' as its annotated objects' median size asks. */
+export function trainingUpscale(s: TrainingSample, upscale: Upscale): number {
+  if (upscale !== 'auto') return upscale;
+  return upscaleForDiameter(medianObjectDiameter(objectsOf(s.classMap, s.instanceMap, s.width, s.height)));
+}
+
+/** A sample enlarged `factor` times (config.upscale): the image bilinear, its classes and objects as blocks. */
+export function enlargeSample(s: TrainingSample, factor: number): TrainingSample {
+  if (factor === 1) return s;
+  return {
+    ...s,
+    image: enlargeImage(s.image, s.width, s.height, s.channels, factor),
+    width: s.width * factor,
+    height: s.height * factor,
+    classMap: enlargeLabels(s.classMap, s.width, s.height, factor),
+    instanceMap: enlargeLabels(s.instanceMap, s.width, s.height, factor),
+  };
 }
 
 export function maxClass(classMap: Uint8Array): number {

@@ -122,6 +122,7 @@ export class TrainingLoop {
       tile: { input: config.tile, output: config.outputTile, halo: config.halo },
       classNames: config.classNames,
       borderClass: borderClassOf(config),
+      ...(config.upscale !== undefined && config.upscale !== 1 ? { upscale: config.upscale } : {}),
       normalization: this.request.normalization ?? null,
       training: {
         step: state.step,

@@ -12,7 +12,7 @@ import type { StepEngine } from './step-engine';
 import { architectureOf, borderClassOf, resolveTrainConfig, type TrainConfig } from './train-config';
 import type { RunSoFar } from './train-result';
 import type { TrainHooks, TrainRequest } from './trainer';
-import { checkSample, maxClass, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
+import { checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
 import { buildUNet } from './unet-model';
 import { loadInitialModel } from './initial-model';
 
@@ -58,8 +58,9 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   soFar.config = config;
 
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };
-  const trainSet = request.train.map((s) => prepareSample(s, prep));
-  const valSet = (request.validation ?? []).map((s) => prepareSample(s, prep));
+  const enlarged = (s: TrainingSample) => enlargeSample(s, trainingUpscale(s, config.upscale ?? 1));
+  const trainSet = request.train.map((s) => prepareSample(enlarged(s), prep));
+  const valSet = (request.validation ?? []).map((s) => prepareSample(enlarged(s), prep));
   // How a run is computed (backend, threads, data thread) does not change what it learns.
   const hashes = { configHash: hashJson({ ...config, backend: undefined, threads: undefined, prefetch: undefined }), dataHash: hashData(all) };
   const building: Building = { request, hooks, backend, config, hashes, owned, soFar };

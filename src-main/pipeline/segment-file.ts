@@ -1,12 +1,15 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { invertIfBrightBackground } from '../../src-shared/imaging/background-polarity';
+import { connectedComponents } from '../../src-shared/imaging/connected-components';
 import { matchNoiseLevel } from '../../src-shared/imaging/noise-level';
+import { medianObjectDiameter, upscaleForDiameter } from '../../src-shared/imaging/object-size';
 import { applyNormalization, computePercentileNormalization } from '../../src-shared/imaging/normalization';
 import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
 import { defaultInstanceOptions, SPLITTING_OPTIONS, type InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
-import { segmentImage, type ProgressCallback } from '../engine/inference/tiled-inference';
+import { segmentEnlarged } from '../engine/inference/enlarged-inference';
+import type { ProgressCallback } from '../engine/inference/tiled-inference';
 import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
@@ -53,6 +56,8 @@ export interface SegmentedImage {
   pixelSize?: DecodedImage['pixelSize'];
   /** Gaussian sigma (px) that brought a noisier image down to the training noise level; absent when none. */
   noiseSmoothing?: number;
+  /** Times the image was enlarged before the network (the model's upscale, or chosen by its objects); absent when 1. */
+  upscale?: number;
 }
 
 /**
@@ -123,15 +128,30 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   const { metadata, runner } = opened;
   const channels = metadata.architecture.inChannels;
   const { data, sigma } = noiseMatchedInput(input, width, height, channels, metadata, options.matchNoise !== false);
-  const tile = inferenceTile(metadata, width, height, options.tile);
   const instances = options.instances ? instanceOptionsFor(metadata, options.instances) : undefined;
-  const result = await segmentImage(
-    runner,
-    { width, height, channels, data },
-    { tile, tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options }, borderClass: metadata.borderClass },
-    options.onProgress,
-    options.signal,
-  );
+  // A model trained on enlarged images sees this one enlarged the same way; its outputs come back at this size.
+  const run = (factor: number, onProgress?: ProgressCallback) =>
+    segmentEnlarged(
+      runner,
+      { width, height, channels, data },
+      factor,
+      { tile: inferenceTile(metadata, width * factor, height * factor, options.tile), tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options }, borderClass: metadata.borderClass },
+      onProgress,
+      options.signal,
+    );
+  const recorded = metadata.upscale ?? 1;
+  let upscale: number;
+  let result;
+  if (recorded === 'auto') {
+    // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it.
+    const first = await run(1, (percent, detail) => options.onProgress?.(percent / 2, detail));
+    upscale = upscaleForObjectsIn(first.foreground as Float32Array, width, height);
+    result = upscale === 1 ? first : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
+    options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
+  } else {
+    upscale = recorded;
+    result = await run(upscale, options.onProgress);
+  }
   return {
     width: result.width,
     height: result.height,
@@ -146,7 +166,19 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     inputTile: result.inputTile,
     runner: result.runner,
     ...(sigma > 0 ? { noiseSmoothing: sigma } : {}),
+    ...(upscale !== 1 ? { upscale } : {}),
   };
+}
+
+/**
+ * How much `upscale: 'auto'` enlarges an image, from the objects a first segmentation found: the
+ * components where the foreground (for a model with a border class, the interiors, so touching cells
+ * count apart) is at least even odds.
+ */
+export function upscaleForObjectsIn(foreground: Float32Array, width: number, height: number): number {
+  const mask = new Uint8Array(foreground.length);
+  for (let p = 0; p < mask.length; p++) mask[p] = foreground[p] >= 0.5 ? 1 : 0;
+  return upscaleForDiameter(medianObjectDiameter(connectedComponents(mask, width, height, 4).labels));
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {

@@ -40,6 +40,8 @@ export interface SegmentedOutput {
   objects: number | null;
   /** Gaussian sigma (px) that matched a noisier image to the training noise level; null when left as it was. */
   noiseSmoothing: number | null;
+  /** Times the image was enlarged before the network (the model's upscale, or chosen by its objects). */
+  upscale: number;
   seconds: number;
 }
 
@@ -121,7 +123,7 @@ export async function segmentFiles(
         const file = path.join(request.outDir, roiFileName(fileStem(input), request.rois));
         rois = (await writeInstanceRois(file, request.rois, instanceLabels(seg.instances), seg.width, seg.height, { className: objectClassName(opened.metadata.classNames) })).file;
       }
-      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, seconds: (performance.now() - t1) / 1000 });
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, upscale: seg.upscale ?? 1, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
     }
   } finally {

@@ -81,6 +81,11 @@ export const GAMMA_RANGE_MAX = 1.5;
 
 /** Largest zoom range a run may ask for (ln scale; 0.7: content 0.5x to 2x). */
 export const SCALE_RANGE_MAX = 0.7;
+/** The largest whole factor images are enlarged by before the network (`upscale`). */
+export const MAX_UPSCALE = 4;
+/** Times images are enlarged before the network, or 'auto': each image by the size of its objects (src-shared/imaging/object-size). */
+export type Upscale = number | 'auto';
+export const upscaleSchema = z.union([z.number().int().min(1).max(MAX_UPSCALE), z.literal('auto')]);
 
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
@@ -135,6 +140,13 @@ export const trainOptionsSchema = z.object({
    * three folds, docs/benchmarks.md, "Zoom").
    */
   scale: z.number().min(0).max(SCALE_RANGE_MAX).optional(),
+  /**
+   * Enlarge the images this many times (1 to 4) before the network sees them, in training and when the
+   * model segments (recorded with it), for objects only a few pixels across; 'auto': each image as much
+   * as its objects need (by the annotated objects in training, by a first segmentation later). Default 1
+   * (docs/benchmarks.md, "Enlarging small objects").
+   */
+  upscale: upscaleSchema.optional(),
   /**
    * Batch normalisation before each 3x3 convolution's ReLU while training (ONNX Runtime engines), folded
    * into the convolutions when the model is saved, so the model stays the paper's network. Default: the

@@ -125,6 +125,11 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       out.line(`segmented ${result.outputs.length} image(s) in ${result.seconds.toFixed(1)} s with ${result.runner} -> ${outDir}`);
       const smoothed = result.outputs.filter((o) => o.noiseSmoothing !== null);
       if (smoothed.length > 0) out.line(`${smoothed.length} image(s) noisier than the training images were smoothed to their noise level (Gaussian sigma ${formatRange(smoothed.map((o) => o.noiseSmoothing!))} px; --no-noise-matching turns this off)`);
+      const enlarged = result.outputs.filter((o) => o.upscale > 1);
+      if (enlarged.length > 0) {
+        const factors = [...new Set(enlarged.map((o) => o.upscale))].sort((a, b) => a - b);
+        out.line(`${enlarged.length} image(s) were enlarged ${factors.join(' or ')} times before the network, as the model was trained for small objects`);
+      }
       if (result.instances) out.line(`objects: ${describeInstanceOptions(result.instances.options)}${result.instances.calibrated ? ' (calibrated after training)' : ''}`);
       if (scores) for (const line of scores.lines) out.line(line);
       if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);

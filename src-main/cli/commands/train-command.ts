@@ -1,9 +1,9 @@
-import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, SCALE_RANGE_MAX, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import { RUN_SCALE_RANGE } from '../../../src-shared/imaging/augmentation';
 import { RUN_GAMMA_RANGE } from '../../../src-shared/imaging/intensity-augmentation';
 import type { TrainOptions } from '../../../src-shared/contract/training';
-import { choice, decayOrOff, decimal, integer, outputFolder, requireFolder } from '../cli-args';
+import { choice, decayOrOff, decimal, factorOrAuto, integer, outputFolder, requireFolder } from '../cli-args';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
@@ -32,6 +32,7 @@ interface TrainCliOptions extends PlaneCliOptions {
   normalization?: 'dataset' | 'per-image';
   gamma?: number;
   scale?: number;
+  upscale?: number | 'auto';
   valImages?: string;
   valMasks?: string;
   valFraction?: number;
@@ -69,6 +70,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--normalization <how>', 'dataset (default: one percentile scaling from the training images) or per-image (each image by its own percentiles, for images from different instruments; when they mix bright and dark backgrounds, as fluorescence with H&E or bright-field, the bright-background ones are inverted)', choice(['dataset', 'per-image'] as const))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX}; default ${RUN_GAMMA_RANGE}`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX}, for objects whose size varies between images; default ${RUN_SCALE_RANGE}`, decimal(0, SCALE_RANGE_MAX))
+      .option('--upscale <factor|auto>', `enlarge the images this many times (1 to ${MAX_UPSCALE}) before the network, in training and whenever the model segments, for objects only a few pixels across (nuclei under 20 px); auto: each image by the size of its objects; default 1`, factorOrAuto(MAX_UPSCALE))
       .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
@@ -119,6 +121,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.normalization !== undefined ? { normalization: options.normalization } : {}),
         ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
         ...(options.scale !== undefined ? { scale: options.scale } : {}),
+        ...(options.upscale !== undefined ? { upscale: options.upscale } : {}),
         ...(options.init !== undefined ? { init: options.init } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.w0 !== undefined ? { w0: options.w0 } : {}),

@@ -67,7 +67,7 @@ export interface SegmentResult {
 export type ProgressCallback = (percent: number, detail: { tile: number; tiles: number }) => void;
 
 /** Images whose whole-image outputs would exceed this are refused unless streamed through a sink. */
-const MAX_OUTPUT_BYTES = 4 * 1024 ** 3;
+export const MAX_OUTPUT_BYTES = 4 * 1024 ** 3;
 
 /**
  * Overlap-tile segmentation (paper, Fig. 2): output tiles cover the image exactly once; each input tile carries
@@ -98,7 +98,7 @@ export async function segmentImage(
   if (borderClass !== undefined && !(Number.isInteger(borderClass) && borderClass >= 3 && borderClass < K)) {
     throw new UnetError('INVALID_ARGUMENT', `border class ${borderClass} is not one of the model's ${K} classes after background and a foreground class`);
   }
-  const fgClasses = foregroundClassList(options.foregroundClasses, K).filter((k) => k !== borderClass);
+  const isForeground = foregroundFlags(options.foregroundClasses, K, borderClass);
   const pixels = width * height;
 
   const wantClassMap = outputs.classMap === true || instanceOptions !== undefined;
@@ -118,8 +118,6 @@ export async function segmentImage(
   const size = plan.inputTile;
   const outSize = plan.outputTile;
   const cropped = new Float32Array(K * outSize * outSize);
-  const isForeground = new Uint8Array(K);
-  for (const k of fgClasses) isForeground[k] = 1;
 
   const cancelled = () => signal?.aborted === true;
   const checkCancel = () => {
@@ -155,11 +153,7 @@ export async function segmentImage(
   let instanceCount: number | undefined;
   if (instanceOptions && classMap) {
     checkCancel();
-    const mask = new Uint8Array(pixels);
-    for (let p = 0; p < pixels; p++) mask[p] = isForeground[classMap[p]];
-    const result = instancesFromForeground(mask, foreground, width, height, instanceOptions);
-    instances = result.labels;
-    instanceCount = result.count;
+    ({ labels: instances, count: instanceCount } = instancesOfClassMap(classMap, isForeground, foreground, width, height, instanceOptions));
     onProgress?.(100, { tile: count, tiles: count });
   }
 
@@ -177,6 +171,27 @@ export async function segmentImage(
     outputTile: outSize,
     runner: runner.description,
   };
+}
+
+/** The objects of a class map: its foreground classes (isForeground, by class) split as the options say. */
+export function instancesOfClassMap(
+  classMap: Uint8Array,
+  isForeground: Uint8Array,
+  foreground: Float32Array | undefined,
+  width: number,
+  height: number,
+  options: InstanceOptions,
+): { labels: Int32Array; count: number } {
+  const mask = new Uint8Array(classMap.length);
+  for (let p = 0; p < mask.length; p++) mask[p] = isForeground[classMap[p]];
+  return instancesFromForeground(mask, foreground, width, height, options);
+}
+
+/** Which classes count as foreground (1 = yes, by class index): those asked for, else every class >= 2, never the border class. */
+export function foregroundFlags(requested: number[] | undefined, K: number, borderClass: number | undefined): Uint8Array {
+  const flags = new Uint8Array(K);
+  for (const k of foregroundClassList(requested, K)) if (k !== borderClass) flags[k] = 1;
+  return flags;
 }
 
 function foregroundClassList(requested: number[] | undefined, K: number): number[] {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnetError } from '../../../src-shared/contract/errors';
+import { checkRecordedUpscale } from '../../../src-shared/imaging/enlarge';
 import type { UNetMetadata } from '../model-files';
 import { readModelTopology, readModelWeights } from './model-weights';
 import { encodeOnnxModel } from './onnx-writer';
@@ -36,6 +37,7 @@ export async function readModelMetadataLight(modelDir: string): Promise<UNetMeta
   if (!json || json.format !== 'unet-studio-model' || typeof json.architecture !== 'object' || json.architecture === null) {
     throw new UnetError('CORRUPT', `${file} is not a U-Net Studio model description`, { file });
   }
+  checkRecordedUpscale(json.upscale, file);
   return json as unknown as UNetMetadata;
 }
 

@@ -1,4 +1,6 @@
 import { haloFor } from '../../../src-shared/imaging/tile-geometry';
+import { MAX_UPSCALE } from '../../../src-shared/contract/training';
+import { AUTO_UPSCALE_DIAMETER } from '../../../src-shared/imaging/object-size';
 import type { UNetMetadata } from '../../engine/model-files';
 import { UNET_CITATION } from './rdf';
 
@@ -47,6 +49,18 @@ function preprocessingNotes(m: UNetMetadata): string {
   const notes: string[] = [];
   if (m.invertBrightBackground && m.normalization === null) {
     notes.push('- Bright backgrounds: the training images mixed dark and bright backgrounds, and those whose median after\n  scaling was 0.5 or more were inverted (1 - x); invert such images the same way before running the model.\n');
+  }
+  if (m.upscale === 'auto') {
+    notes.push(`- Enlargement: each training image was enlarged round(${AUTO_UPSCALE_DIAMETER} / d) times (1 to ${MAX_UPSCALE}; bilinear, pixel
+  centres aligned), d being the median equivalent diameter of its objects in pixels. U-Net Studio segments an image
+  once as it is, measures d on the objects found, and if it asks for more segments it again enlarged that many
+  times, averaging the output over blocks of that size to bring it back to the image's size.
+`);
+  } else if (m.upscale !== undefined && m.upscale > 1) {
+    notes.push(`- Enlargement: the model was trained on images enlarged ${m.upscale} times (bilinear, pixel centres aligned).
+  Enlarge an image the same way before running the model, and average the output over ${m.upscale} x ${m.upscale} blocks
+  to bring it back to the image's size; U-Net Studio does both.
+`);
   }
   if (m.trainingNoise) {
     notes.push(`- Noise: the training images' pixel noise (Immerkær's estimate after scaling) was ${m.trainingNoise.sigma.toFixed(4)}; U-Net Studio\n  smooths an image more than 1.5x noisier with the smallest Gaussian that brings it down to that level.\n`);

@@ -8,6 +8,7 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { loadModelFolder, readMetadata, saveModelFolder, writeFolderAtomically, METADATA_FORMAT, type UNetMetadata } from '../../../src-main/engine/model-files';
 import { buildUNet } from '../../../src-main/engine/unet-model';
 import type { UNetArchitecture } from '../../../src-main/engine/unet-architecture';
+import { readModelMetadataLight } from '../../../src-main/engine/onnx/export-unet';
 
 const ARCH: UNetArchitecture = { depth: 2, baseChannels: 4, inChannels: 1, numClasses: 3, dropout: 0.5 };
 
@@ -94,6 +95,20 @@ describe('model folders', () => {
     }
     await write({ ...metadata(1), borderClass: 2 });
     await expect(readMetadata(folder)).rejects.toMatchObject({ code: 'CORRUPT' });
+  });
+
+  it('reads the factor a model enlarges images by, and reports another value CORRUPT', async () => {
+    const folder = path.join(dir, 'upscale-meta');
+    mkdirSync(folder, { recursive: true });
+    const write = (m: object) => writeFile(path.join(folder, 'unet.json'), JSON.stringify(m));
+    await write({ ...metadata(1), upscale: 2 });
+    expect((await readMetadata(folder)).upscale).toBe(2);
+    expect((await readModelMetadataLight(folder)).upscale).toBe(2);
+    for (const bad of [0, 1.5, 9, '2']) {
+      await write({ ...metadata(1), upscale: bad });
+      await expect(readMetadata(folder)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/upscale/) });
+      await expect(readModelMetadataLight(folder)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/upscale/) });
+    }
   });
 });
 

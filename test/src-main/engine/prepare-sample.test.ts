@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareSample } from '../../../src-main/engine/training-data';
+import { enlargeSample, prepareSample, trainingUpscale, type TrainingSample } from '../../../src-main/engine/training-data';
 import { blobSample } from './trainer-data';
 
 describe('prepareSample with a border class', () => {
@@ -35,5 +35,42 @@ describe('prepareSample with a border class', () => {
       if (withBorder.classMap[i] === 2) withInterior.add(id);
     }
     expect(withInterior).toEqual(objects);
+  });
+});
+
+describe('enlarging a training sample', () => {
+  /** A 40 x 20 sample with two side x side objects (ids 1 and 2). */
+  function squaresSample(side: number): TrainingSample {
+    const width = 40;
+    const height = 20;
+    const classMap = new Uint8Array(width * height).fill(1);
+    const instanceMap = new Uint16Array(width * height);
+    for (const [id, x0] of [[1, 1], [2, 20]] as const) {
+      for (let y = 1; y < 1 + side; y++) {
+        for (let x = x0; x < x0 + side; x++) {
+          classMap[y * width + x] = 2;
+          instanceMap[y * width + x] = id;
+        }
+      }
+    }
+    const image = Float32Array.from(classMap, (c) => (c === 2 ? 1 : 0));
+    return { id: 's', image, width, height, channels: 1, classMap, instanceMap };
+  }
+
+  it('enlarges by the config\'s factor, or for auto by the annotated objects\' size', () => {
+    expect(trainingUpscale(squaresSample(5), 3)).toBe(3);
+    // 5 x 5 objects are 5.6 px across: as many times as allowed; 17 x 17 are 19 px: twice.
+    expect(trainingUpscale(squaresSample(5), 'auto')).toBe(4);
+    expect(trainingUpscale(squaresSample(17), 'auto')).toBe(2);
+  });
+
+  it('enlarges the image, classes and objects together', () => {
+    const s = squaresSample(5);
+    const big = enlargeSample(s, 2);
+    expect([big.width, big.height, big.image.length, big.classMap.length, big.instanceMap.length]).toEqual([80, 40, 3200, 3200, 3200]);
+    expect(big.instanceMap).toBeInstanceOf(Uint16Array);
+    expect(big.instanceMap[3 * 80 + 3]).toBe(1);
+    expect(big.classMap[3 * 80 + 3]).toBe(2);
+    expect(enlargeSample(s, 1)).toBe(s);
   });
 });

@@ -37,6 +37,13 @@ describe('resolveTrainConfig', () => {
     expect(c).toMatchObject({ baseChannels: 16, tile: 412, outputTile: 228, steps: 10, optimizer: 'adam', learningRate: 5e-4 });
   });
 
+  it('records an upscale only when images are enlarged, and accepts whole factors 1 to 4 only', () => {
+    expect('upscale' in resolveTrainConfig({ preset: 'fast' }, FACTS)).toBe(false);
+    expect('upscale' in resolveTrainConfig({ preset: 'fast', upscale: 1 }, FACTS)).toBe(false);
+    expect(resolveTrainConfig({ preset: 'fast', upscale: 2 }, FACTS).upscale).toBe(2);
+    for (const upscale of [0, 1.5, 5]) expect(() => resolveTrainConfig({ preset: 'fast', upscale }, FACTS)).toThrow(/upscale/);
+  });
+
   it('rejects an illegal tile and names the nearest legal one', () => {
     expect(() => resolveTrainConfig({ preset: 'paper', tile: 570 }, FACTS)).toThrow(/nearest legal size: 556/);
   });

@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { train, type TrainRequest } from '../../../src-main/engine/trainer';
 import { loadModelFolder } from '../../../src-main/engine/model-files';
+import { openUnetRunner } from '../../../src-main/engine/inference/open-runner';
+import { segmentModelInput } from '../../../src-main/pipeline/segment-file';
 import { blobSample } from './trainer-data';
 
 const TRAIN = [1, 2, 3, 4].map((s) => blobSample(s));
@@ -60,6 +62,31 @@ describe('train (in process, wasm)', () => {
     const plain = await loadModelFolder((await train(request('no-border', { steps: 1, validateEvery: 1 }))).bestCheckpoint!);
     expect(plain.metadata.borderClass).toBeUndefined();
     plain.model.dispose();
+  });
+
+  it('trains on enlarged images when asked and records the factor with the model, which segments at the image size', async () => {
+    const result = await train(request('upscale', { steps: 2, validateEvery: 2, upscale: 2 }));
+    expect(result.status).toBe('succeeded');
+    expect(result.config?.upscale).toBe(2);
+    const { metadata, model } = await loadModelFolder(result.bestCheckpoint!);
+    model.dispose();
+    expect(metadata.upscale).toBe(2);
+    const opened = await openUnetRunner(result.bestCheckpoint!);
+    try {
+      const s = VALIDATION[0];
+      const segmented = await segmentModelInput(opened, s.width, s.height, s.image, { instances: {} });
+      expect([segmented.width, segmented.height, segmented.classMap.length]).toEqual([s.width, s.height, s.width * s.height]);
+    } finally {
+      await opened.runner.dispose();
+    }
+    const auto = await train(request('upscale-auto', { steps: 1, validateEvery: 1, upscale: 'auto' }));
+    expect(auto.status).toBe('succeeded');
+    const autoModel = await loadModelFolder(auto.bestCheckpoint!);
+    autoModel.model.dispose();
+    expect(autoModel.metadata.upscale).toBe('auto');
+    // Runs that do not enlarge record nothing, so their configs read as before.
+    const plain = await train(request('no-upscale', { steps: 1, validateEvery: 1 }));
+    expect(plain.config && 'upscale' in plain.config).toBe(false);
   });
 
   it('cancels with a checkpoint and resumes exactly where it stopped', async () => {

@@ -55,6 +55,11 @@ describe('starting models', () => {
   it('takes the architecture, tile and normalisation from the model; refuses what conflicts', () => {
     expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ depth: 4, baseChannels: 16, tile: 316, normalization: 'per-image', learningRate: 1e-4, batchNorm: false });
     expect(optionsFromStartingModel({ preset: 'fast', batchNorm: true }, model, 3)).toMatchObject({ batchNorm: true });
+    // Images are enlarged as the model learned them, unless the run says otherwise.
+    expect('upscale' in optionsFromStartingModel({ preset: 'fast' }, model, 3)).toBe(false);
+    const enlarging = { ...model, metadata: { ...model.metadata, upscale: 2 } };
+    expect(optionsFromStartingModel({ preset: 'fast' }, enlarging, 3)).toMatchObject({ upscale: 2 });
+    expect(optionsFromStartingModel({ preset: 'fast', upscale: 1 }, enlarging, 3)).toMatchObject({ upscale: 1 });
     expect(optionsFromStartingModel({ preset: 'fast', tile: 188, normalization: 'dataset', learningRate: 3e-4 }, model, 2)).toMatchObject({ tile: 188, normalization: 'dataset', learningRate: 3e-4 });
     expect(() => optionsFromStartingModel({ preset: 'fast', baseChannels: 64 }, model, 3)).toThrow(/keeps its architecture.*base channels 64/);
     expect(() => optionsFromStartingModel({ preset: 'fast' }, model, 4)).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/predicts 2 class\(es\) \(background, nucleus\); this data set has 3/) }));

@@ -114,6 +114,11 @@ describe('toTrainOptions', () => {
     expect(steps.calibrationMetric).toBeUndefined();
     expect(toTrainOptions(form({ objectsTile: true }), 'auto').calibrationMetric).toBe('vRand');
     expect(trainOptionsSchema.safeParse(toTrainOptions(form({ objectsTile: true }), 'auto')).success).toBe(true);
+    // Images as they are unless the form enlarges them.
+    expect(steps.upscale).toBeUndefined();
+    expect(toTrainOptions(form({ upscale: 2 }), 'auto').upscale).toBe(2);
+    expect(trainOptionsSchema.safeParse(toTrainOptions(form({ upscale: 4 }), 'auto')).success).toBe(true);
+    expect(toTrainOptions(form({ upscale: 'auto' }), 'auto').upscale).toBe('auto');
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

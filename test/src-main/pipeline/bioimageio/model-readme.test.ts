@@ -22,5 +22,7 @@ describe('the exported package README', () => {
     expect(plain).not.toMatch(/Border class/);
     const bordered = modelReadme('m', 'd', { ...base, architecture: { ...base.architecture, numClasses: 4 }, classNames: ['unlabeled', 'background', 'cell', 'border'], borderClass: 3 });
     expect(bordered).toMatch(/- Border class: output channel 3 \("border"\) is the objects' outlines/);
+    expect(plain).not.toMatch(/Enlargement/);
+    expect(modelReadme('m', 'd', { ...base, upscale: 2 })).toMatch(/- Enlargement: the model was trained on images enlarged 2 times[\s\S]*average the output over 2 x 2 blocks/);
   });
 });

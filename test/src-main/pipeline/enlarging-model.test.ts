@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { haloFor, legalInputSizes, outputSizeFor } from '../../../src-shared/imaging/tile-geometry';
+import type { OpenedRunner } from '../../../src-main/engine/inference/open-runner';
+import type { TileRunner } from '../../../src-main/engine/inference/tile-runner';
+import type { UNetMetadata } from '../../../src-main/engine/model-files';
+import { segmentModelInput, upscaleForObjectsIn } from '../../../src-main/pipeline/segment-file';
+
+const DEPTH = 2;
+const HALO = haloFor(DEPTH);
+const [TILE] = legalInputSizes(DEPTH, 60, 200);
+
+/** A "network" whose p(cell) is its input pixel, and that counts the pixels it is shown. */
+function pointwiseRunner(): TileRunner & { pixels: number } {
+  return {
+    description: 'pointwise',
+    depth: DEPTH,
+    inChannels: 1,
+    numClasses: 3,
+    pixels: 0,
+    async runTile(input, size) {
+      const out = outputSizeFor(size, DEPTH);
+      this.pixels += out * out;
+      const probs = new Float32Array(3 * out * out);
+      for (let y = 0; y < out; y++) {
+        for (let x = 0; x < out; x++) {
+          const cell = Math.min(1, Math.max(0, input[(y + HALO) * size + x + HALO]));
+          probs[out * out + y * out + x] = 1 - cell;
+          probs[2 * out * out + y * out + x] = cell;
+        }
+      }
+      return probs;
+    },
+    async dispose() {},
+  };
+}
+
+function opened(runner: TileRunner, upscale: UNetMetadata['upscale']): OpenedRunner {
+  const metadata = {
+    architecture: { depth: DEPTH, baseChannels: 4, inChannels: 1, numClasses: 3, dropout: 0 },
+    tile: { input: TILE, output: outputSizeFor(TILE, DEPTH), halo: HALO },
+    classNames: ['unlabeled', 'background', 'cell'],
+    normalization: null,
+    ...(upscale !== undefined ? { upscale } : {}),
+  } as unknown as UNetMetadata;
+  return { runner, metadata, engine: 'onnx', notes: [] } as unknown as OpenedRunner;
+}
+
+/** Bright squares of one side on a dark 96 x 48 image, 3 px apart. */
+function squaresImage(side: number): Float32Array {
+  const width = 96;
+  const image = new Float32Array(width * 48);
+  for (let y0 = 2; y0 + side <= 46; y0 += side + 3) {
+    for (let x0 = 2; x0 + side <= 94; x0 += side + 3) {
+      for (let y = y0; y < y0 + side; y++) for (let x = x0; x < x0 + side; x++) image[y * width + x] = 1;
+    }
+  }
+  return image;
+}
+
+describe('segmenting with a model that enlarges images by their objects\' size', () => {
+  it('enlarges an image of small objects as their size asks, and gives the results at its own size', async () => {
+    const runner = pointwiseRunner();
+    const image = squaresImage(6);
+    const result = await segmentModelInput(opened(runner, 'auto'), 96, 48, image, { instances: {} });
+    // Squares of 36 px: 6.8 px across, enlarged round(30 / 6.8) = 4 times.
+    expect(result.upscale).toBe(4);
+    expect([result.width, result.height, result.classMap.length]).toEqual([96, 48, 96 * 48]);
+    for (let p = 0; p < image.length; p++) expect(result.classMap[p]).toBe(image[p] === 1 ? 2 : 1);
+    // One pass as it is, one enlarged 4 times.
+    expect(runner.pixels).toBeGreaterThanOrEqual(96 * 48 * 17);
+  });
+
+  it('segments an image of large objects once, as it is', async () => {
+    const runner = pointwiseRunner();
+    const result = await segmentModelInput(opened(runner, 'auto'), 96, 48, squaresImage(40), { instances: {} });
+    expect(result.upscale).toBeUndefined();
+    expect(result.instanceCount).toBe(2);
+    expect(runner.pixels).toBeLessThan(96 * 48 * 4);
+  });
+
+  it('enlarges every image by a fixed factor when the model has one', async () => {
+    const result = await segmentModelInput(opened(pointwiseRunner(), 2), 96, 48, squaresImage(40));
+    expect(result.upscale).toBe(2);
+    expect(result.classMap.length).toBe(96 * 48);
+  });
+
+  it('judges the objects by where the foreground is at least even odds', () => {
+    const width = 60;
+    const foreground = new Float32Array(width * 12);
+    // A 10 x 10 square at 0.6 (11.3 px across: 3 times) and a 40 x 9 band at 0.4, which would make it 2 times if it counted.
+    for (let y = 0; y < 10; y++) for (let x = 0; x < 10; x++) foreground[y * width + x] = 0.6;
+    for (let y = 0; y < 9; y++) for (let x = 15; x < 55; x++) foreground[y * width + x] = 0.4;
+    expect(upscaleForObjectsIn(foreground, width, 12)).toBe(3);
+    for (let y = 0; y < 9; y++) for (let x = 15; x < 55; x++) foreground[y * width + x] = 0.5;
+    expect(upscaleForObjectsIn(foreground, width, 12)).toBe(2);
+    expect(upscaleForObjectsIn(new Float32Array(width * 12), width, 12)).toBe(1);
+  });
+});
