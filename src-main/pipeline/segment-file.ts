@@ -173,12 +173,14 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
 /**
  * How much `upscale: 'auto'` enlarges an image, from the objects a first segmentation found: the
  * components where the foreground (for a model with a border class, the interiors, so touching cells
- * count apart) is at least even odds.
+ * count apart) is at least even odds, their size the median over their pixels. A first pass that breaks
+ * objects into fragments finds many small ones: by count, an H&E image of DSB 2018 with nuclei 39 px
+ * across measured 7 px and was enlarged 4 times (SEG 0.05); by pixels it measures 42 px.
  */
 export function upscaleForObjectsIn(foreground: Float32Array, width: number, height: number): number {
   const mask = new Uint8Array(foreground.length);
   for (let p = 0; p < mask.length; p++) mask[p] = foreground[p] >= 0.5 ? 1 : 0;
-  return upscaleForDiameter(medianObjectDiameter(connectedComponents(mask, width, height, 4).labels));
+  return upscaleForDiameter(medianObjectDiameter(connectedComponents(mask, width, height, 4).labels, { byPixels: true }));
 }
 
 export async function segmentFile(opened: OpenedRunner, file: string, options: SegmentFileOptions = {}): Promise<SegmentedImage> {

@@ -28,6 +28,8 @@ export interface DemoOptions {
   /** The augmentation's gamma and zoom ranges (TrainOptions.gamma, .scale; default: a new run's). */
   gamma?: number;
   scale?: number;
+  /** Images enlarged before the network (TrainOptions.upscale; default: a new run's). */
+  upscale?: number | 'auto';
   /** The demo's images come from several experiments with different brightness: per-image by default. */
   normalization?: 'dataset' | 'per-image';
   /** Where the trained model folder is copied. */
@@ -109,6 +111,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
         ...(options.borderClass !== undefined ? { borderClass: options.borderClass } : {}),
         ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
         ...(options.scale !== undefined ? { scale: options.scale } : {}),
+        ...(options.upscale !== undefined ? { upscale: options.upscale } : {}),
         // A starting model brings its own normalisation.
         ...(options.init ? { init: options.init } : { normalization: options.normalization ?? 'per-image' }),
       },

@@ -21,15 +21,26 @@ export function objectsOf(classMap: ArrayLike<number>, instanceMap: ArrayLike<nu
   return connectedComponents(foreground, width, height, 4).labels;
 }
 
-/** The median equivalent diameter (2 sqrt(area / pi)) of the labelled objects (0 = none), or null without any. */
-export function medianObjectDiameter(objects: ArrayLike<number>): number | null {
+/**
+ * The median equivalent diameter (2 sqrt(area / pi)) of the labelled objects (0 = none), or null without
+ * any. `byPixels`: the median over the objects' pixels instead (the size of the object a pixel picked at
+ * random belongs to), which many small fragments of a poor segmentation barely move.
+ */
+export function medianObjectDiameter(objects: ArrayLike<number>, options: { byPixels?: boolean } = {}): number | null {
   const { index, count } = compactLabels(objects);
   const areas = new Float64Array(count + 1);
   for (let p = 0; p < index.length; p++) areas[index[p]]++;
   const counted = Array.from(areas.subarray(1)).filter((a) => a >= MIN_COUNTED_AREA).sort((a, b) => a - b);
   if (counted.length === 0) return null;
-  const mid = counted.length >> 1;
-  const median = counted.length % 2 === 1 ? counted[mid] : (counted[mid - 1] + counted[mid]) / 2;
+  let median: number;
+  if (options.byPixels) {
+    const half = counted.reduce((sum, a) => sum + a, 0) / 2;
+    let seen = 0;
+    median = counted.find((a) => (seen += a) >= half) as number;
+  } else {
+    const mid = counted.length >> 1;
+    median = counted.length % 2 === 1 ? counted[mid] : (counted[mid - 1] + counted[mid]) / 2;
+  }
   return 2 * Math.sqrt(median / Math.PI);
 }
 

@@ -1,7 +1,7 @@
-import { BACKEND_CHOICES, GAMMA_RANGE_MAX, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { choice, decimal, integer } from '../cli-args';
+import { choice, decimal, factorOrAuto, integer } from '../cli-args';
 import { EXIT_OK, UsageError } from '../cli-errors';
 import { formatMetric, formatTable } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
@@ -21,6 +21,7 @@ interface DemoCliOptions {
   borderClass?: 'on' | 'off';
   gamma?: number;
   scale?: number;
+  upscale?: number | 'auto';
   data?: string;
   init?: string;
   fineTune?: string | boolean;
@@ -46,6 +47,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--border-class <on|off>', 'train a third class, the objects\' borders (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: the fine-tuned one keeps the starter\'s)', choice(['on', 'off'] as const))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX} (default: as train)`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX} (default: as train)`, decimal(0, SCALE_RANGE_MAX))
+      .option('--upscale <factor|auto>', `enlarge the images before the network: a factor 1 to ${MAX_UPSCALE}, or auto by each image's object size (default: as train)`, factorOrAuto(MAX_UPSCALE))
       .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)')
       .option('--init <model>', 'start the demo\'s training from a model (fine-tuning): starter:NAME, a run id or a model folder')
       .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEFAULT_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
@@ -105,6 +107,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
               ...(o.borderClass !== undefined && !run.init ? { borderClass: o.borderClass === 'on' } : {}),
               ...(o.gamma !== undefined ? { gamma: o.gamma } : {}),
               ...(o.scale !== undefined ? { scale: o.scale } : {}),
+              ...(o.upscale !== undefined ? { upscale: o.upscale } : {}),
               dataDir: o.data ? path.resolve(o.data) : undefined,
               modelDir: path.join(workspace, 'models', run.label ? `demo-model-${run.label}` : 'demo-model'),
               ...(run.init ? { init: run.init } : {}),

@@ -53,6 +53,8 @@ describe('command line usage errors', () => {
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', 'on'), /--weight-average.*"on" is not a number/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--gamma', '2'), /--gamma.*at most 1\.5, got 2/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--scale', '0.9'), /--scale.*at most 0\.7, got 0\.9/);
+    expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--upscale', '5'), /--upscale.*between 1 and 4, got 5/);
+    expectUsage(await cli('demo', '--upscale', 'big', '--workspace', dir), /--upscale.*"big" is not a whole number/);
   });
 
   it('a file where a folder is expected, and a folder that does not exist', async () => {

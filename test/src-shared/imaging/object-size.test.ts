@@ -20,6 +20,13 @@ describe('medianObjectDiameter', () => {
     expect(medianObjectDiameter(squares([4, 10, 20, 30]))).toBeCloseTo(2 * Math.sqrt(250 / Math.PI), 6);
   });
 
+  it('by pixels, is the size of the object the middle pixel belongs to: fragments barely move it', () => {
+    // Pixels 16 + 16 + 16 + 400: the middle pixel lies in the 20 x 20 square; by count the median is 16.
+    expect(medianObjectDiameter(squares([4, 4, 4, 20]), { byPixels: true })).toBeCloseTo(2 * Math.sqrt(400 / Math.PI), 6);
+    expect(medianObjectDiameter(squares([4, 4, 4, 20]))).toBeCloseTo(2 * Math.sqrt(16 / Math.PI), 6);
+    expect(medianObjectDiameter(new Int32Array(10), { byPixels: true })).toBeNull();
+  });
+
   it('leaves out specks and answers null without objects', () => {
     expect(medianObjectDiameter(squares([1, 1, 1, 10]))).toBeCloseTo(2 * Math.sqrt(100 / Math.PI), 6);
     expect(medianObjectDiameter(new Int32Array(100))).toBeNull();
