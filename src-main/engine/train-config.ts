@@ -69,8 +69,9 @@ export const trainConfigInputSchema = z.object({
    * Enlarge every image this many times (bilinear; labels as blocks) before the network sees it, in
    * training and in segmentation (recorded with the model): small objects get enough pixels for the
    * network to place their outlines. 1: as they are; 'auto': each image by the size of its objects.
+   * Default: the preset's.
    */
-  upscale: upscaleSchema.default(1),
+  upscale: upscaleSchema.optional(),
   augmentation: augmentationSchema.default(augmentationSchema.parse({})),
   validateEvery: z.number().int().min(1).max(1_000_000).optional(),
   /**
@@ -182,6 +183,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     throw new UnetError('INVALID_ARGUMENT', `classNames has ${classNames.length} entries, expected ${numClasses}`);
   }
   const validateEvery = c.validateEvery ?? preset.validateEvery;
+  const upscale = c.upscale ?? preset.upscale;
   const optimizer = c.optimizer ?? preset.optimizer;
   return {
     preset: c.preset,
@@ -206,7 +208,7 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     separationGap: c.separationGap,
     borderClass,
     // Absent when 1, so the configs (and config hashes) of runs that do not enlarge stay as they were.
-    ...(c.upscale !== 1 ? { upscale: c.upscale } : {}),
+    ...(upscale !== 1 ? { upscale } : {}),
     augmentation: c.augmentation,
     validateEvery,
     keepBest: c.keepBest,

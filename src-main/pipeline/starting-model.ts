@@ -124,7 +124,8 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
     batchNorm: options.batchNorm ?? false,
     // The weights expect inputs scaled as they were in training: per image (null) or by fixed percentiles.
     normalization: options.normalization ?? (model.metadata.normalization === null ? 'per-image' : 'dataset'),
-    // Objects the size the model learned them at, unless asked otherwise.
+    // Objects the size the model learned them at, unless asked otherwise; a model that recorded no
+    // factor follows the preset.
     ...(options.upscale !== undefined || model.metadata.upscale !== undefined ? { upscale: options.upscale ?? model.metadata.upscale } : {}),
   };
 }

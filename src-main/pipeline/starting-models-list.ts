@@ -45,6 +45,7 @@ export async function listStartingModels(ws: Workspace, startersDir = starterMod
         baseChannels: architecture.baseChannels,
         tile: tile.input,
         classNames: classNames.slice(FIRST_OBJECT_CLASS),
+        ...(model.metadata.upscale !== undefined ? { upscale: model.metadata.upscale } : {}),
         step: training.step,
         validationIou: training.validation?.iou ?? null,
         ...(candidate.datasetId !== undefined ? { datasetId: candidate.datasetId } : {}),

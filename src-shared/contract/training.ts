@@ -143,8 +143,9 @@ export const trainOptionsSchema = z.object({
   /**
    * Enlarge the images this many times (1 to 4) before the network sees them, in training and when the
    * model segments (recorded with it), for objects only a few pixels across; 'auto': each image as much
-   * as its objects need (by the annotated objects in training, by a first segmentation later). Default 1
-   * (docs/benchmarks.md, "Enlarging small objects").
+   * as its objects need (by the annotated objects in training, by a first segmentation later). Default:
+   * a starting model's own factor when it recorded one, else the preset's (auto for fast: docs/benchmarks.md,
+   * "Enlarging small objects").
    */
   upscale: upscaleSchema.optional(),
   /**
@@ -183,6 +184,8 @@ export interface PresetInfo {
   borderClass: boolean;
   /** Decay of the weight average the model is taken from; 0: the last step's weights. */
   weightAverage: number;
+  /** Times images are enlarged before the network, or 'auto' by their objects' size. */
+  upscale: Upscale;
   /** Parameters of the network, for the UI. */
   parameters: number;
 }
@@ -279,6 +282,8 @@ export interface StartingModelInfo {
   tile: number;
   /** Names of the object classes it predicts (values 2.., without unlabelled and background). */
   classNames: string[];
+  /** The enlargement it was trained with, when it recorded one (a run from it keeps it). */
+  upscale?: Upscale;
   step: number;
   validationIou: number | null;
 }

@@ -38,7 +38,9 @@ describe('resolveTrainConfig', () => {
   });
 
   it('records an upscale only when images are enlarged, and accepts whole factors 1 to 4 only', () => {
-    expect('upscale' in resolveTrainConfig({ preset: 'fast' }, FACTS)).toBe(false);
+    // fast enlarges by object size unless told otherwise; the paper's preset does not enlarge.
+    expect(resolveTrainConfig({ preset: 'fast' }, FACTS).upscale).toBe('auto');
+    expect('upscale' in resolveTrainConfig({ preset: 'paper' }, FACTS)).toBe(false);
     expect('upscale' in resolveTrainConfig({ preset: 'fast', upscale: 1 }, FACTS)).toBe(false);
     expect(resolveTrainConfig({ preset: 'fast', upscale: 2 }, FACTS).upscale).toBe(2);
     for (const upscale of [0, 1.5, 5]) expect(() => resolveTrainConfig({ preset: 'fast', upscale }, FACTS)).toThrow(/upscale/);

@@ -25,6 +25,8 @@ const paper: PresetInfo = {
   momentum: 0.99,
   batchNorm: false,
   borderClass: false,
+  weightAverage: 0,
+  upscale: 1,
   parameters: 31_000_000,
 };
 
@@ -114,8 +116,9 @@ describe('toTrainOptions', () => {
     expect(steps.calibrationMetric).toBeUndefined();
     expect(toTrainOptions(form({ objectsTile: true }), 'auto').calibrationMetric).toBe('vRand');
     expect(trainOptionsSchema.safeParse(toTrainOptions(form({ objectsTile: true }), 'auto')).success).toBe(true);
-    // Images as they are unless the form enlarges them.
-    expect(steps.upscale).toBeUndefined();
+    // The preset's enlargement (the paper's: none) unless the form changes it.
+    expect(steps.upscale).toBe(1);
+    expect(formFromPreset({ ...paper, upscale: 'auto' }).upscale).toBe('auto');
     expect(toTrainOptions(form({ upscale: 2 }), 'auto').upscale).toBe(2);
     expect(trainOptionsSchema.safeParse(toTrainOptions(form({ upscale: 4 }), 'auto')).success).toBe(true);
     expect(toTrainOptions(form({ upscale: 'auto' }), 'auto').upscale).toBe('auto');

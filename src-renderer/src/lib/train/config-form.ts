@@ -1,4 +1,4 @@
-import type { BackendChoice, PresetInfo, PresetName, TrainOptions } from '../../../../src-shared/contract/training';
+import type { BackendChoice, PresetInfo, PresetName, TrainOptions, Upscale } from '../../../../src-shared/contract/training';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor } from '../../../../src-shared/imaging/tile-geometry';
 
 /** The editable training configuration, as the form holds it (numbers may be null while a field is empty). */
@@ -19,8 +19,8 @@ export interface TrainForm {
   perImage: boolean;
   /** Train a third class, the objects' borders (a starting model keeps its own). */
   borderClass: boolean;
-  /** Times the images are enlarged before the network, or 'auto' by their objects' size (1: as they are; a starting model's own unless another is chosen). */
-  upscale: number | 'auto';
+  /** Times the images are enlarged before the network, or 'auto' by their objects' size (1: as they are). */
+  upscale: Upscale;
   /**
    * The objects tile the image (neurons in EM, separated by membranes): the post-processing is then
    * calibrated for V_rand, which may grow the objects over the membranes; else for SEG (cells).
@@ -65,7 +65,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     batchNorm: preset.batchNorm,
     perImage: false,
     borderClass: preset.borderClass,
-    upscale: 1,
+    upscale: preset.upscale,
     objectsTile: false,
     w0: loss.w0,
     sigma: loss.sigma,
@@ -184,7 +184,7 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
   // Unticked leaves the choice to the run: one scaling for the data set, or a starting model's own.
   if (form.perImage) options.normalization = 'per-image';
   if (form.objectsTile) options.calibrationMetric = 'vRand';
-  if (form.upscale !== 1) options.upscale = form.upscale;
+  options.upscale = form.upscale;
   if (form.validateEvery !== null && form.validateEvery !== undefined) options.validateEvery = form.validateEvery;
   if (form.budget === 'steps') options.steps = form.steps!;
   else options.minutes = form.minutes!;

@@ -13,9 +13,11 @@ export function startingModelText(model: StartingModelInfo): { label: string; de
  */
 export function formForStart(form: TrainForm, model: StartingModelInfo | undefined, preset: PresetInfo | undefined): TrainForm {
   // A saved model has its normalisation folded in: fine-tuning trains it as it is, and gently.
-  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile, batchNorm: false, learningRate: FINE_TUNING_LEARNING_RATE };
+  // A model that recorded its enlargement keeps it; one that did not follows the preset.
+  const upscale = model?.upscale ?? preset?.upscale ?? form.upscale;
+  if (model) return { ...form, depth: model.depth, baseChannels: model.baseChannels, tile: model.tile, batchNorm: false, learningRate: FINE_TUNING_LEARNING_RATE, upscale };
   return preset
-    ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile, batchNorm: preset.batchNorm, borderClass: preset.borderClass, learningRate: preset.learningRate }
+    ? { ...form, depth: preset.depth, baseChannels: preset.baseChannels, tile: preset.tile, batchNorm: preset.batchNorm, borderClass: preset.borderClass, learningRate: preset.learningRate, upscale }
     : form;
 }
 
