@@ -4,35 +4,11 @@ import type { OpenedRunner } from '../../../src-main/engine/inference/open-runne
 import type { TileRunner } from '../../../src-main/engine/inference/tile-runner';
 import type { UNetMetadata } from '../../../src-main/engine/model-files';
 import { segmentModelInput, upscaleForObjectsIn } from '../../../src-main/pipeline/segment-file';
+import { pointwiseRunner } from '../engine/inference/pointwise-runner';
 
 const DEPTH = 2;
 const HALO = haloFor(DEPTH);
 const [TILE] = legalInputSizes(DEPTH, 60, 200);
-
-/** A "network" whose p(cell) is its input pixel, and that counts the pixels it is shown. */
-function pointwiseRunner(): TileRunner & { pixels: number } {
-  return {
-    description: 'pointwise',
-    depth: DEPTH,
-    inChannels: 1,
-    numClasses: 3,
-    pixels: 0,
-    async runTile(input, size) {
-      const out = outputSizeFor(size, DEPTH);
-      this.pixels += out * out;
-      const probs = new Float32Array(3 * out * out);
-      for (let y = 0; y < out; y++) {
-        for (let x = 0; x < out; x++) {
-          const cell = Math.min(1, Math.max(0, input[(y + HALO) * size + x + HALO]));
-          probs[out * out + y * out + x] = 1 - cell;
-          probs[2 * out * out + y * out + x] = cell;
-        }
-      }
-      return probs;
-    },
-    async dispose() {},
-  };
-}
 
 function opened(runner: TileRunner, upscale: UNetMetadata['upscale']): OpenedRunner {
   const metadata = {
@@ -59,7 +35,7 @@ function squaresImage(side: number): Float32Array {
 
 describe('segmenting with a model that enlarges images by their objects\' size', () => {
   it('enlarges an image of small objects as their size asks, and gives the results at its own size', async () => {
-    const runner = pointwiseRunner();
+    const runner = pointwiseRunner(DEPTH);
     const image = squaresImage(6);
     const result = await segmentModelInput(opened(runner, 'auto'), 96, 48, image, { instances: {} });
     // Squares of 36 px: 6.8 px across, enlarged round(30 / 6.8) = 4 times.
@@ -71,7 +47,7 @@ describe('segmenting with a model that enlarges images by their objects\' size',
   });
 
   it('segments an image of large objects once, as it is', async () => {
-    const runner = pointwiseRunner();
+    const runner = pointwiseRunner(DEPTH);
     const result = await segmentModelInput(opened(runner, 'auto'), 96, 48, squaresImage(40), { instances: {} });
     expect(result.upscale).toBeUndefined();
     expect(result.instanceCount).toBe(2);
@@ -79,7 +55,7 @@ describe('segmenting with a model that enlarges images by their objects\' size',
   });
 
   it('enlarges every image by a fixed factor when the model has one', async () => {
-    const result = await segmentModelInput(opened(pointwiseRunner(), 2), 96, 48, squaresImage(40));
+    const result = await segmentModelInput(opened(pointwiseRunner(DEPTH), 2), 96, 48, squaresImage(40));
     expect(result.upscale).toBe(2);
     expect(result.classMap.length).toBe(96 * 48);
   });

@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UnetError } from '../../../../src-shared/contract/errors';
-import { haloFor, legalInputSizes, outputSizeFor } from '../../../../src-shared/imaging/tile-geometry';
+import { legalInputSizes } from '../../../../src-shared/imaging/tile-geometry';
 import { segmentEnlarged } from '../../../../src-main/engine/inference/enlarged-inference';
-import type { TileRunner } from '../../../../src-main/engine/inference/tile-runner';
 import { segmentImage } from '../../../../src-main/engine/inference/tiled-inference';
+import { pointwiseRunner } from './pointwise-runner';
 
 const DEPTH = 2;
-const HALO = haloFor(DEPTH);
 const [TILE] = legalInputSizes(DEPTH, 60, 200);
 
-/** A "network" whose p(cell) is its input pixel (clamped to [0, 1]): what it segments is where the image is. */
-const pointwise: TileRunner = {
-  description: 'pointwise',
-  depth: DEPTH,
-  inChannels: 1,
-  numClasses: 3,
-  async runTile(input, size) {
-    const out = outputSizeFor(size, DEPTH);
-    const probs = new Float32Array(3 * out * out);
-    for (let y = 0; y < out; y++) {
-      for (let x = 0; x < out; x++) {
-        const cell = Math.min(1, Math.max(0, input[(y + HALO) * size + x + HALO]));
-        probs[out * out + y * out + x] = 1 - cell;
-        probs[2 * out * out + y * out + x] = cell;
-      }
-    }
-    return probs;
-  },
-  async dispose() {},
-};
+const pointwise = pointwiseRunner(DEPTH);
 
 /** Two 0/1 rectangles on a 0 background, the second a single pixel wide. */
 function rectangles(width: number, height: number): Float32Array {
