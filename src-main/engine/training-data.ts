@@ -66,6 +66,27 @@ export function trainingUpscale(s: TrainingSample, upscale: Upscale): number {
   return upscaleForDiameter(medianObjectDiameter(objectsOf(s.classMap, s.instanceMap, s.width, s.height)));
 }
 
+/** Bytes a prepared pixel holds (image, weights, target and painted classes), twice: the tile worker has a copy. */
+const PREPARED_BYTES_PER_PIXEL = 2 * (4 + 4 + 1 + 1);
+
+/**
+ * Refuses to enlarge training images into more memory than half the machine has, with the sizes in the
+ * message; a factor of 4 makes a 2048 x 2048 image 64 megapixels.
+ */
+export function checkEnlargedSize(samples: readonly TrainingSample[], factors: readonly number[], totalBytes: number): void {
+  // Images as they are were never refused for their size here; only an enlargement is.
+  if (factors.every((f) => f === 1)) return;
+  let bytes = 0;
+  samples.forEach((s, i) => (bytes += s.width * s.height * s.channels * factors[i] * factors[i] * PREPARED_BYTES_PER_PIXEL));
+  if (bytes > totalBytes / 2) {
+    const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
+    throw new UnetError('TOO_LARGE', `enlarged as asked (up to ${Math.max(...factors)} times), the training images would need ${gib(bytes)} GiB of the machine's ${gib(totalBytes)} GiB: enlarge them less, or by object size (auto)`, {
+      bytes,
+      totalBytes,
+    });
+  }
+}
+
 /** A sample enlarged `factor` times (config.upscale): the image bilinear, its classes and objects as blocks. */
 export function enlargeSample(s: TrainingSample, factor: number): TrainingSample {
   if (factor === 1) return s;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import { UnetError } from '../../src-shared/contract/errors';
 import { initBackend, type BackendReport } from './backend';
@@ -12,7 +13,7 @@ import type { StepEngine } from './step-engine';
 import { architectureOf, borderClassOf, resolveTrainConfig, type TrainConfig } from './train-config';
 import type { RunSoFar } from './train-result';
 import type { TrainHooks, TrainRequest } from './trainer';
-import { checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
+import { checkEnlargedSize, checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
 import { buildUNet } from './unet-model';
 import { loadInitialModel } from './initial-model';
 
@@ -58,9 +59,10 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   soFar.config = config;
 
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };
-  const enlarged = (s: TrainingSample) => enlargeSample(s, trainingUpscale(s, config.upscale ?? 1));
-  const trainSet = request.train.map((s) => prepareSample(enlarged(s), prep));
-  const valSet = (request.validation ?? []).map((s) => prepareSample(enlarged(s), prep));
+  const factors = all.map((s) => trainingUpscale(s, config.upscale ?? 1));
+  checkEnlargedSize(all, factors, totalmem());
+  const trainSet = request.train.map((s, i) => prepareSample(enlargeSample(s, factors[i]), prep));
+  const valSet = (request.validation ?? []).map((s, i) => prepareSample(enlargeSample(s, factors[request.train.length + i]), prep));
   // How a run is computed (backend, threads, data thread) does not change what it learns.
   const hashes = { configHash: hashJson({ ...config, backend: undefined, threads: undefined, prefetch: undefined }), dataHash: hashData(all) };
   const building: Building = { request, hooks, backend, config, hashes, owned, soFar };

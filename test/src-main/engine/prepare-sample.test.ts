@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enlargeSample, prepareSample, trainingUpscale, type TrainingSample } from '../../../src-main/engine/training-data';
+import { checkEnlargedSize, enlargeSample, prepareSample, trainingUpscale, type TrainingSample } from '../../../src-main/engine/training-data';
 import { blobSample } from './trainer-data';
 
 describe('prepareSample with a border class', () => {
@@ -72,5 +72,18 @@ describe('enlarging a training sample', () => {
     expect(big.instanceMap[3 * 80 + 3]).toBe(1);
     expect(big.classMap[3 * 80 + 3]).toBe(2);
     expect(enlargeSample(s, 1)).toBe(s);
+  });
+});
+
+describe('checkEnlargedSize', () => {
+  const sample = (side: number): TrainingSample => ({ id: 'x', image: new Float32Array(side * side), width: side, height: side, channels: 1, classMap: new Uint8Array(side * side), instanceMap: new Uint16Array(side * side) });
+
+  it('refuses enlargements that would take more than half the memory, with the sizes', () => {
+    const images = [sample(1024), sample(1024)];
+    // 2 x 1 Mpx x 16 x 20 bytes = 640 MiB: fine with 2 GiB, too much with 1 GiB.
+    expect(() => checkEnlargedSize(images, [4, 4], 2 * 1024 ** 3)).not.toThrow();
+    expect(() => checkEnlargedSize(images, [4, 4], 1024 ** 3)).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: expect.stringMatching(/up to 4 times.*0\.6 GiB of the machine's 1\.0 GiB/) }));
+    // Images as they are are not refused here, however large.
+    expect(() => checkEnlargedSize(images, [1, 1], 1024 ** 2)).not.toThrow();
   });
 });
