@@ -8,7 +8,7 @@ import type { StackPosition } from '../../src-shared/imaging/stack-axes';
 import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSize } from '../../src-shared/imaging/tile-geometry';
 import { defaultInstanceOptions, SPLITTING_OPTIONS, type InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
-import { segmentEnlarged } from '../engine/inference/enlarged-inference';
+import { fitsEnlarged, segmentEnlarged } from '../engine/inference/enlarged-inference';
 import type { ProgressCallback } from '../engine/inference/tiled-inference';
 import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
@@ -58,6 +58,8 @@ export interface SegmentedImage {
   noiseSmoothing?: number;
   /** Times the image was enlarged before the network (the model's upscale, or chosen by its objects); absent when 1. */
   upscale?: number;
+  /** For a model that enlarges by object size: the factor its objects asked for, when the image was too large to enlarge. */
+  upscaleSkipped?: number;
 }
 
 /**
@@ -141,11 +143,15 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     );
   const recorded = metadata.upscale ?? 1;
   let upscale: number;
+  let tooLarge: number | undefined;
   let result;
   if (recorded === 'auto') {
     // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it.
     const first = await run(1, (percent, detail) => options.onProgress?.(percent / 2, detail));
-    upscale = upscaleForObjectsIn(first.foreground as Float32Array, width, height);
+    const wanted = upscaleForObjectsIn(first.foreground as Float32Array, width, height);
+    // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
+    upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
+    if (upscale !== wanted) tooLarge = wanted;
     result = upscale === 1 ? first : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
@@ -167,6 +173,7 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     runner: result.runner,
     ...(sigma > 0 ? { noiseSmoothing: sigma } : {}),
     ...(upscale !== 1 ? { upscale } : {}),
+    ...(tooLarge !== undefined ? { upscaleSkipped: tooLarge } : {}),
   };
 }
 

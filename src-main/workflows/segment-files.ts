@@ -42,6 +42,8 @@ export interface SegmentedOutput {
   noiseSmoothing: number | null;
   /** Times the image was enlarged before the network (the model's upscale, or chosen by its objects). */
   upscale: number;
+  /** The factor its objects asked for when the image was too large to enlarge; null otherwise. */
+  upscaleSkipped: number | null;
   seconds: number;
 }
 
@@ -123,7 +125,7 @@ export async function segmentFiles(
         const file = path.join(request.outDir, roiFileName(fileStem(input), request.rois));
         rois = (await writeInstanceRois(file, request.rois, instanceLabels(seg.instances), seg.width, seg.height, { className: objectClassName(opened.metadata.classNames) })).file;
       }
-      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, upscale: seg.upscale ?? 1, seconds: (performance.now() - t1) / 1000 });
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, upscale: seg.upscale ?? 1, upscaleSkipped: seg.upscaleSkipped ?? null, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
     }
   } finally {

@@ -130,6 +130,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
         const factors = [...new Set(enlarged.map((o) => o.upscale))].sort((a, b) => a - b);
         out.line(`${enlarged.length} image(s) were enlarged ${factors.join(' or ')} times before the network, as the model was trained for small objects`);
       }
+      const notEnlarged = result.outputs.filter((o) => o.upscaleSkipped !== null);
+      if (notEnlarged.length > 0) out.line(`${notEnlarged.length} image(s) with small objects were too large to enlarge and were segmented as they are (crop them into parts to enlarge them)`);
       if (result.instances) out.line(`objects: ${describeInstanceOptions(result.instances.options)}${result.instances.calibrated ? ' (calibrated after training)' : ''}`);
       if (scores) for (const line of scores.lines) out.line(line);
       if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);

@@ -4,6 +4,16 @@ import { foregroundFlags, instancesOfClassMap, MAX_OUTPUT_BYTES, segmentImage, t
 import type { TileRunner } from './tile-runner';
 import { writeTile } from './tile-writer';
 
+/** The class probabilities of an image enlarged `factor` times, which segmentEnlarged holds whole. */
+export function enlargedOutputBytes(width: number, height: number, numClasses: number, factor: number): number {
+  return 4 * numClasses * width * height * factor * factor;
+}
+
+/** Whether segmentEnlarged can enlarge an image this much (else it refuses with TOO_LARGE). */
+export function fitsEnlarged(width: number, height: number, numClasses: number, factor: number): boolean {
+  return factor === 1 || enlargedOutputBytes(width, height, numClasses, factor) <= MAX_OUTPUT_BYTES;
+}
+
 /**
  * Segmentation by a model trained on images enlarged `factor` times (its `upscale`): the image is enlarged
  * the same way (bilinear), segmented tile by tile, and the class probabilities are averaged back over each
@@ -23,7 +33,7 @@ export async function segmentEnlarged(
   if (options.sink) throw new UnetError('UNSUPPORTED', 'tiles cannot stream to a sink from a model that enlarges its images');
   const { width, height, channels } = image;
   const K = runner.numClasses;
-  const bytes = 4 * K * width * height * factor * factor;
+  const bytes = enlargedOutputBytes(width, height, K, factor);
   if (bytes > MAX_OUTPUT_BYTES) {
     throw new UnetError('TOO_LARGE', `this model enlarges images ${factor} times: a ${width}x${height} image needs ${(bytes / 1024 ** 3).toFixed(1)} GiB of probabilities; crop it into parts`, {
       width,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnetError } from '../../../../src-shared/contract/errors';
 import { legalInputSizes } from '../../../../src-shared/imaging/tile-geometry';
-import { segmentEnlarged } from '../../../../src-main/engine/inference/enlarged-inference';
+import { fitsEnlarged, segmentEnlarged } from '../../../../src-main/engine/inference/enlarged-inference';
 import { segmentImage } from '../../../../src-main/engine/inference/tiled-inference';
 import { pointwiseRunner } from './pointwise-runner';
 
@@ -49,6 +49,16 @@ describe('segmenting with a model that enlarges its images', () => {
   it('refuses a factor it cannot apply and a tile sink, with typed errors', async () => {
     await expect(segmentEnlarged(pointwise, image, 2.5, { tile: TILE })).rejects.toThrow(UnetError);
     await expect(segmentEnlarged(pointwise, image, 2, { tile: TILE, sink: () => undefined })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+
+  it('says which enlargements fit the probabilities it holds whole (4 GiB), and refuses the others as TOO_LARGE', async () => {
+    expect(fitsEnlarged(8192, 8192, 4, 2)).toBe(true);
+    expect(fitsEnlarged(8200, 8192, 4, 2)).toBe(false);
+    expect(fitsEnlarged(100_000, 100_000, 4, 1)).toBe(true);
+    const wide = { width: 40_000, height: 8, channels: 1, data: new Float32Array(40_000 * 8) };
+    expect(fitsEnlarged(40_000, 8, 3, 4)).toBe(true);
+    expect(fitsEnlarged(40_000, 80_000, 3, 4)).toBe(false);
+    await expect(segmentEnlarged(pointwise, { ...wide, height: 80_000, data: new Float32Array(1) }, 4, { tile: TILE })).rejects.toMatchObject({ code: 'TOO_LARGE' });
   });
 
   it('reports progress up to 100 and stops when cancelled', async () => {
