@@ -113,6 +113,8 @@ async function main(): Promise<void> {
           lrSchedule: values['lr-schedule'] === 'constant' ? 'constant' : 'cosine',
           ...(values.init ? { init: path.resolve(values.init) } : {}),
           normalization: 'per-image',
+          // The shipped starter saw every image as it is; runs fine-tuned from it enlarge small objects themselves.
+          upscale: 1,
           validateEvery: 500,
           ...(values.threads ? { threads: Number(values.threads) } : {}),
         },
