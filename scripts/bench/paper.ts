@@ -49,7 +49,7 @@ import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdi
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
-import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
+import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, upscaleSchema, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -143,8 +143,9 @@ const gamma = num('gamma', values.gamma);
 if (gamma !== undefined && !(gamma >= 0 && gamma <= GAMMA_RANGE_MAX)) fail(`--gamma must be in [0, ${GAMMA_RANGE_MAX}]`);
 const scale = num('scale', values.scale);
 if (scale !== undefined && !(scale >= 0 && scale <= SCALE_RANGE_MAX)) fail(`--scale must be in [0, ${SCALE_RANGE_MAX}]`);
-const upscale = values.upscale === 'auto' ? 'auto' : num('upscale', values.upscale);
-if (upscale !== undefined && upscale !== 'auto' && !(Number.isInteger(upscale) && upscale >= 1 && upscale <= MAX_UPSCALE)) fail(`--upscale must be auto or a whole number from 1 to ${MAX_UPSCALE}`);
+const parsedUpscale = values.upscale === undefined ? undefined : upscaleSchema.safeParse(values.upscale === 'auto' ? 'auto' : Number(values.upscale));
+if (parsedUpscale && !parsedUpscale.success) fail(`--upscale must be auto or a whole number from 1 to ${MAX_UPSCALE}`);
+const upscale = parsedUpscale?.data;
 if (values['calibrate-for'] && !(CALIBRATION_METRIC_NAMES as readonly string[]).includes(values['calibrate-for'])) fail(`--calibrate-for must be ${CALIBRATION_METRIC_NAMES.join(', ')}`);
 if (!(VALIDATION_RULES as readonly string[]).includes(values.validation as string)) fail(`--validation must be ${VALIDATION_RULES.join(' or ')}`);
 const testFraction = num('test-fraction', values['test-fraction']) as number;

@@ -1,6 +1,6 @@
 import { UnetError } from '../../src-shared/contract/errors';
 import { CALIBRATION_METRIC_NAMES, type CalibrationMetricName } from '../../src-shared/contract/training';
-import { connectedComponents } from '../../src-shared/imaging/connected-components';
+import { objectsOf } from '../../src-shared/imaging/object-size';
 import { compactLabels, type CompactLabels } from '../../src-shared/imaging/label-index';
 import { contingencyTable } from '../../src-shared/imaging/metrics/contingency';
 import { matchingFromContingency } from '../../src-shared/imaging/metrics/object-matching';
@@ -174,11 +174,7 @@ export function scoreLabels(truthObjects: ArrayLike<number> | CompactLabels, lab
 }
 
 export function truthObjectsOf(image: Pick<CalibrationImage, 'truthClassMap' | 'truthInstances' | 'width' | 'height'>): ArrayLike<number> {
-  const instances = image.truthInstances;
-  if (instances) for (let p = 0; p < instances.length; p++) if (instances[p] !== 0) return instances;
-  const fg = new Uint8Array(image.truthClassMap.length);
-  for (let p = 0; p < fg.length; p++) fg[p] = image.truthClassMap[p] >= 2 ? 1 : 0;
-  return connectedComponents(fg, image.width, image.height, 4).labels;
+  return objectsOf(image.truthClassMap, image.truthInstances, image.width, image.height);
 }
 
 /**

@@ -9,7 +9,7 @@ import { haloFor, isLegalInputSize, nearestLegalInputSize, smallestLegalInputSiz
 import { defaultInstanceOptions, SPLITTING_OPTIONS, type InstanceOptions } from '../engine/inference/instance-postprocess';
 import type { OpenedRunner } from '../engine/inference/open-runner';
 import { fitsEnlarged, segmentEnlarged } from '../engine/inference/enlarged-inference';
-import type { ProgressCallback } from '../engine/inference/tiled-inference';
+import { foregroundFlags, instancesOfClassMap, type ProgressCallback, type SegmentResult } from '../engine/inference/tiled-inference';
 import { modelDataClasses, type UNetMetadata } from '../engine/model-files';
 import { toFloat32, toGray } from '../io/image-convert';
 import type { DecodedImage } from '../io/image-types';
@@ -132,12 +132,17 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   const { data, sigma } = noiseMatchedInput(input, width, height, channels, metadata, options.matchNoise !== false);
   const instances = options.instances ? instanceOptionsFor(metadata, options.instances) : undefined;
   // A model trained on enlarged images sees this one enlarged the same way; its outputs come back at this size.
-  const run = (factor: number, onProgress?: ProgressCallback) =>
+  const run = (factor: number, onProgress?: ProgressCallback, withInstances = true) =>
     segmentEnlarged(
       runner,
       { width, height, channels, data },
       factor,
-      { tile: inferenceTile(metadata, width * factor, height * factor, options.tile), tta: options.tta === true, outputs: { classMap: true, foreground: true, instances: instances?.options }, borderClass: metadata.borderClass },
+      {
+        tile: inferenceTile(metadata, width * factor, height * factor, options.tile),
+        tta: options.tta === true,
+        outputs: { classMap: true, foreground: true, instances: withInstances ? instances?.options : undefined },
+        borderClass: metadata.borderClass,
+      },
       onProgress,
       options.signal,
     );
@@ -146,13 +151,14 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   let tooLarge: number | undefined;
   let result;
   if (recorded === 'auto') {
-    // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it.
-    const first = await run(1, (percent, detail) => options.onProgress?.(percent / 2, detail));
+    // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it;
+    // its objects are split only if it is kept.
+    const first = await run(1, (percent, detail) => options.onProgress?.(percent / 2, detail), false);
     const wanted = upscaleForObjectsIn(first.foreground as Float32Array, width, height);
     // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
     upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
     if (upscale !== wanted) tooLarge = wanted;
-    result = upscale === 1 ? first : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
+    result = upscale === 1 ? withObjects(first, instances?.options, runner.numClasses, metadata.borderClass) : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
     upscale = recorded;
@@ -175,6 +181,14 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     ...(upscale !== 1 ? { upscale } : {}),
     ...(tooLarge !== undefined ? { upscaleSkipped: tooLarge } : {}),
   };
+}
+
+/** A segmentation made without objects, with its objects split as `options` say (none without options). */
+function withObjects(result: SegmentResult, options: InstanceOptions | undefined, numClasses: number, borderClass: number | undefined): SegmentResult {
+  if (!options) return result;
+  const isForeground = foregroundFlags(undefined, numClasses, borderClass);
+  const objects = instancesOfClassMap(result.classMap as Uint8Array, isForeground, result.foreground, result.width, result.height, options);
+  return { ...result, instances: objects.labels, instanceCount: objects.count };
 }
 
 /**
