@@ -61,8 +61,12 @@ describe('Train, Results and Settings in Chromium', () => {
   it('shows the split summary and the editable tiny preset, and rejects an illegal tile', async () => {
     await page.getByTestId('nav-train').click();
     await expect.poll(() => page.getByTestId('train-split-message').textContent(), { timeout: 20_000 }).toContain('4 of 4 training image(s) annotated');
+    // Each preset brings its own enlargement: the fast preset enlarges by object size, tiny does not.
+    await page.getByTestId('train-preset').selectOption('fast');
+    await expect.poll(() => page.getByTestId('train-upscale').inputValue()).toBe('auto');
     await page.getByTestId('train-preset').selectOption('tiny');
     await expect.poll(() => page.getByTestId('train-tile').inputValue()).toBe('92');
+    expect(await page.getByTestId('train-upscale').inputValue()).toBe('1');
     await page.getByTestId('train-tile').fill('93');
     await expect.poll(() => page.getByTestId('train-start').isDisabled()).toBe(true);
     await expect.poll(() => page.getByTestId('train-tile-suggest').count()).toBeGreaterThan(0);
@@ -70,6 +74,8 @@ describe('Train, Results and Settings in Chromium', () => {
     expect(await page.getByTestId('train-tile').inputValue()).toBe('92');
     await page.getByTestId('train-steps').fill('40');
     await page.getByTestId('train-validate-every').fill('10');
+    // Enlarged twice: the run records it, and the Results view below segments through the enlarged path.
+    await page.getByTestId('train-upscale').selectOption('2');
     expect(await page.getByTestId('train-start').isEnabled()).toBe(true);
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/Backend.*(GPU|CPU)/);
   });
@@ -86,6 +92,9 @@ describe('Train, Results and Settings in Chromium', () => {
     expect(await chartPoints('train-chart-loss')).toBeGreaterThan(early);
     expect(await chartPoints('train-chart-iou')).toBeGreaterThan(0);
     expect(await page.getByTestId('train-progress-text').textContent()).toContain('step 40 / 40');
+    const runs = await page.evaluate(async (datasetId) => (await window.unet.runs.list({ datasetId })).map((r) => r.id), datasetId);
+    const config = await page.evaluate(async (id) => (await window.unet.runs.get({ id })).config, runs[0]);
+    expect(config.upscale).toBe(2);
     await scrollTo();
     await screenshot(page, 'train-after');
   });
