@@ -117,7 +117,7 @@ export function optionsFromStartingModel(options: TrainOptions, model: StartingM
     baseChannels: arch.baseChannels,
     tile: options.tile ?? model.metadata.tile.input,
     borderClass: hasBorder,
-    // A tenth of the presets' rate: on the demo, fine-tuning the starter for a minute at 1e-4 beat 1e-3.
+    // Lower than the presets' rate: the weights are already good (FINE_TUNING_LEARNING_RATE says how it was chosen).
     learningRate: options.learningRate ?? FINE_TUNING_LEARNING_RATE,
     // A saved model has its normalisation folded in; normalising again with fresh statistics would undo
     // what it learned, so fine-tuning trains the network as it is.

@@ -71,7 +71,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX}; default ${RUN_GAMMA_RANGE}`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX}, for objects whose size varies between images; default ${RUN_SCALE_RANGE}`, decimal(0, SCALE_RANGE_MAX))
       .option('--upscale <factor|auto>', `enlarge the images this many times (1 to ${MAX_UPSCALE}) before the network, in training and whenever the model segments, for objects only a few pixels across (nuclei under 20 px); auto: each image by the size of its objects; default 1`, factorOrAuto(MAX_UPSCALE))
-      .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 1e-4')
+      .option('--init <model>', 'start from a model\'s weights (fine-tuning): starter:NAME (shipped with the app, e.g. starter:nuclei), a run id of the workspace, or a model folder; the architecture, tile and normalisation come from it; the learning rate defaults to 3e-4')
       .option('--val-images <dir>', 'folder of validation images (with --val-masks)')
       .option('--val-masks <dir>', 'folder of validation masks')
       .option('--val-fraction <f>', 'share of the training images held out for validation (default 0.2)', decimal(0, 0.9))

@@ -53,7 +53,7 @@ describe('starting models', () => {
   });
 
   it('takes the architecture, tile and normalisation from the model; refuses what conflicts', () => {
-    expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ depth: 4, baseChannels: 16, tile: 316, normalization: 'per-image', learningRate: 1e-4, batchNorm: false });
+    expect(optionsFromStartingModel({ preset: 'fast' }, model, 3)).toMatchObject({ depth: 4, baseChannels: 16, tile: 316, normalization: 'per-image', learningRate: 3e-4, batchNorm: false });
     expect(optionsFromStartingModel({ preset: 'fast', batchNorm: true }, model, 3)).toMatchObject({ batchNorm: true });
     // Images are enlarged as the model learned them, unless the run says otherwise.
     expect('upscale' in optionsFromStartingModel({ preset: 'fast' }, model, 3)).toBe(false);

@@ -190,12 +190,12 @@ describe('TrainSession and fine-tuning', () => {
     expect(session.form?.batchNorm).toBe(true);
     session.chooseStart('run:3');
     // A saved model has its normalisation folded in: fine-tuning trains it without, at a tenth of the rate.
-    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 1e-4 });
+    expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 3e-4 });
     // A preset chosen meanwhile keeps the model's architecture.
     session.choosePreset('tiny', { w0: 10, sigma: 5 });
     expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132 });
     await session.start('auto');
-    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 1e-4 });
+    expect(fake.started[0]).toMatchObject({ init: 'run:3', depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 3e-4 });
     // The model's own border class decides; the form's is not sent.
     expect('borderClass' in fake.started[0]).toBe(false);
     session.chooseStart('');
