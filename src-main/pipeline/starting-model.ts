@@ -90,8 +90,8 @@ export function recordedStart(model: StartingModel): RecordedStart {
 
 /**
  * The options of a run that starts from `model`: the architecture is the model's (a conflicting choice
- * is refused), the tile and the normalisation default to the model's, the learning rate to a tenth of
- * the presets', and the data set's classes must be ones the model predicts.
+ * is refused), the tile and the normalisation default to the model's, the learning rate to
+ * FINE_TUNING_LEARNING_RATE, and the data set's classes must be ones the model predicts.
  */
 export function optionsFromStartingModel(options: TrainOptions, model: StartingModel, datasetClasses: number): TrainOptions {
   const arch = model.metadata.architecture;

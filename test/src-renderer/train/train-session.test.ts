@@ -189,7 +189,7 @@ describe('TrainSession and fine-tuning', () => {
     expect(session.startingModels).toEqual([fromRun]);
     expect(session.form?.batchNorm).toBe(true);
     session.chooseStart('run:3');
-    // A saved model has its normalisation folded in: fine-tuning trains it without, at a tenth of the rate.
+    // A saved model has its normalisation folded in: fine-tuning trains it without, at the fine-tuning rate.
     expect(session.form).toMatchObject({ depth: 3, baseChannels: 6, tile: 132, batchNorm: false, learningRate: 3e-4 });
     // A preset chosen meanwhile keeps the model's architecture.
     session.choosePreset('tiny', { w0: 10, sigma: 5 });
