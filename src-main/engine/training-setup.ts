@@ -61,8 +61,9 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };
   const factors = all.map((s) => trainingUpscale(s, config.upscale ?? 1));
   checkEnlargedSize(all, factors, totalmem());
-  const trainSet = request.train.map((s, i) => prepareSample(enlargeSample(s, factors[i]), prep));
-  const valSet = (request.validation ?? []).map((s, i) => prepareSample(enlargeSample(s, factors[request.train.length + i]), prep));
+  const prepared = all.map((s, i) => prepareSample(enlargeSample(s, factors[i]), prep));
+  const trainSet = prepared.slice(0, request.train.length);
+  const valSet = prepared.slice(request.train.length);
   // How a run is computed (backend, threads, data thread) does not change what it learns.
   const hashes = { configHash: hashJson({ ...config, backend: undefined, threads: undefined, prefetch: undefined }), dataHash: hashData(all) };
   const building: Building = { request, hooks, backend, config, hashes, owned, soFar };

@@ -158,7 +158,7 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
     upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
     if (upscale !== wanted) tooLarge = wanted;
-    result = upscale === 1 ? withObjects(first, instances?.options, runner.numClasses, metadata.borderClass) : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
+    result = upscale === 1 ? withObjects(first, instances?.options, metadata.borderClass) : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
     upscale = recorded;
@@ -184,9 +184,9 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
 }
 
 /** A segmentation made without objects, with its objects split as `options` say (none without options). */
-function withObjects(result: SegmentResult, options: InstanceOptions | undefined, numClasses: number, borderClass: number | undefined): SegmentResult {
+function withObjects(result: SegmentResult, options: InstanceOptions | undefined, borderClass: number | undefined): SegmentResult {
   if (!options) return result;
-  const isForeground = foregroundFlags(undefined, numClasses, borderClass);
+  const isForeground = foregroundFlags(undefined, result.numClasses, borderClass);
   const objects = instancesOfClassMap(result.classMap as Uint8Array, isForeground, result.foreground, result.width, result.height, options);
   return { ...result, instances: objects.labels, instanceCount: objects.count };
 }
