@@ -7,10 +7,11 @@ import { formatMetric, formatTable } from '../cli-output';
 import { formatDuration, ProgressDisplay } from '../progress-display';
 import { withCommonOptions, type CommandEnv, type Wrap } from '../command-kit';
 import type { DemoReport } from '../../workflows/demo';
+import { DEMO_STARTER, demoStartingModel } from '../../pipeline/demo-starting-model';
 
 interface DemoCliOptions {
   minutes: number;
-  preset: 'paper' | 'fast' | 'tiny';
+  preset?: 'paper' | 'fast' | 'tiny';
   backend: BackendChoice;
   threads?: number;
   batch?: number;
@@ -24,45 +25,52 @@ interface DemoCliOptions {
   upscale?: number | 'auto';
   data?: string;
   init?: string;
+  fromScratch?: boolean;
   fineTune?: string | boolean;
   fineTuneMinutes: number;
 }
-
-/** The starter the fine-tuning demo starts from when --fine-tune names none. */
-const DEFAULT_STARTER = 'starter:nuclei';
 
 export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Command {
   return withCommonOptions(
     program
       .command('demo')
-      .description('The whole loop on the bundled demo data (DSB 2018 nuclei): import, train within a time budget, segment held-out images, score them, report')
+      .description(`The whole loop on the bundled demo data (DSB 2018 nuclei): import, fine-tune ${DEMO_STARTER} within a time budget (--from-scratch: random weights), segment held-out images, score them, report`)
       .option('--minutes <m>', 'training time budget', decimal(0, 600, { exclusiveMin: true }), 4)
-      .option('--preset <name>', 'paper, fast or tiny', choice(['paper', 'fast', 'tiny'] as const), 'fast')
+      .option('--preset <name>', 'paper, fast or tiny, with --from-scratch or --data (default: fast)', choice(['paper', 'fast', 'tiny'] as const))
       .option('--backend <name>', `training backend: ${BACKEND_CHOICES.join(', ')} (auto: the fastest that starts here; ort: ONNX Runtime on CUDA, DirectML or all CPU cores)`, choice(BACKEND_CHOICES), 'auto')
       .option('--threads <n>', 'CPU threads for ONNX Runtime (default: all cores)', integer(1, 1024))
       .option('--tile <n>', 'training tile edge (default: the preset\'s)', integer(16, 2048))
       .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
       .option('--lr <x>', 'learning rate (default: the preset\'s)', decimal(0, 1, { exclusiveMin: true }))
-      .option('--border-class <on|off>', 'train a third class, the objects\' borders (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: the fine-tuned one keeps the starter\'s)', choice(['on', 'off'] as const))
+      .option('--border-class <on|off>', 'train a third class, the objects\' borders, with --from-scratch or --data (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: a fine-tuned one keeps its model\'s)', choice(['on', 'off'] as const))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX} (default: as train)`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX} (default: as train)`, decimal(0, SCALE_RANGE_MAX))
       .option('--upscale <factor|auto>', `enlarge the images before the network: a factor 1 to ${MAX_UPSCALE}, or auto by each image's object size (default: as train)`, factorOrAuto(MAX_UPSCALE))
       .option('--data <dir>', 'a folder laid out like resources/demo (train/ and test/, each with images/ and masks/)')
-      .option('--init <model>', 'start the demo\'s training from a model (fine-tuning): starter:NAME, a run id or a model folder')
-      .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEFAULT_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
+      .option('--init <model>', `start the demo's training from this model: starter:NAME, a run id or a model folder (default: ${DEMO_STARTER} on the bundled data, random weights with --data)`)
+      .option('--from-scratch', 'train from random weights, the paper\'s initialisation, instead of fine-tuning a starting model')
+      .option('--fine-tune [model]', `the second demo: fine-tune a starting model (default ${DEMO_STARTER}) for --fine-tune-minutes, train from scratch for --minutes, and compare them`)
       .option('--fine-tune-minutes <m>', 'training budget of the fine-tuned model in the comparison', decimal(0, 600, { exclusiveMin: true }), 1),
   ).action(
     wrap<DemoCliOptions>(async (options) => {
       const out = env.output(options);
       // --fine-tune names its own starting model; a second one would be ignored without a word.
       if (options.fineTune && options.init !== undefined) throw new UsageError('--init and --fine-tune both name a starting model: give it to --fine-tune MODEL');
+      if (options.fineTune && options.fromScratch) throw new UsageError('--fine-tune already trains a model from scratch beside the fine-tuned one: leave out --from-scratch');
+      if (options.fromScratch && options.init !== undefined) throw new UsageError('--from-scratch and --init contradict each other: give one');
       if (options.init !== undefined && options.borderClass !== undefined) throw new UsageError('a run from --init keeps the starting model\'s border class: leave out --border-class');
+      const start = options.fineTune ? undefined : demoStartingModel({ init: options.init, fromScratch: options.fromScratch, dataDir: options.data });
+      // Settings of a run from scratch, given while the default starter is fine-tuned, would be ignored or refused.
+      if (start !== undefined && options.init === undefined) {
+        if (options.borderClass !== undefined) throw new UsageError(`the demo fine-tunes ${start}, which keeps its own border class: add --from-scratch to choose one`);
+        if (options.preset !== undefined) throw new UsageError(`the demo fine-tunes ${start}, which keeps its own architecture: add --from-scratch to train the ${options.preset} preset`);
+      }
       const [{ openLocalApp }, { runDemo }, { describeInstanceOptions }] = await Promise.all([import('../local-api'), import('../../workflows/demo'), import('../../pipeline/instance-calibration')]);
       const app = openLocalApp(options.workspace, options);
       try {
         if (options.fineTune) {
-          const starter = typeof options.fineTune === 'string' ? options.fineTune : DEFAULT_STARTER;
+          const starter = typeof options.fineTune === 'string' ? options.fineTune : DEMO_STARTER;
           const scratch = await demoRun(app, options, { label: 'scratch', minutes: options.minutes });
           const tuned = await demoRun(app, options, { label: 'fine-tuned', minutes: options.fineTuneMinutes, init: starter });
           out.result({ scratch, fineTuned: tuned });
@@ -80,7 +88,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
           out.line(`Recorded in workspace ${scratch.workspace} (runs ${scratch.runId} and ${tuned.runId}).`);
           return EXIT_OK;
         }
-        const report = await demoRun(app, options, { minutes: options.minutes, init: options.init });
+        const report = await demoRun(app, options, { minutes: options.minutes, init: start });
         printReport(report);
         return EXIT_OK;
       } finally {
@@ -91,12 +99,13 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
         const training = new ProgressDisplay(env.io, run.label ? `train (${run.label})` : 'train');
         try {
           const workspace = opened.ctx.workspace.current.path;
-          out.note(`U-Net Studio demo${run.label ? ` (${run.label})` : ''}: workspace ${workspace}, ${run.init ? `from ${run.init}` : `preset ${o.preset}`}, ${run.minutes} min of training`);
+          const preset = o.preset ?? 'fast';
+          out.note(`U-Net Studio demo${run.label ? ` (${run.label})` : ''}: workspace ${workspace}, ${run.init ? `fine-tuning ${run.init}` : `preset ${preset} from random weights`}, ${run.minutes} min of training`);
           return await runDemo(
             opened.ctx,
             {
               minutes: run.minutes,
-              preset: o.preset,
+              preset,
               backend: o.backend,
               threads: o.threads,
               tile: o.tile,

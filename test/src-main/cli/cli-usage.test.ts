@@ -48,6 +48,10 @@ describe('command line usage errors', () => {
     expectUsage(await cli('demo', '--fine-tune', '--init', 'run:1', '--workspace', dir), /--init and --fine-tune both name a starting model/);
     expectUsage(await cli('demo', '--init', 'run:1', '--border-class', 'off', '--workspace', dir), /keeps the starting model's border class/);
     expectUsage(await cli('demo', '--border-class', 'maybe', '--workspace', dir), /border-class/);
+    expectUsage(await cli('demo', '--fine-tune', '--from-scratch', '--workspace', dir), /--fine-tune already trains a model from scratch/);
+    expectUsage(await cli('demo', '--from-scratch', '--init', 'run:1', '--workspace', dir), /--from-scratch and --init contradict/);
+    expectUsage(await cli('demo', '--border-class', 'off', '--workspace', dir), /fine-tunes starter:nuclei.*add --from-scratch/);
+    expectUsage(await cli('demo', '--preset', 'tiny', '--workspace', dir), /fine-tunes starter:nuclei.*add --from-scratch to train the tiny preset/);
     expectUsage(await cli('demo', '--scale', '1', '--workspace', dir), /--scale.*at most 0\.7, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', '1'), /--weight-average.*at most 0\.9999, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', 'on'), /--weight-average.*"on" is not a number/);
