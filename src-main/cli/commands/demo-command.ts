@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, FINE_TUNING_LEARNING_RATE, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, factorOrAuto, integer } from '../cli-args';
@@ -42,7 +42,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--tile <n>', 'training tile edge (default: the preset\'s)', integer(16, 2048))
       .option('--seed <n>', 'random seed', integer(0, 2 ** 31 - 1))
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
-      .option('--lr <x>', 'learning rate (default: the preset\'s)', decimal(0, 1, { exclusiveMin: true }))
+      .option('--lr <x>', `learning rate (default: the preset's from scratch, ${FINE_TUNING_LEARNING_RATE} when fine-tuning)`, decimal(0, 1, { exclusiveMin: true }))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders, with --from-scratch or --data (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: a fine-tuned one keeps its model\'s)', choice(['on', 'off'] as const))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX} (default: as train)`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX} (default: as train)`, decimal(0, SCALE_RANGE_MAX))
