@@ -60,6 +60,11 @@ export interface SegmentedImage {
   upscale?: number;
   /** For a model that enlarges by object size: the factor its objects asked for, when the image was too large to enlarge. */
   upscaleSkipped?: number;
+  /**
+   * For a model that enlarges by object size: the factor its objects asked for, when the enlarged pass lost
+   * most of the objects the first pass found and the first pass was kept (`lostOnEnlarging`).
+   */
+  upscaleDistrusted?: number;
 }
 
 /**
@@ -149,6 +154,7 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   const recorded = metadata.upscale ?? 1;
   let upscale: number;
   let tooLarge: number | undefined;
+  let distrusted: number | undefined;
   let result;
   if (recorded === 'auto') {
     // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it;
@@ -158,7 +164,13 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
     upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
     if (upscale !== wanted) tooLarge = wanted;
-    result = upscale === 1 ? withObjects(first, instances?.options, metadata.borderClass) : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
+    result = upscale === 1 ? undefined : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
+    if (result && lostOnEnlarging(first.classMap as Uint8Array, result.classMap as Uint8Array)) {
+      distrusted = upscale;
+      upscale = 1;
+      result = undefined;
+    }
+    result ??= withObjects(first, instances?.options, metadata.borderClass);
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
     upscale = recorded;
@@ -180,7 +192,27 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     ...(sigma > 0 ? { noiseSmoothing: sigma } : {}),
     ...(upscale !== 1 ? { upscale } : {}),
     ...(tooLarge !== undefined ? { upscaleSkipped: tooLarge } : {}),
+    ...(distrusted !== undefined ? { upscaleDistrusted: distrusted } : {}),
   };
+}
+
+/**
+ * Share of the first pass's object pixels an enlarged pass must keep to be trusted. Enlarging sharpens
+ * outlines and should find about the same objects (on DSB 2018, 0.95 to 1.34 of the first pass's area in
+ * 24 of 25 enlarged held-out images); a model that has not learned objects that large can call them
+ * background instead (a 520 x 696 image of dense nuclei: 0.40 of the area, SEG 0.51 as it is, 0.20 enlarged).
+ */
+export const ENLARGED_OBJECTS_FLOOR = 0.5;
+
+/** Whether an enlarged segmentation lost most of the objects (classes >= 2) the one at the image's own size found. */
+export function lostOnEnlarging(first: Uint8Array, enlarged: Uint8Array): boolean {
+  let before = 0;
+  let after = 0;
+  for (let p = 0; p < first.length; p++) {
+    if (first[p] >= 2) before++;
+    if (enlarged[p] >= 2) after++;
+  }
+  return before > 0 && after < ENLARGED_OBJECTS_FLOOR * before;
 }
 
 /** A segmentation made without objects, with its objects split as `options` say (none without options). */

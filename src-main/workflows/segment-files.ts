@@ -44,6 +44,8 @@ export interface SegmentedOutput {
   upscale: number;
   /** The factor its objects asked for when the image was too large to enlarge; null otherwise. */
   upscaleSkipped: number | null;
+  /** The factor the objects asked for, when the enlarged pass lost most of them and the image was segmented as it is. */
+  upscaleDistrusted: number | null;
   seconds: number;
 }
 
@@ -125,7 +127,7 @@ export async function segmentFiles(
         const file = path.join(request.outDir, roiFileName(fileStem(input), request.rois));
         rois = (await writeInstanceRois(file, request.rois, instanceLabels(seg.instances), seg.width, seg.height, { className: objectClassName(opened.metadata.classNames) })).file;
       }
-      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, upscale: seg.upscale ?? 1, upscaleSkipped: seg.upscaleSkipped ?? null, seconds: (performance.now() - t1) / 1000 });
+      outputs.push({ input, mask: written.maskPath, probability: written.probabilityPath, rois, objects: seg.instanceCount ?? null, noiseSmoothing: seg.noiseSmoothing ?? null, upscale: seg.upscale ?? 1, upscaleSkipped: seg.upscaleSkipped ?? null, upscaleDistrusted: seg.upscaleDistrusted ?? null, seconds: (performance.now() - t1) / 1000 });
       onProgress?.(index + 1, request.inputs.length, input, 100);
     }
   } finally {

@@ -132,6 +132,8 @@ export function registerSegment(program: Command, env: CommandEnv, wrap: Wrap): 
       }
       const notEnlarged = result.outputs.filter((o) => o.upscaleSkipped !== null);
       if (notEnlarged.length > 0) out.line(`${notEnlarged.length} image(s) with small objects were too large to enlarge and were segmented as they are (crop them into parts to enlarge them)`);
+      const distrusted = result.outputs.filter((o) => o.upscaleDistrusted !== null);
+      if (distrusted.length > 0) out.line(`${distrusted.length} image(s) lost most of their objects when enlarged (the model had not learned objects that large) and were segmented as they are`);
       if (result.instances) out.line(`objects: ${describeInstanceOptions(result.instances.options)}${result.instances.calibrated ? ' (calibrated after training)' : ''}`);
       if (scores) for (const line of scores.lines) out.line(line);
       if (recorded.runId !== null) out.line(`recorded as predictions of run ${recorded.runId} in ${workspace}`);

@@ -3,7 +3,7 @@ import { haloFor, legalInputSizes, outputSizeFor } from '../../../src-shared/ima
 import type { OpenedRunner } from '../../../src-main/engine/inference/open-runner';
 import type { TileRunner } from '../../../src-main/engine/inference/tile-runner';
 import type { UNetMetadata } from '../../../src-main/engine/model-files';
-import { segmentModelInput, upscaleForObjectsIn } from '../../../src-main/pipeline/segment-file';
+import { lostOnEnlarging, segmentModelInput, upscaleForObjectsIn } from '../../../src-main/pipeline/segment-file';
 import { pointwiseRunner } from '../engine/inference/pointwise-runner';
 
 const DEPTH = 2;
@@ -58,6 +58,43 @@ describe('segmenting with a model that enlarges images by their objects\' size',
     const result = await segmentModelInput(opened(pointwiseRunner(DEPTH), 2), 96, 48, squaresImage(40));
     expect(result.upscale).toBe(2);
     expect(result.classMap.length).toBe(96 * 48);
+  });
+
+  it('keeps the image as it is when the enlarged pass loses most of the objects the first pass found', async () => {
+    // How many output pixels a pass at the image's own size makes.
+    const counting = pointwiseRunner(DEPTH);
+    await segmentModelInput(opened(counting, 1), 96, 48, squaresImage(6));
+    const firstPass = counting.pixels;
+    // A model that finds the squares at their own size and nothing once they are enlarged.
+    const pointwise = pointwiseRunner(DEPTH);
+    const forgetful: TileRunner = {
+      ...pointwise,
+      async runTile(input, size) {
+        const probs = await pointwise.runTile(input, size);
+        if (pointwise.pixels <= firstPass) return probs;
+        const plane = probs.length / 3;
+        probs.fill(0);
+        probs.fill(1, plane, 2 * plane);
+        return probs;
+      },
+    };
+    const image = squaresImage(6);
+    const result = await segmentModelInput(opened(forgetful, 'auto'), 96, 48, image, { instances: {} });
+    expect(result.upscale).toBeUndefined();
+    expect(result.upscaleDistrusted).toBe(4);
+    for (let p = 0; p < image.length; p++) expect(result.classMap[p]).toBe(image[p] === 1 ? 2 : 1);
+    expect(result.instanceCount).toBeGreaterThan(0);
+    // The enlarged pass ran, and was set aside.
+    expect(pointwise.pixels).toBeGreaterThanOrEqual(96 * 48 * 17);
+  });
+
+  it('trusts an enlarged pass that keeps at least half of the objects\' area', () => {
+    const first = new Uint8Array([2, 2, 2, 2, 1, 1, 1, 1]);
+    expect(lostOnEnlarging(first, new Uint8Array([2, 2, 1, 1, 1, 1, 1, 1]))).toBe(false);
+    expect(lostOnEnlarging(first, new Uint8Array([2, 1, 1, 1, 1, 1, 1, 1]))).toBe(true);
+    expect(lostOnEnlarging(first, new Uint8Array([3, 2, 2, 2, 2, 2, 2, 2]))).toBe(false);
+    // Nothing found at the image's own size: nothing to lose.
+    expect(lostOnEnlarging(new Uint8Array(8).fill(1), new Uint8Array(8).fill(1))).toBe(false);
   });
 
   it('judges the objects by where the foreground is at least even odds', () => {
