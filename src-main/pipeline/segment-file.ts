@@ -164,13 +164,13 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
     // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
     upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
     if (upscale !== wanted) tooLarge = wanted;
-    result = upscale === 1 ? undefined : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail));
-    if (result && lostOnEnlarging(first.classMap as Uint8Array, result.classMap as Uint8Array)) {
+    // Objects are split once, on the pass that is kept.
+    const enlarged = upscale === 1 ? undefined : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail), false);
+    if (enlarged && lostOnEnlarging(first.classMap as Uint8Array, enlarged.classMap as Uint8Array)) {
       distrusted = upscale;
       upscale = 1;
-      result = undefined;
     }
-    result ??= withObjects(first, instances?.options, metadata.borderClass);
+    result = withObjects(upscale === 1 ? first : (enlarged as SegmentResult), instances?.options, metadata.borderClass);
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
     upscale = recorded;
