@@ -377,7 +377,7 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
   if (!values.reference) return null;
   const dataset = referenceDataset(dataDir);
   if (!dataset) {
-    process.stderr.write(`PyTorch reference: no recipe for ${dataDir} (it knows isbi2012 and dic-hela); skipped\n`);
+    process.stderr.write(`PyTorch reference: no recipe for ${dataDir} (it knows isbi2012, dic-hela and dsb2018); skipped\n`);
     return null;
   }
   const obstacle = referenceObstacle(REFERENCE_SCRIPT);
@@ -389,6 +389,7 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
   return startReference({
     script: REFERENCE_SCRIPT,
     dataset,
+    dataDir,
     allNames: readdirSync(path.join(dataDir, 'images')),
     train,
     minutes,

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ImagePair } from '../../../src-main/io/image-pairs';
 import { evaluateFolders, type FolderEvaluation } from '../../../src-main/workflows/evaluate-folders';
 
@@ -12,10 +13,16 @@ const PYTHON = '/usr/bin/python3';
 // glibc keeps freed big blocks instead of returning them on every step (the reference's own advice).
 const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD_: '68719476736' };
 
+/** The shared reference's own recipes, and the app's recipe for complete instance masks (torch_reference_nuclei.py). */
+export type ReferenceDataset = 'isbi' | 'dic' | 'nuclei';
+
+/** The nuclei recipe: the shared reference, imported and given DSB 2018's targets and post-processing. */
+const NUCLEI_ADAPTER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_reference_nuclei.py');
+
 /** The reference's name for a shared data set, or null when it has no recipe for it. */
-export function referenceDataset(dataDir: string): 'isbi' | 'dic' | null {
+export function referenceDataset(dataDir: string): ReferenceDataset | null {
   const base = path.basename(path.resolve(dataDir));
-  return base === 'isbi2012' ? 'isbi' : base === 'dic-hela' ? 'dic' : null;
+  return base === 'isbi2012' ? 'isbi' : base === 'dic-hela' ? 'dic' : base === 'dsb2018' ? 'nuclei' : null;
 }
 
 /** Why the reference cannot run here, or null. */
@@ -37,10 +44,11 @@ export interface ReferenceRun {
  * for `minutes`, predicts the held-out images and scores them. Started by `start` so it can run beside
  * the app's training; `finish` predicts and scores once it has trained.
  */
-export function startReference(options: { script: string; dataset: 'isbi' | 'dic'; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number; tta: boolean }) {
-  const { script, dataset, outDir } = options;
+export function startReference(options: { script: string; dataset: ReferenceDataset; dataDir: string; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number; tta: boolean }) {
+  const { dataset, outDir } = options;
   mkdirSync(outDir, { recursive: true });
-  const env = { ...process.env, ...MALLOC_ENV, REF_THREADS: String(options.threads), REF_CACHE: path.join(outDir, '..', 'reference-cache') };
+  const script = dataset === 'nuclei' ? NUCLEI_ADAPTER : options.script;
+  const env = { ...process.env, ...MALLOC_ENV, REF_THREADS: String(options.threads), REF_CACHE: path.join(outDir, '..', 'reference-cache'), REF_SCRIPT: options.script, REF_DATA: path.resolve(options.dataDir) };
   const sorted = [...options.allNames].sort();
   const trainIdx = options.train.map((p) => sorted.indexOf(path.basename(p.image))).filter((i) => i >= 0);
   const prep = spawnSync(PYTHON, [script, 'prep', dataset], { env, encoding: 'utf8' });
