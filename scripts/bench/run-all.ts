@@ -3,7 +3,7 @@
  * process, so that memory and timings are its own) and writes one summary, .bench/summary.json, with
  * each script's exit code, duration and the JSON results it wrote under .bench/.
  *
- *   npm run bench                                   every script; paper.ts is skipped without data, recalibrate.ts always (it needs trained runs),
+ *   npm run bench                                   every script; paper.ts is skipped without data, recalibrate.ts and reference.ts always,
  *                                                   annotate-latency.ts (Chromium) without Chromium
  *   npm run bench -- --paper-data DIR [--paper-data DIR2] [--paper-minutes 8]
  *   npm run bench -- --only engine-infer,imaging-io  a subset
@@ -52,6 +52,8 @@ for (const script of scripts) {
     for (const dir of data) invocations.push({ script, args: ['--data', path.resolve(dir), '--minutes', values['paper-minutes'] as string] });
   } else if (script === 'recalibrate.ts') {
     skipped.push({ script, reason: 'needs the workspaces of trained runs (npm run bench:recalibrate -- WORKSPACE ...)' });
+  } else if (script === 'reference.ts') {
+    skipped.push({ script, reason: 'trains the PyTorch reference alone for minutes (npm run bench:reference -- --train DIR --test DIR)' });
   } else if (script === 'annotate-latency.ts' && !hasChromium()) {
     skipped.push({ script, reason: 'needs Chromium (apt-get install chromium, or CHROMIUM_PATH)' });
   } else {
