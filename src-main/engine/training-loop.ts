@@ -11,6 +11,7 @@ import type { TrainHooks, TrainRequest, TrainResult, TrainStatus } from './train
 import type { PreparedSample } from './training-data';
 import type { TrainingSetup } from './training-setup';
 import { evaluate } from './validation';
+import { VALIDATION_TIME_SHARE, ValidationCadence } from './validation-cadence';
 import { softwareVersions } from './versions';
 
 /** The dropout masks draw from their own stream, apart from the tiles (which may be drawn on another thread). */
@@ -51,6 +52,7 @@ export class TrainingLoop {
     const deadline = config.minutes !== undefined ? config.minutes * 60 : Infinity;
     let lastValidated = state.validation.length > 0 ? state.validation[state.validation.length - 1].step : -1;
     let stopReason: TrainResult['stopReason'] = 'steps';
+    const cadence = new ValidationCadence(config.validateEvery, config.minutes !== undefined ? VALIDATION_TIME_SHARE : null);
 
     for (let step = startStep + 1; step <= config.steps; step++) {
       // A step is synchronous compute: yield so that messages (cancel) and timers get their turn.
@@ -68,16 +70,23 @@ export class TrainingLoop {
       checkFiniteLoss(loss, step, lr);
       state.step = step;
       state.curve.push({ step, loss });
-      stepTimes.push(performance.now() - t0);
+      const stepMs = performance.now() - t0;
+      stepTimes.push(stepMs);
       if (stepTimes.length > 20) stepTimes.shift();
+      cadence.trained(stepMs / 1000);
 
+      const overheadStart = performance.now();
+      const validateNow = valSet.length > 0 && (step === config.steps || cadence.due(step));
       let validation: { loss: number; iou: number } | undefined;
-      if (valSet.length > 0 && (step % config.validateEvery === 0 || step === config.steps)) {
+      if (validateNow) {
         validation = await this.validate(valSet, step);
         lastValidated = step;
       }
       this.emitProgress(step, loss, lr, validation, stepTimes, deadline, dataMs);
-      if (step % config.checkpointEvery === 0 || step === config.steps) await this.saveLatest();
+      // Latest checkpoints keep pace with validation when they share its cadence (the preset's default).
+      const checkpointDue = valSet.length > 0 && config.checkpointEvery === config.validateEvery ? validateNow : step % config.checkpointEvery === 0;
+      if (checkpointDue || step === config.steps) await this.saveLatest();
+      if (validateNow) cadence.validated((performance.now() - overheadStart) / 1000);
     }
 
     if (valSet.length > 0 && lastValidated !== state.step && state.step > startStep) await this.validate(valSet, state.step);
