@@ -57,6 +57,12 @@ function baselinePolarity(): BaselinePolarity {
   return { polarity: given, rule: 'given' };
 }
 
+function seedOf(text: string | undefined): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 0)) fail(`--seed must be a whole number from 0, got ${text}`);
+  return value;
+}
+
 const fmt = (v: number | null | undefined) => (typeof v === 'number' ? v.toFixed(3) : '-');
 
 async function main(): Promise<void> {
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
     tile: positive('tile', values.tile),
     base: positive('base', values.base),
     outDir,
-    seed: positive('seed', values.seed),
+    seed: seedOf(values.seed),
     tta: !values['no-tta'],
   });
   const result = await run.finish(test.pairs, path.join(values.test, 'masks'));
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const json = path.join(root, '.bench', `reference-${values.name}.json`);
-  writeFileSync(json, JSON.stringify({ minutes, threads, seed: Number(values.seed), tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: result.evaluation, otsu: otsu.baseline ?? null }, null, 2));
+  writeFileSync(json, JSON.stringify({ minutes, threads, seed: seedOf(values.seed), tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: result.evaluation, otsu: otsu.baseline ?? null }, null, 2));
   process.stderr.write(`wrote ${path.relative(root, json)}\n`);
 }
 
