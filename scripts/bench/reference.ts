@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   if (train.pairs.length === 0 || test.pairs.length === 0) fail('both folders need image/mask pairs of the same names');
   const minutes = positive('minutes', values.minutes);
   const threads = values.threads ? positive('threads', values.threads) : os.cpus().length;
+  const shape = { tile: positive('tile', values.tile), base: positive('base', values.base), seed: seedOf(values.seed) };
+  const polarity = baselinePolarity();
   const outDir = path.join(root, '.bench', `reference-${values.name}`, 'run');
   rmSync(path.dirname(outDir), { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -86,15 +88,13 @@ async function main(): Promise<void> {
     train: train.pairs,
     minutes,
     threads,
-    tile: positive('tile', values.tile),
-    base: positive('base', values.base),
+    ...shape,
     outDir,
-    seed: seedOf(values.seed),
     tta: !values['no-tta'],
   });
   const result = await run.finish(test.pairs, path.join(values.test, 'masks'));
   process.stderr.write('scoring an Otsu threshold of the same images\n');
-  const otsu = await evaluateFolders(path.join(outDir, 'predictions'), path.join(values.test, 'masks'), undefined, { imagesDir: path.join(values.test, 'images'), polarity: baselinePolarity() });
+  const otsu = await evaluateFolders(path.join(outDir, 'predictions'), path.join(values.test, 'masks'), undefined, { imagesDir: path.join(values.test, 'images'), polarity });
   const lines = [
     `PyTorch reference, ${minutes} min, ${threads} thread(s), ${result.steps ?? '?'} steps, ${values['no-tta'] ? 'one pass' : '8-fold TTA'}: ${test.pairs.length} test image(s)`,
     '',
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const json = path.join(root, '.bench', `reference-${values.name}.json`);
-  writeFileSync(json, JSON.stringify({ minutes, threads, seed: seedOf(values.seed), tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: result.evaluation, otsu: otsu.baseline ?? null }, null, 2));
+  writeFileSync(json, JSON.stringify({ minutes, threads, seed: shape.seed, tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: result.evaluation, otsu: otsu.baseline ?? null }, null, 2));
   process.stderr.write(`wrote ${path.relative(root, json)}\n`);
 }
 
