@@ -53,7 +53,6 @@ import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REFERENCE_SCRIPT = path.resolve(root, '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
 
 /** Share of the training images that validate (choose the checkpoint, calibrate the post-processing). */
 const VALIDATION_FRACTION = 0.15;
@@ -380,14 +379,13 @@ function referenceFor(train: ImagePair[], workspace: string): ReturnType<typeof 
     process.stderr.write(`PyTorch reference: no recipe for ${dataDir} (it knows isbi2012, dic-hela and dsb2018); skipped\n`);
     return null;
   }
-  const obstacle = referenceObstacle(REFERENCE_SCRIPT);
+  const obstacle = referenceObstacle();
   if (obstacle) {
     process.stderr.write(`PyTorch reference skipped: ${obstacle}\n`);
     return null;
   }
   const shape = PRESETS[preset as PresetName] ?? PRESETS.fast;
   return startReference({
-    script: REFERENCE_SCRIPT,
     dataset,
     dataDir,
     allNames: readdirSync(path.join(dataDir, 'images')),

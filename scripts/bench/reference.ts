@@ -16,11 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pairFolders } from '../../src-main/io/image-pairs';
 import type { BaselinePolarity } from '../../src-main/pipeline/otsu-baseline';
-import { evaluateFolders } from '../../src-main/workflows/evaluate-folders';
 import { referenceObstacle, startReference } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REFERENCE_SCRIPT = path.resolve(root, '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
 const HEADLINE = ['iou', 'seg', 'ap50', 'vRand'] as const;
 
 const { values } = parseArgs({
@@ -67,7 +65,7 @@ const fmt = (v: number | null | undefined) => (typeof v === 'number' ? v.toFixed
 
 async function main(): Promise<void> {
   if (!values.train || !values.test) fail('--train DIR and --test DIR are required (each with images/ and masks/)');
-  const obstacle = referenceObstacle(REFERENCE_SCRIPT);
+  const obstacle = referenceObstacle();
   if (obstacle) fail(obstacle);
   const train = await pairFolders(path.join(values.train, 'images'), path.join(values.train, 'masks'));
   const test = await pairFolders(path.join(values.test, 'images'), path.join(values.test, 'masks'));
@@ -81,7 +79,6 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   process.stderr.write(`PyTorch reference: training on ${train.pairs.length} image(s) for ${minutes} min with ${threads} thread(s)\n`);
   const run = startReference({
-    script: REFERENCE_SCRIPT,
     dataset: 'nuclei',
     dataDir: values.train,
     allNames: train.pairs.map((p) => path.basename(p.image)),
@@ -92,23 +89,22 @@ async function main(): Promise<void> {
     outDir,
     tta: !values['no-tta'],
   });
-  const result = await run.finish(test.pairs, path.join(values.test, 'masks'));
-  process.stderr.write('scoring an Otsu threshold of the same images\n');
-  const otsu = await evaluateFolders(path.join(outDir, 'predictions'), path.join(values.test, 'masks'), undefined, { imagesDir: path.join(values.test, 'images'), polarity });
+  const result = await run.finish(test.pairs, path.join(values.test, 'masks'), { imagesDir: path.join(values.test, 'images'), polarity });
+  const { baseline: otsu, ...scores } = result.evaluation;
   const lines = [
     `PyTorch reference, ${minutes} min, ${threads} thread(s), ${result.steps ?? '?'} steps, ${values['no-tta'] ? 'one pass' : '8-fold TTA'}: ${test.pairs.length} test image(s)`,
     '',
     `| image | ${HEADLINE.join(' | ')} | Otsu ${HEADLINE.join(' / ')} |`,
     `|---|${HEADLINE.map(() => '---|').join('')}---|`,
-    ...result.evaluation.images.map((image) => {
-      const baseline = otsu.baseline?.images.find((b) => b.name === image.name)?.metrics;
+    ...scores.images.map((image) => {
+      const baseline = otsu?.images.find((b) => b.name === image.name)?.metrics;
       return `| ${image.name} | ${HEADLINE.map((m) => fmt(image.metrics[m])).join(' | ')} | ${HEADLINE.map((m) => fmt(baseline?.[m])).join(' / ')} |`;
     }),
-    `| **mean** | ${HEADLINE.map((m) => fmt(result.evaluation.mean[m])).join(' | ')} | ${HEADLINE.map((m) => fmt(otsu.baseline?.mean[m])).join(' / ')} |`,
+    `| **mean** | ${HEADLINE.map((m) => fmt(scores.mean[m])).join(' | ')} | ${HEADLINE.map((m) => fmt(otsu?.mean[m])).join(' / ')} |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const json = path.join(root, '.bench', `reference-${values.name}.json`);
-  writeFileSync(json, JSON.stringify({ minutes, threads, seed: shape.seed, tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: result.evaluation, otsu: otsu.baseline ?? null }, null, 2));
+  writeFileSync(json, JSON.stringify({ minutes, threads, seed: shape.seed, tta: !values['no-tta'], steps: result.steps, seconds: result.seconds, reference: scores, otsu: otsu ?? null }, null, 2));
   process.stderr.write(`wrote ${path.relative(root, json)}\n`);
 }
 

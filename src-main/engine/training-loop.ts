@@ -84,7 +84,7 @@ export class TrainingLoop {
       }
       this.emitProgress(step, loss, lr, validation, stepTimes, deadline, dataMs);
       // Latest checkpoints keep pace with validation when they share its cadence (the preset's default).
-      const checkpointDue = valSet.length > 0 && config.checkpointEvery === config.validateEvery ? validateNow : step % config.checkpointEvery === 0;
+      const checkpointDue = (valSet.length > 0 && config.checkpointEvery === config.validateEvery) ? validateNow : step % config.checkpointEvery === 0;
       if (checkpointDue || step === config.steps) await this.saveLatest();
       if (validateNow) cadence.validated((performance.now() - overheadStart) / 1000);
     }

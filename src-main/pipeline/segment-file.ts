@@ -157,20 +157,20 @@ export async function segmentModelInput(opened: OpenedRunner, width: number, hei
   let distrusted: number | undefined;
   let result;
   if (recorded === 'auto') {
-    // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it;
-    // its objects are split only if it is kept.
+    // A first segmentation at the image's own size says how large its objects are, hence how much to enlarge it.
+    // Objects are split once, on the pass that is kept.
     const first = await run(1, (percent, detail) => options.onProgress?.(percent / 2, detail), false);
     const wanted = upscaleForObjectsIn(first.foreground as Float32Array, width, height);
     // An image too large to hold enlarged keeps the first pass rather than fail: it segmented before.
     upscale = fitsEnlarged(width, height, runner.numClasses, wanted) ? wanted : 1;
     if (upscale !== wanted) tooLarge = wanted;
-    // Objects are split once, on the pass that is kept.
     const enlarged = upscale === 1 ? undefined : await run(upscale, (percent, detail) => options.onProgress?.(50 + percent / 2, detail), false);
-    if (enlarged && lostOnEnlarging(first.classMap as Uint8Array, enlarged.classMap as Uint8Array)) {
+    const trusted = enlarged && !lostOnEnlarging(first.classMap as Uint8Array, enlarged.classMap as Uint8Array) ? enlarged : undefined;
+    if (enlarged && !trusted) {
       distrusted = upscale;
       upscale = 1;
     }
-    result = withObjects(upscale === 1 ? first : (enlarged as SegmentResult), instances?.options, metadata.borderClass);
+    result = withObjects(trusted ?? first, instances?.options, metadata.borderClass);
     options.onProgress?.(100, { tile: result.tiles, tiles: result.tiles });
   } else {
     upscale = recorded;

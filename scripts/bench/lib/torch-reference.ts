@@ -16,8 +16,11 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '4294967296', MALLOC_TRIM_THRESHOLD
 /** The shared reference's own recipes, and the app's recipe for complete instance masks (torch_reference_nuclei.py). */
 export type ReferenceDataset = 'isbi' | 'dic' | 'nuclei';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The shared reference, beside the project. */
+const SHARED_SCRIPT = path.resolve(here, '..', '..', '..', '..', 'shared', 'tools', 'torch-reference', 'unet_reference.py');
 /** The nuclei recipe: the shared reference, imported and given DSB 2018's targets and post-processing. */
-const NUCLEI_ADAPTER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_reference_nuclei.py');
+const NUCLEI_ADAPTER = path.join(here, 'torch_reference_nuclei.py');
 
 /** The reference's name for a shared data set, or null when it has no recipe for it. */
 export function referenceDataset(dataDir: string): ReferenceDataset | null {
@@ -26,12 +29,14 @@ export function referenceDataset(dataDir: string): ReferenceDataset | null {
 }
 
 /** Why the reference cannot run here, or null. */
-export function referenceObstacle(script: string): string | null {
-  if (!existsSync(script)) return `${script} is absent`;
+export function referenceObstacle(): string | null {
+  if (!existsSync(SHARED_SCRIPT)) return `${SHARED_SCRIPT} is absent`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch, scipy, skimage, PIL'], { encoding: 'utf8' });
   if (probe.status !== 0) return `${PYTHON} lacks torch, scipy, scikit-image or PIL (Debian: apt-get install python3-torch python3-scipy python3-skimage python3-pil)`;
   return null;
 }
+
+type BaselineOption = Parameters<typeof evaluateFolders>[3];
 
 export interface ReferenceRun {
   steps: number | null;
@@ -44,11 +49,11 @@ export interface ReferenceRun {
  * for `minutes`, predicts the held-out images and scores them. Started by `start` so it can run beside
  * the app's training; `finish` predicts and scores once it has trained.
  */
-export function startReference(options: { script: string; dataset: ReferenceDataset; dataDir: string; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number; tta: boolean }) {
+export function startReference(options: { dataset: ReferenceDataset; dataDir: string; allNames: string[]; train: ImagePair[]; minutes: number; threads: number; tile: number; base: number; outDir: string; seed: number; tta: boolean }) {
   const { dataset, outDir } = options;
   mkdirSync(outDir, { recursive: true });
-  const script = dataset === 'nuclei' ? NUCLEI_ADAPTER : options.script;
-  const env = { ...process.env, ...MALLOC_ENV, REF_THREADS: String(options.threads), REF_CACHE: path.join(outDir, '..', 'reference-cache'), REF_SCRIPT: options.script, REF_DATA: path.resolve(options.dataDir) };
+  const script = dataset === 'nuclei' ? NUCLEI_ADAPTER : SHARED_SCRIPT;
+  const env = { ...process.env, ...MALLOC_ENV, REF_THREADS: String(options.threads), REF_CACHE: path.join(outDir, '..', 'reference-cache'), REF_SCRIPT: SHARED_SCRIPT, REF_DATA: path.resolve(options.dataDir) };
   const sorted = [...options.allNames].sort();
   const trainIdx = options.train.map((p) => sorted.indexOf(path.basename(p.image))).filter((i) => i >= 0);
   const prep = spawnSync(PYTHON, [script, 'prep', dataset], { env, encoding: 'utf8' });
@@ -61,7 +66,8 @@ export function startReference(options: { script: string; dataset: ReferenceData
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`reference training exited with ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`))));
   });
   return {
-    async finish(test: ImagePair[], masksDir: string): Promise<ReferenceRun> {
+    /** With `baseline`, the same scoring pass also scores an Otsu threshold of those images. */
+    async finish(test: ImagePair[], masksDir: string, baseline?: BaselineOption): Promise<ReferenceRun> {
       await trained;
       const imagesDir = path.join(outDir, 'held-out-images');
       const predDir = path.join(outDir, 'predictions');
@@ -73,7 +79,7 @@ export function startReference(options: { script: string; dataset: ReferenceData
       const predict = spawnSync(PYTHON, [script, 'predict', path.join(outDir, 'model.pt'), imagesDir, predDir, '--dataset', dataset, ...(options.tta ? ['--tta'] : [])], { env, encoding: 'utf8' });
       if (predict.status !== 0) throw new Error(`reference prediction failed: ${predict.stderr.trim().split('\n').pop()}`);
       const summary = readSummary(outDir);
-      return { steps: summary.steps, seconds: summary.seconds, evaluation: await evaluateFolders(predDir, masksDir) };
+      return { steps: summary.steps, seconds: summary.seconds, evaluation: await evaluateFolders(predDir, masksDir, undefined, baseline) };
     },
   };
 }
