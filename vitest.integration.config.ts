@@ -9,6 +9,7 @@ export const INTEGRATION_TESTS = [
   // Reliability: servers killed, engines killed, corrupt files read in child processes, full disks.
   'test/reliability/**/*.test.ts',
   'test/scripts/check-layers.test.ts',
+  'test/scripts/vitest-report.test.ts',
   'test/src-main/cli/cli-end-to-end.test.ts',
   'test/src-main/cli/cli-usage.test.ts',
   'test/src-main/engine/engine-client.test.ts',

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order that fails fastest: layer rule, test projects, type checks,
 // then the Vitest projects one after the other: unit, integration (forks, spawns, trains) and the
-// end-to-end tests in Chromium against browser mode. Ends with a table of each project's time and one
-// summary line "tests: N passed, N failed, N skipped".
+// end-to-end tests in Chromium against browser mode. Ends with a table of each project's time, each failed
+// test with its error's first line and place, and one summary line "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readVitestReport } from './vitest-report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'test-results');
@@ -17,6 +18,8 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
 /** One row per Vitest project: its counts and wall time, or why it did not run. */
 const projects = [];
+/** Each failed test: its project, file, name, and where and why it failed. */
+const failedTests = [];
 
 function step(name, command, commandArgs, env = {}) {
   const t0 = Date.now();
@@ -29,19 +32,14 @@ function step(name, command, commandArgs, env = {}) {
   return { ok, seconds };
 }
 
-function countVitest(file) {
-  if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  const counts = {
-    files: report.testResults?.length ?? 0,
-    passed: report.numPassedTests ?? 0,
-    failed: report.numFailedTests ?? 0,
-    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-  };
-  totals.passed += counts.passed;
-  totals.failed += counts.failed;
-  totals.skipped += counts.skipped;
-  return counts;
+function countVitest(name, file) {
+  const report = readVitestReport(file, root);
+  if (!report) return null;
+  totals.passed += report.passed;
+  totals.failed += report.failed;
+  totals.skipped += report.skipped;
+  for (const failure of report.failures) failedTests.push({ project: name, ...failure });
+  return report;
 }
 
 /** Runs one project with its own config (its own pool settings) and records its row. */
@@ -49,7 +47,7 @@ function project(name, title) {
   const report = path.join(resultsDir, `vitest-${name}.json`);
   const config = `vitest.${name}.config.ts`;
   const { seconds } = step(title, bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
-  projects.push({ name, seconds, counts: countVitest(report) });
+  projects.push({ name, seconds, counts: countVitest(name, report) });
 }
 
 function printProjectTimes() {
@@ -87,6 +85,7 @@ if (args.has('--no-e2e')) {
 console.log('');
 printProjectTimes();
 console.log('');
+for (const t of failedTests) console.log(`FAILED ${t.project}: ${t.file} > ${t.name}\n  ${t.error}`);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedSteps.length ? 1 : 0);
