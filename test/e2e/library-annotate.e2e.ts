@@ -79,11 +79,14 @@ describe('Library and Annotate in Chromium (browser mode)', () => {
 
   it('creates a data set, imports a folder as a job, and shows the thumbnails', async () => {
     await page.goto(app.url);
+    // A path typed in the welcome's import panel stays when the new data set opens with a panel of its own.
+    await page.getByTestId('library-welcome').getByTestId('import-path').fill(folder);
     await page.getByTestId('dataset-create-name').fill('Blob cells');
     await page.getByTestId('dataset-create').click();
     await expect.poll(() => page.getByTestId('dataset-item').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('library-welcome').count()).toBe(0);
+    expect(await page.getByTestId('import-path').inputValue()).toBe(folder);
 
-    await page.getByTestId('import-path').fill(folder);
     await page.getByTestId('import-submit').click();
     await expect.poll(() => page.getByTestId('import-progress').getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(() => page.getByTestId('image-tile').count(), { timeout: 20_000 }).toBe(IMAGES);
