@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../../src-shared/contract/errors';
 import type { BackendReport } from './backend';
 import type { CurveEntry, ValidationEntry } from './checkpoint';
 import { siblingEntry } from './entry-files';
-import { engineExitError } from './engine-exit';
+import { engineExitError, reportsHeapExhaustion } from './engine-exit';
 import { isEngineMessage, sequencer, type EngineMessage, type ParentMessage, type ParentMessageBody } from './engine-protocol';
 import type { TrainConfig } from './train-config';
 import type { CheckpointInfo, TrainProgress, TrainRequest, TrainResult } from './trainer';
@@ -59,6 +59,7 @@ export function startTraining(request: TrainRequest, callbacks: TrainingCallback
   let engineError: ErrorInfo | null = null;
   let killed = false;
   const stderrTail: string[] = [];
+  let heapExhaustionSeen = false;
   let child: EngineChild | null = null;
   const pending: ParentMessage[] = [];
   let resolveDone!: (r: TrainResult) => void;
@@ -110,7 +111,7 @@ export function startTraining(request: TrainRequest, callbacks: TrainingCallback
 
   const handleExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (reported) return resolveDone(reported);
-    const error: ErrorInfo = engineError ?? engineExitError({ code, signal, killedByApp: killed, stderrTail });
+    const error: ErrorInfo = engineError ?? engineExitError({ code, signal, killedByApp: killed, stderrTail, heapExhaustionSeen });
     resolveDone({
       status: signal !== null || killed ? 'interrupted' : 'failed',
       error,
@@ -131,6 +132,7 @@ export function startTraining(request: TrainRequest, callbacks: TrainingCallback
       if (stream === 'stderr') {
         stderrTail.push(...lines);
         stderrTail.splice(0, Math.max(0, stderrTail.length - 20));
+        heapExhaustionSeen ||= lines.some(reportsHeapExhaustion);
       }
       for (const line of lines) callbacks.onLog?.(stream === 'stderr' ? 'warn' : 'info', line);
     });

@@ -25,6 +25,20 @@ describe('engine exit', () => {
     expect(error.message).toContain('JavaScript heap out of memory');
   });
 
+  it('calls it out of memory when the tail holds only the stack traces that followed V8\'s report', () => {
+    // Two threads' native stack traces (about 12 lines each) pushed the report out of the 20-line tail.
+    const frames = [
+      ' 3: 0xee85e7 v8::internal::V8::FatalProcessOutOfMemory(v8::internal::Isolate*, char const*, v8::OOMDetails const&) [/usr/bin/node]',
+      ' 4: 0x10fb205  [/usr/bin/node]',
+    ];
+    expect(engineExitError({ code: null, signal: 'SIGABRT', killedByApp: false, stderrTail: frames }).code).toBe('OUT_OF_MEMORY');
+    const noFrames = [' 4: 0x10fb205  [/usr/bin/node]', ' 5: 0x1137e94 v8::internal::EvacuateNewSpaceVisitor::Visit(v8::internal::HeapObject, int) [/usr/bin/node]'];
+    expect(engineExitError({ code: null, signal: 'SIGABRT', killedByApp: false, stderrTail: noFrames }).code).toBe('INTERNAL');
+    const seen = engineExitError({ code: null, signal: 'SIGABRT', killedByApp: false, stderrTail: noFrames, heapExhaustionSeen: true });
+    expect(seen.code).toBe('OUT_OF_MEMORY');
+    expect(seen.message).toMatch(/^the engine process was killed by SIGABRT \(its JavaScript heap ran out of memory\): /);
+  });
+
   it('recognises V8\'s process-level out-of-memory abort too', () => {
     const error = engineExitError({ code: 134, signal: null, killedByApp: false, stderrTail: ['#', '# Fatal process out of memory: Zone', '#'] });
     expect(error.code).toBe('OUT_OF_MEMORY');
