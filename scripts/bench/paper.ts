@@ -16,7 +16,8 @@
  *
  * Options: --minutes M (training budget per fold), --preset paper|fast|tiny, --tile N, --optimizer,
  * --lr, --lr-schedule constant|cosine, --tile-sampling labelled|weighted, --border-class on|off (a third class of object borders; default: the preset's),
- * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --gamma R (gray-value augmentation:
+ * --weight-average DECAY|off (the model from a moving average of the weights; default: the preset's), --class-weights per-image|data-set|none
+ * (how the loss balances the classes; default per-image), --gamma R (gray-value augmentation:
  * gamma in exp(±R); default 0.5), --scale R (zoom augmentation: content scaled by exp(±R)), --upscale F|auto (images enlarged F times before the network, or each by its objects' size), --steps N (a step budget instead of
  * minutes: recipes compared independently of the machine's load), --backend, --seed, --normalization dataset|per-image, --test-fraction F, --folds K, --every-kth, --init MODEL (fine-tune starter:NAME, a run or a model folder),
  * --calibrate-for seg|ap50|vRand (what the instance post-processing is chosen for after training;
@@ -49,7 +50,7 @@ import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdi
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
-import { CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, upscaleSchema, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
+import { CALIBRATION_METRIC_NAMES, CLASS_WEIGHTINGS, type ClassWeighting, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, upscaleSchema, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -90,6 +91,7 @@ const { values } = parseArgs({
     'tile-sampling': { type: 'string' },
     'border-class': { type: 'string' },
     'weight-average': { type: 'string' },
+    'class-weights': { type: 'string' },
     gamma: { type: 'string' },
     scale: { type: 'string' },
     upscale: { type: 'string' },
@@ -138,6 +140,8 @@ if (values['batch-norm'] && !['on', 'off'].includes(values['batch-norm'])) fail(
 if (values['border-class'] && !['on', 'off'].includes(values['border-class'])) fail('--border-class must be on or off');
 const weightAverage = values['weight-average'] === 'off' ? 0 : num('weight-average', values['weight-average']);
 if (weightAverage !== undefined && !(weightAverage >= 0 && weightAverage <= 0.9999)) fail('--weight-average must be a decay in [0, 0.9999] or off');
+const classWeights = values['class-weights'] as ClassWeighting | undefined;
+if (classWeights !== undefined && !CLASS_WEIGHTINGS.includes(classWeights)) fail(`--class-weights must be ${CLASS_WEIGHTINGS.join(', ')}`);
 const gamma = num('gamma', values.gamma);
 if (gamma !== undefined && !(gamma >= 0 && gamma <= GAMMA_RANGE_MAX)) fail(`--gamma must be in [0, ${GAMMA_RANGE_MAX}]`);
 const scale = num('scale', values.scale);
@@ -174,6 +178,8 @@ interface FoldResult {
   borderClass: boolean;
   /** The recorded decay of the weight average (0: none). */
   weightAverage: number;
+  /** How the loss balanced the classes (as recorded; per-image when the config does not say). */
+  classWeights: ClassWeighting;
   /** The recorded gamma range of the gray-value augmentation (null: recorded before it was). */
   gamma: number | null;
   /** The recorded zoom range (null: recorded before it was). */
@@ -234,6 +240,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
           ...(values['tile-sampling'] ? { tileSampling: values['tile-sampling'] as 'labelled' | 'weighted' } : {}),
           ...(values['border-class'] ? { borderClass: values['border-class'] === 'on' } : {}),
           ...(weightAverage !== undefined ? { weightAverage } : {}),
+          ...(classWeights !== undefined ? { classWeights } : {}),
           ...(gamma !== undefined ? { gamma } : {}),
           ...(scale !== undefined ? { scale } : {}),
           ...(upscale !== undefined ? { upscale } : {}),
@@ -308,6 +315,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       tile: typeof recordedTile === 'number' ? recordedTile : null,
       borderClass: recordedConfig.borderClass === true,
       weightAverage: typeof recordedConfig.weightAverage === 'number' ? recordedConfig.weightAverage : 0,
+      classWeights: CLASS_WEIGHTINGS.find((w) => w === recordedConfig.classWeights) ?? 'per-image',
       gamma: recordedRange(recordedConfig, 'gamma'),
       scale: recordedRange(recordedConfig, 'scale'),
       upscale: typeof recordedConfig.upscale === 'number' || recordedConfig.upscale === 'auto' ? recordedConfig.upscale : 1,
@@ -421,7 +429,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''}${r.upscale === 'auto' ? ', enlarged by object size' : r.upscale > 1 ? `, enlarged ${r.upscale}x` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.classWeights !== 'per-image' ? `, class weights ${r.classWeights}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''}${r.upscale === 'auto' ? ', enlarged by object size' : r.upscale > 1 ? `, enlarged ${r.upscale}x` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated after training)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
@@ -454,7 +462,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', gamma: values.gamma ?? 'default', scale: values.scale ?? 'default', upscale: upscale ?? 1 },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', classWeights: classWeights ?? 'per-image', gamma: values.gamma ?? 'default', scale: values.scale ?? 'default', upscale: upscale ?? 1 },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },

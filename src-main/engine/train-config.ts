@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnetError } from '../../src-shared/contract/errors';
-import { BACKEND_CHOICES, GAMMA_RANGE_MAX, LR_SCHEDULES, SCALE_RANGE_MAX, upscaleSchema, type Upscale, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
+import { BACKEND_CHOICES, CLASS_WEIGHTINGS, DEFAULT_CLASS_WEIGHTING, type ClassWeighting, GAMMA_RANGE_MAX, LR_SCHEDULES, SCALE_RANGE_MAX, upscaleSchema, type Upscale, PRESET_NAMES, TILE_SAMPLINGS, type LrSchedule, type PresetName, type TileSampling } from '../../src-shared/contract/training';
 import { DEFAULT_AUGMENT_OPTIONS } from '../../src-shared/imaging/augmentation';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor, haloFor } from '../../src-shared/imaging/tile-geometry';
 import { DEFAULT_SIGMA, DEFAULT_W0 } from '../../src-shared/imaging/weight-map';
@@ -53,6 +53,8 @@ export const trainConfigInputSchema = z.object({
   lrSchedule: z.enum(LR_SCHEDULES).default(DEFAULT_LR_SCHEDULE),
   /** Tile centres: any labelled pixel, or half of them drawn in proportion to the loss weight (borders, rare classes). */
   tileSampling: z.enum(TILE_SAMPLINGS).default(DEFAULT_TILE_SAMPLING),
+  /** How the loss balances the classes (contract's CLASS_WEIGHTINGS). */
+  classWeights: z.enum(CLASS_WEIGHTINGS).default(DEFAULT_CLASS_WEIGHTING),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   w0: z.number().min(0).max(1000).default(DEFAULT_W0),
   sigma: z.number().positive().max(1000).default(DEFAULT_SIGMA),
@@ -120,6 +122,8 @@ export interface TrainConfig {
   warmupSteps: number;
   lrSchedule: LrSchedule;
   tileSampling: TileSampling;
+  /** How the loss balances the classes; absent: per image (the default, as runs recorded before it). */
+  classWeights?: Exclude<ClassWeighting, 'per-image'>;
   seed: number;
   w0: number;
   sigma: number;
@@ -202,6 +206,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     warmupSteps: c.warmupSteps,
     lrSchedule: c.lrSchedule,
     tileSampling: c.tileSampling,
+    // Absent when per image, so the configs (and config hashes) of earlier runs stay as they were.
+    ...(c.classWeights !== 'per-image' ? { classWeights: c.classWeights } : {}),
     seed: c.seed,
     w0: c.w0,
     sigma: c.sigma,

@@ -5,8 +5,8 @@ import { extractMirroredTile } from '../../src-shared/imaging/mirror';
 import type { Rng } from '../../src-shared/imaging/rng';
 import { withBorderClass } from '../../src-shared/imaging/border-class';
 import { separationBorders } from '../../src-shared/imaging/separation-borders';
-import { weightMap } from '../../src-shared/imaging/weight-map';
-import type { TileSampling, Upscale } from '../../src-shared/contract/training';
+import { balancedClassWeights, weightMap } from '../../src-shared/imaging/weight-map';
+import type { ClassWeighting, TileSampling, Upscale } from '../../src-shared/contract/training';
 import { objectsOf, medianObjectDiameter, upscaleForDiameter } from '../../src-shared/imaging/object-size';
 import { maxOf, pickTileCentre } from './tile-centres';
 import type { AugmentationConfig } from './train-config';
@@ -112,6 +112,22 @@ export interface PrepareOptions {
   separationGap: number;
   /** Class index of the objects' borders in the target (see withBorderClass); absent: two-class target. */
   borderClass?: number;
+  /** Class weights by class id for every image (runClassWeights); absent: each image balanced by its own frequencies. */
+  classWeights?: number[];
+}
+
+/**
+ * The class weights of a run's loss when they are the same for every image: balanced over the class
+ * frequencies of all the training annotations ('data-set'), or 1 for every class ('none'); undefined
+ * for 'per-image', where weightMap balances each image by its own. Indexed by class id; class 0
+ * (unlabelled) weighs 0.
+ */
+export function runClassWeights(weighting: ClassWeighting, train: readonly Pick<TrainingSample, 'classMap'>[]): number[] | undefined {
+  if (weighting === 'per-image') return undefined;
+  if (weighting === 'none') return Array.from({ length: 256 }, (_, c) => (c === 0 ? 0 : 1));
+  const counts = new Float64Array(256);
+  for (const s of train) for (let i = 0; i < s.classMap.length; i++) counts[s.classMap[i]]++;
+  return Array.from(balancedClassWeights(counts));
 }
 
 export function prepareSample(s: TrainingSample, options: PrepareOptions): PreparedSample {
@@ -120,7 +136,11 @@ export function prepareSample(s: TrainingSample, options: PrepareOptions): Prepa
       ? separationBorders(s.classMap, s.instanceMap, s.width, s.height, options.separationGap)
       : { classMap: s.classMap, instanceMap: s.instanceMap };
   // The paper's weight map of the two-class target; a border pixel keeps the weight of what it was.
-  const weights = weightMap(separated.classMap, separated.instanceMap, s.width, s.height, { w0: options.w0, sigma: options.sigma });
+  const weights = weightMap(separated.classMap, separated.instanceMap, s.width, s.height, {
+    w0: options.w0,
+    sigma: options.sigma,
+    ...(options.classWeights ? { classWeights: options.classWeights } : {}),
+  });
   const target =
     options.borderClass === undefined
       ? separated.classMap

@@ -13,7 +13,7 @@ import type { StepEngine } from './step-engine';
 import { architectureOf, borderClassOf, resolveTrainConfig, type TrainConfig } from './train-config';
 import type { RunSoFar } from './train-result';
 import type { TrainHooks, TrainRequest } from './trainer';
-import { checkEnlargedSize, checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, type PreparedSample, type TrainingSample } from './training-data';
+import { checkEnlargedSize, checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, runClassWeights, type PreparedSample, type TrainingSample } from './training-data';
 import { buildUNet } from './unet-model';
 import { loadInitialModel } from './initial-model';
 
@@ -58,7 +58,9 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   const config = fitOnnxRuntimeOptions(fitTileToBackend(resolved, backend.active, warn), backend.active, warn);
   soFar.config = config;
 
-  const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config) };
+  // Weights shared by every image come from the training annotations as painted (validation images weigh alike).
+  const classWeights = runClassWeights(config.classWeights ?? 'per-image', request.train);
+  const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config), classWeights };
   const factors = all.map((s) => trainingUpscale(s, config.upscale ?? 1));
   checkEnlargedSize(all, factors, totalmem());
   const prepared = all.map((s, i) => prepareSample(enlargeSample(s, factors[i]), prep));

@@ -2,7 +2,7 @@ import { UnetError } from '../../src-shared/contract/errors';
 import type { MethodResult } from '../../src-shared/contract/define';
 import type { JobInfo, JobOf } from '../../src-shared/contract/jobs';
 import type { SegmentationOutcome, segmentationService } from '../../src-shared/contract/segmentation';
-import type { BackendChoice, TrainProgressInfo } from '../../src-shared/contract/training';
+import type { BackendChoice, ClassWeighting, TrainProgressInfo } from '../../src-shared/contract/training';
 import type { AppContext } from '../app/app-context';
 import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdict';
 import { DEMO_DATASET_NAME, defaultDemoDataDir, demoPairs, DEMO_VALIDATION_FRACTION } from '../pipeline/demo-dataset';
@@ -25,6 +25,8 @@ export interface DemoOptions {
   learningRate?: number;
   /** Train a border class (default: the preset's; a starting model's own when fine-tuning). */
   borderClass?: boolean;
+  /** How the loss balances the classes (TrainOptions.classWeights; default: a new run's). */
+  classWeights?: ClassWeighting;
   /** The augmentation's gamma and zoom ranges (TrainOptions.gamma, .scale; default: a new run's). */
   gamma?: number;
   scale?: number;
@@ -109,6 +111,7 @@ export async function runDemo(ctx: AppContext, options: DemoOptions, hooks: Demo
         ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
         ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
         ...(options.borderClass !== undefined ? { borderClass: options.borderClass } : {}),
+        ...(options.classWeights !== undefined ? { classWeights: options.classWeights } : {}),
         ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),
         ...(options.scale !== undefined ? { scale: options.scale } : {}),
         ...(options.upscale !== undefined ? { upscale: options.upscale } : {}),

@@ -70,6 +70,15 @@ export const TILE_SAMPLINGS = ['labelled', 'weighted'] as const;
 export type TileSampling = (typeof TILE_SAMPLINGS)[number];
 
 /**
+ * How the loss weighs the classes (the paper's w_c, which balances class frequencies): 'per-image' by
+ * each image's own frequencies, 'data-set' by those of all the training annotations together, 'none'
+ * weighs every class alike. The border term (w0, sigma) is added in every case.
+ */
+export const CLASS_WEIGHTINGS = ['per-image', 'data-set', 'none'] as const;
+export type ClassWeighting = (typeof CLASS_WEIGHTINGS)[number];
+export const DEFAULT_CLASS_WEIGHTING: ClassWeighting = 'per-image';
+
+/**
  * Learning rate of a run that starts from a saved model, unless the user sets one: under a third of the
  * presets'. Fine-tuning the starter on DSB 2018 for 12 minutes, 3e-4 beat 1e-4 on every fold (SEG 0.735 ->
  * 0.748; docs/benchmarks.md, "The fine-tuning learning rate").
@@ -115,6 +124,12 @@ export const trainOptionsSchema = z.object({
   /** Start from a model's weights (fine-tuning): "starter:NAME", a run id ("run:3" or "3"), or a model folder. */
   init: z.string().trim().min(1).max(4096).optional(),
   tileSampling: z.enum(TILE_SAMPLINGS).optional(),
+  /**
+   * How the loss balances the classes (CLASS_WEIGHTINGS). Balancing each image by its own frequencies
+   * (the default) pulls the outlines outwards on images with few objects and inwards on crowded ones;
+   * 'data-set' pulls alike on every image (docs/benchmarks.md, "Class weights").
+   */
+  classWeights: z.enum(CLASS_WEIGHTINGS).optional(),
   /**
    * Train a third class, "border" (the objects' outlines and the gaps between touching objects):
    * segmentation grows each object from its interior, which keeps touching cells apart. Default: the

@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, FINE_TUNING_LEARNING_RATE, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, CLASS_WEIGHTINGS, type ClassWeighting, FINE_TUNING_LEARNING_RATE, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice } from '../../../src-shared/contract/training';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { choice, decimal, factorOrAuto, integer } from '../cli-args';
@@ -20,6 +20,7 @@ interface DemoCliOptions {
   optimizer?: 'sgd' | 'adam';
   lr?: number;
   borderClass?: 'on' | 'off';
+  classWeights?: ClassWeighting;
   gamma?: number;
   scale?: number;
   upscale?: number | 'auto';
@@ -44,6 +45,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
       .option('--optimizer <name>', 'sgd or adam: Adam learns faster in a short budget than the paper\'s SGD', choice(['sgd', 'adam'] as const), 'adam')
       .option('--lr <x>', `learning rate (default: the preset's from scratch, ${FINE_TUNING_LEARNING_RATE} when fine-tuning)`, decimal(0, 1, { exclusiveMin: true }))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders, with --from-scratch or --data (default: the preset\'s, on for fast; with --fine-tune, the run from scratch: a fine-tuned one keeps its model\'s)', choice(['on', 'off'] as const))
+      .option('--class-weights <how>', 'how the loss balances the classes: per-image, data-set or none (default: as train)', choice(CLASS_WEIGHTINGS))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX} (default: as train)`, decimal(0, GAMMA_RANGE_MAX))
       .option('--scale <range>', `zoom augmentation: content scaled by exp(±range), 0 to ${SCALE_RANGE_MAX} (default: as train)`, decimal(0, SCALE_RANGE_MAX))
       .option('--upscale <factor|auto>', `enlarge the images before the network: a factor 1 to ${MAX_UPSCALE}, or auto by each image's object size (default: as train)`, factorOrAuto(MAX_UPSCALE))
@@ -114,6 +116,7 @@ export function registerDemo(program: Command, env: CommandEnv, wrap: Wrap): Com
               learningRate: o.lr,
               // A starting model keeps its own border class.
               ...(o.borderClass !== undefined && !run.init ? { borderClass: o.borderClass === 'on' } : {}),
+              ...(o.classWeights !== undefined ? { classWeights: o.classWeights } : {}),
               ...(o.gamma !== undefined ? { gamma: o.gamma } : {}),
               ...(o.scale !== undefined ? { scale: o.scale } : {}),
               ...(o.upscale !== undefined ? { upscale: o.upscale } : {}),

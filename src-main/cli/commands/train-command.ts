@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
+import { BACKEND_CHOICES, CALIBRATION_METRIC_NAMES, CLASS_WEIGHTINGS, type ClassWeighting, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, type BackendChoice, type CalibrationMetricName } from '../../../src-shared/contract/training';
 import type { Command } from 'commander';
 import { RUN_SCALE_RANGE } from '../../../src-shared/imaging/augmentation';
 import { RUN_GAMMA_RANGE } from '../../../src-shared/imaging/intensity-augmentation';
@@ -28,6 +28,7 @@ interface TrainCliOptions extends PlaneCliOptions {
   batchNorm?: 'on' | 'off';
   borderClass?: 'on' | 'off';
   weightAverage?: number;
+  classWeights?: ClassWeighting;
   calibrateFor?: CalibrationMetricName;
   normalization?: 'dataset' | 'per-image';
   gamma?: number;
@@ -66,6 +67,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
       .option('--batch-norm <on|off>', 'batch normalisation while training (ONNX Runtime; folded into the saved model, which stays the paper\'s network); default: the preset\'s, off when fine-tuning', choice(['on', 'off'] as const))
       .option('--border-class <on|off>', 'train a third class, the objects\' borders (outlines and the gaps between touching objects); segmentation grows each object from its interior, which keeps touching cells apart', choice(['on', 'off'] as const))
       .option('--weight-average <decay|off>', 'take the model from a moving average of the weights over about the last 1 / (1 - decay) steps (ONNX Runtime); default: none (no preset uses it)', decayOrOff)
+      .option('--class-weights <how>', 'how the loss balances the classes: per-image (default: each image by its own class frequencies, the paper\'s balancing), data-set (by those of all the training annotations: outlines drawn alike on sparse and crowded images) or none', choice(CLASS_WEIGHTINGS))
       .option('--calibrate-for <metric>', 'the score the instance post-processing is chosen for after training, on the validation images and training images beside them: seg (default; cells), ap50, or vRand (objects that tile the image, as neurons in EM)', choice(CALIBRATION_METRIC_NAMES))
       .option('--normalization <how>', 'dataset (default: one percentile scaling from the training images) or per-image (each image by its own percentiles, for images from different instruments; when they mix bright and dark backgrounds, as fluorescence with H&E or bright-field, the bright-background ones are inverted)', choice(['dataset', 'per-image'] as const))
       .option('--gamma <range>', `gray-value augmentation: gamma drawn in exp(±range), 0 to ${GAMMA_RANGE_MAX}; default ${RUN_GAMMA_RANGE}`, decimal(0, GAMMA_RANGE_MAX))
@@ -117,6 +119,7 @@ export function registerTrain(program: Command, env: CommandEnv, wrap: Wrap): Co
         ...(options.batchNorm !== undefined ? { batchNorm: options.batchNorm === 'on' } : {}),
         ...(options.borderClass !== undefined ? { borderClass: options.borderClass === 'on' } : {}),
         ...(options.weightAverage !== undefined ? { weightAverage: options.weightAverage } : {}),
+        ...(options.classWeights !== undefined ? { classWeights: options.classWeights } : {}),
         ...(options.calibrateFor !== undefined ? { calibrationMetric: options.calibrateFor } : {}),
         ...(options.normalization !== undefined ? { normalization: options.normalization } : {}),
         ...(options.gamma !== undefined ? { gamma: options.gamma } : {}),

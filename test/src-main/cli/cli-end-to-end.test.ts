@@ -234,6 +234,16 @@ describe('unet-studio train -> segment -> evaluate', () => {
     }
   });
 
+  it('train --class-weights records the weighting with the run; per image (the default) records none', async () => {
+    for (const [flags, recorded] of [[['--class-weights', 'data-set'], 'data-set'], [['--class-weights', 'none'], 'none'], [[], undefined]] as const) {
+      const args = ['train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `class-weights-${recorded}`), '--preset', 'tiny', '--steps', '2', '--workspace', workspace, '--json'];
+      const run = await cli(...args, ...flags);
+      expect(run.code, run.stderr).toBe(0);
+      const info = JSON.parse((await cli('info', '--run', String(JSON.parse(run.stdout).runId), '--workspace', workspace, '--json')).stdout);
+      expect(info.config.classWeights).toBe(recorded);
+    }
+  });
+
   it('train --gamma and --scale record the augmentation\'s ranges; without them the run records the defaults', async () => {
     for (const [flags, gamma, scale] of [[['--gamma', '0.3', '--scale', '0.25'], 0.3, 0.25], [[], 0.5, 0]] as const) {
       const args = ['train', '--images', data.images, '--masks', data.masks, '--out', path.join(dir, `ranges-${flags.length}`), '--preset', 'tiny', '--steps', '2', '--workspace', workspace, '--json'];

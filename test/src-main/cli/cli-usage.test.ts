@@ -55,6 +55,8 @@ describe('command line usage errors', () => {
     expectUsage(await cli('demo', '--scale', '1', '--workspace', dir), /--scale.*at most 0\.7, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', '1'), /--weight-average.*at most 0\.9999, got 1/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--weight-average', 'on'), /--weight-average.*"on" is not a number/);
+    expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--class-weights', 'balanced'), /--class-weights.*one of per-image, data-set, none/);
+    expectUsage(await cli('demo', '--class-weights', 'equal', '--workspace', dir), /--class-weights.*one of per-image, data-set, none/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--gamma', '2'), /--gamma.*at most 1\.5, got 2/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--scale', '0.9'), /--scale.*at most 0\.7, got 0\.9/);
     expectUsage(await cli('train', '--images', data.images, '--masks', data.masks, '--out', dir, '--upscale', '5'), /--upscale.*between 1 and 4, got 5/);

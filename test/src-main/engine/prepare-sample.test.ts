@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEnlargedSize, enlargeSample, prepareSample, trainingUpscale, type TrainingSample } from '../../../src-main/engine/training-data';
+import { checkEnlargedSize, enlargeSample, prepareSample, runClassWeights, trainingUpscale, type TrainingSample } from '../../../src-main/engine/training-data';
 import { blobSample } from './trainer-data';
 
 describe('prepareSample with a border class', () => {
@@ -35,6 +35,55 @@ describe('prepareSample with a border class', () => {
       if (withBorder.classMap[i] === 2) withInterior.add(id);
     }
     expect(withInterior).toEqual(objects);
+  });
+});
+
+describe('class weights shared by every image', () => {
+  /** A size x size sample whose left `columns` columns are one object (class 2), the rest background. */
+  function stripeSample(size: number, columns: number): TrainingSample {
+    const classMap = new Uint8Array(size * size).fill(1);
+    const instanceMap = new Uint16Array(size * size);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < columns; x++) {
+        classMap[y * size + x] = 2;
+        instanceMap[y * size + x] = 1;
+      }
+    }
+    return { id: `stripe-${columns}`, image: new Float32Array(size * size), width: size, height: size, channels: 1, classMap, instanceMap };
+  }
+  const sparse = stripeSample(40, 4); // 10 % object
+  const crowded = stripeSample(40, 20); // 50 % object
+  const options = { w0: 10, sigma: 5, separationGap: 0 };
+  /** The weight of a background pixel far from the object, and of an object pixel (one object: no border term). */
+  const weightsOf = (s: TrainingSample, classWeights?: number[]) => {
+    const prepared = prepareSample(s, { ...options, ...(classWeights ? { classWeights } : {}) });
+    return { object: prepared.weights[0], background: prepared.weights[39] };
+  };
+
+  it('per image, balances each image by its own frequencies: a sparse image weighs its objects more than a crowded one', () => {
+    expect(runClassWeights('per-image', [sparse, crowded])).toBeUndefined();
+    expect(weightsOf(sparse)).toEqual({ object: 5, background: expect.closeTo(1 / 1.8, 6) });
+    expect(weightsOf(crowded)).toEqual({ object: 1, background: 1 });
+  });
+
+  it('over the data set, balances the frequencies of all the training annotations, alike in every image', () => {
+    // 160 + 800 object pixels and 1440 + 800 background pixels: w = N / (2 N_c).
+    const weights = runClassWeights('data-set', [sparse, crowded]) as number[];
+    expect(weights[0]).toBe(0);
+    expect(weights[1]).toBeCloseTo(3200 / (2 * 2240), 10);
+    expect(weights[2]).toBeCloseTo(3200 / (2 * 960), 10);
+    for (const s of [sparse, crowded]) {
+      const w = weightsOf(s, weights);
+      expect(w.object).toBeCloseTo(weights[2], 6);
+      expect(w.background).toBeCloseTo(weights[1], 6);
+    }
+  });
+
+  it('with none, weighs every class 1 and unlabelled pixels 0', () => {
+    const weights = runClassWeights('none', [sparse]) as number[];
+    expect(weights[0]).toBe(0);
+    expect(weights.slice(1).every((w) => w === 1)).toBe(true);
+    expect(weightsOf(sparse, weights)).toEqual({ object: 1, background: 1 });
   });
 });
 

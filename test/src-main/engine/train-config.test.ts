@@ -46,6 +46,14 @@ describe('resolveTrainConfig', () => {
     for (const upscale of [0, 1.5, 5]) expect(() => resolveTrainConfig({ preset: 'fast', upscale }, FACTS)).toThrow(/upscale/);
   });
 
+  it('records class weights only when they are not per image, and accepts the three weightings only', () => {
+    expect('classWeights' in resolveTrainConfig({ preset: 'fast' }, FACTS)).toBe(false);
+    expect('classWeights' in resolveTrainConfig({ preset: 'fast', classWeights: 'per-image' }, FACTS)).toBe(false);
+    expect(resolveTrainConfig({ preset: 'fast', classWeights: 'data-set' }, FACTS).classWeights).toBe('data-set');
+    expect(resolveTrainConfig({ preset: 'fast', classWeights: 'none' }, FACTS).classWeights).toBe('none');
+    expect(() => resolveTrainConfig({ preset: 'fast', classWeights: 'balanced' as 'none' }, FACTS)).toThrow(/classWeights/);
+  });
+
   it('rejects an illegal tile and names the nearest legal one', () => {
     expect(() => resolveTrainConfig({ preset: 'paper', tile: 570 }, FACTS)).toThrow(/nearest legal size: 556/);
   });
