@@ -50,7 +50,7 @@ import { baselineVerdict } from '../../src-shared/imaging/metrics/baseline-verdi
 import { describeInstanceOptions } from '../../src-main/pipeline/instance-calibration';
 import { trainFromFolders } from '../../src-main/workflows/train-from-folders';
 import { PRESETS } from '../../src-main/engine/presets';
-import { CALIBRATION_METRIC_NAMES, CLASS_WEIGHTINGS, type ClassWeighting, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, upscaleSchema, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
+import { CALIBRATION_METRIC_NAMES, CLASS_WEIGHTINGS, DEFAULT_CLASS_WEIGHTING, type ClassWeighting, GAMMA_RANGE_MAX, MAX_UPSCALE, SCALE_RANGE_MAX, upscaleSchema, type CalibrationMetricName, type PresetName } from '../../src-shared/contract/training';
 import { referenceDataset, referenceObstacle, startReference, type ReferenceRun } from './lib/torch-reference';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -178,7 +178,7 @@ interface FoldResult {
   borderClass: boolean;
   /** The recorded decay of the weight average (0: none). */
   weightAverage: number;
-  /** How the loss balanced the classes (as recorded; per-image when the config does not say). */
+  /** How the loss balanced the classes (as recorded; the default when the config does not say). */
   classWeights: ClassWeighting;
   /** The recorded gamma range of the gray-value augmentation (null: recorded before it was). */
   gamma: number | null;
@@ -315,7 +315,7 @@ async function runFold(index: number, { train, validation, test }: HeldOutSplit<
       tile: typeof recordedTile === 'number' ? recordedTile : null,
       borderClass: recordedConfig.borderClass === true,
       weightAverage: typeof recordedConfig.weightAverage === 'number' ? recordedConfig.weightAverage : 0,
-      classWeights: CLASS_WEIGHTINGS.find((w) => w === recordedConfig.classWeights) ?? 'per-image',
+      classWeights: CLASS_WEIGHTINGS.find((w) => w === recordedConfig.classWeights) ?? DEFAULT_CLASS_WEIGHTING,
       gamma: recordedRange(recordedConfig, 'gamma'),
       scale: recordedRange(recordedConfig, 'scale'),
       upscale: typeof recordedConfig.upscale === 'number' || recordedConfig.upscale === 'auto' ? recordedConfig.upscale : 1,
@@ -429,7 +429,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   lines.push(`${paper?.label ?? name}: ${images.length} held-out image(s), ${results.length} fold(s); preset ${preset}, ${minutes} min per fold on ${results[0].backend ?? '?'} (${os.cpus().length} CPU cores)`);
-  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.classWeights !== 'per-image' ? `, class weights ${r.classWeights}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''}${r.upscale === 'auto' ? ', enlarged by object size' : r.upscale > 1 ? `, enlarged ${r.upscale}x` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
+  lines.push(`steps per fold: ${results.map((r) => `${r.steps} (${fmt(r.trainingSeconds, 0)} s, tile ${r.tile ?? '?'}${r.borderClass ? ', border class' : ''}${r.weightAverage > 0 ? `, weight average ${r.weightAverage}` : ''}${r.classWeights !== DEFAULT_CLASS_WEIGHTING ? `, class weights ${r.classWeights}` : ''}${r.gamma !== null ? `, gamma range ${r.gamma}` : ''}${r.scale ? `, zoom range ${r.scale}` : ''}${r.upscale === 'auto' ? ', enlarged by object size' : r.upscale > 1 ? `, enlarged ${r.upscale}x` : ''})`).join(', ')}${partial ? '; partial masks: unannotated cells ignored' : ''}`);
   if (hasRef) lines.push(`PyTorch reference (same images, budget and threads, trained at the same time; its own post-processing): steps per fold ${results.map((r) => `${r.reference?.steps ?? '?'} (${fmt(r.reference?.seconds, 0)} s)`).join(', ')}`);
   const post = results.map((r) => (r.instances ? `${describeInstanceOptions(r.instances.options)}${r.instances.calibrated ? ' (calibrated after training)' : ''}` : '-'));
   lines.push(`instance post-processing: ${[...new Set(post)].join('; ')}`);
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
         data: dataDir,
         name,
         paper: paper ?? null,
-        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', classWeights: classWeights ?? 'per-image', gamma: values.gamma ?? 'default', scale: values.scale ?? 'default', upscale: upscale ?? 1 },
+        budget: { minutesPerFold: minutes, preset, tile: values.tile ?? null, optimizer: values.optimizer ?? null, learningRate: values.lr ?? null, normalization: values.normalization, backend: values.backend, seed: values.seed, borderClass: values['border-class'] ?? 'preset', weightAverage: values['weight-average'] ?? 'preset', classWeights: classWeights ?? DEFAULT_CLASS_WEIGHTING, gamma: values.gamma ?? 'default', scale: values.scale ?? 'default', upscale: upscale ?? 1 },
         partial,
         tta,
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.versions.node },

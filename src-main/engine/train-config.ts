@@ -122,8 +122,8 @@ export interface TrainConfig {
   warmupSteps: number;
   lrSchedule: LrSchedule;
   tileSampling: TileSampling;
-  /** How the loss balances the classes; absent: per image (the default, as runs recorded before it). */
-  classWeights?: Exclude<ClassWeighting, 'per-image'>;
+  /** How the loss balances the classes (classWeightingOf); absent: the default, as in runs recorded before it. */
+  classWeights?: Exclude<ClassWeighting, typeof DEFAULT_CLASS_WEIGHTING>;
   seed: number;
   w0: number;
   sigma: number;
@@ -206,8 +206,8 @@ export function resolveTrainConfig(input: TrainConfigInput, facts: DataFacts): T
     warmupSteps: c.warmupSteps,
     lrSchedule: c.lrSchedule,
     tileSampling: c.tileSampling,
-    // Absent when per image, so the configs (and config hashes) of earlier runs stay as they were.
-    ...(c.classWeights !== 'per-image' ? { classWeights: c.classWeights } : {}),
+    // Absent when the default, so the configs (and config hashes) of earlier runs stay as they were.
+    ...(c.classWeights !== DEFAULT_CLASS_WEIGHTING ? { classWeights: c.classWeights } : {}),
     seed: c.seed,
     w0: c.w0,
     sigma: c.sigma,
@@ -248,6 +248,11 @@ export function trainsBorderClass(options: { preset?: PresetName; borderClass?: 
 /** The index of a config's border class, if it trains one. */
 export function borderClassOf(config: Pick<TrainConfig, 'borderClass' | 'numClasses'>): number | undefined {
   return config.borderClass ? config.numClasses - 1 : undefined;
+}
+
+/** How a run's loss balances the classes: as recorded, or the default a config without it stands for. */
+export function classWeightingOf(config: Pick<TrainConfig, 'classWeights'>): ClassWeighting {
+  return config.classWeights ?? DEFAULT_CLASS_WEIGHTING;
 }
 
 export function architectureOf(config: TrainConfig): UNetArchitecture {

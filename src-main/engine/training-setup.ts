@@ -10,7 +10,7 @@ import { fitOnnxRuntimeOptions } from './onnx-runtime-options';
 import { fitTileToBackend } from './memory-fit';
 import type { OwnedResources } from './owned-resources';
 import type { StepEngine } from './step-engine';
-import { architectureOf, borderClassOf, resolveTrainConfig, type TrainConfig } from './train-config';
+import { architectureOf, borderClassOf, classWeightingOf, resolveTrainConfig, type TrainConfig } from './train-config';
 import type { RunSoFar } from './train-result';
 import type { TrainHooks, TrainRequest } from './trainer';
 import { checkEnlargedSize, checkSample, enlargeSample, maxClass, trainingUpscale, prepareSample, runClassWeights, type PreparedSample, type TrainingSample } from './training-data';
@@ -59,7 +59,7 @@ export async function setupTraining(request: TrainRequest, hooks: TrainHooks, ow
   soFar.config = config;
 
   // Weights shared by every image come from the training annotations as painted (validation images weigh alike).
-  const classWeights = runClassWeights(config.classWeights ?? 'per-image', request.train);
+  const classWeights = runClassWeights(classWeightingOf(config), request.train);
   const prep = { w0: config.w0, sigma: config.sigma, separationGap: config.separationGap, borderClass: borderClassOf(config), classWeights };
   const factors = all.map((s) => trainingUpscale(s, config.upscale ?? 1));
   checkEnlargedSize(all, factors, totalmem());

@@ -76,7 +76,7 @@ export type TileSampling = (typeof TILE_SAMPLINGS)[number];
  */
 export const CLASS_WEIGHTINGS = ['per-image', 'data-set', 'none'] as const;
 export type ClassWeighting = (typeof CLASS_WEIGHTINGS)[number];
-export const DEFAULT_CLASS_WEIGHTING: ClassWeighting = 'per-image';
+export const DEFAULT_CLASS_WEIGHTING = 'per-image' satisfies ClassWeighting;
 
 /**
  * Learning rate of a run that starts from a saved model, unless the user sets one: under a third of the

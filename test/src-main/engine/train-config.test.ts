@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../../src-main/engine/lr-schedule';
-import { borderClassOf, resolveTrainConfig, trainsBorderClass } from '../../../src-main/engine/train-config';
+import { borderClassOf, classWeightingOf, resolveTrainConfig, trainsBorderClass } from '../../../src-main/engine/train-config';
 import { PRESETS, presetInfo } from '../../../src-main/engine/presets';
 import { fitOnnxRuntimeOptions } from '../../../src-main/engine/onnx-runtime-options';
 
@@ -51,6 +51,8 @@ describe('resolveTrainConfig', () => {
     expect('classWeights' in resolveTrainConfig({ preset: 'fast', classWeights: 'per-image' }, FACTS)).toBe(false);
     expect(resolveTrainConfig({ preset: 'fast', classWeights: 'data-set' }, FACTS).classWeights).toBe('data-set');
     expect(resolveTrainConfig({ preset: 'fast', classWeights: 'none' }, FACTS).classWeights).toBe('none');
+    expect(classWeightingOf(resolveTrainConfig({ preset: 'fast' }, FACTS))).toBe('per-image');
+    expect(classWeightingOf(resolveTrainConfig({ preset: 'fast', classWeights: 'data-set' }, FACTS))).toBe('data-set');
     expect(() => resolveTrainConfig({ preset: 'fast', classWeights: 'balanced' as 'none' }, FACTS)).toThrow(/classWeights/);
   });
 
