@@ -76,6 +76,9 @@ describe('Train, Results and Settings in Chromium', () => {
     await page.getByTestId('train-validate-every').fill('10');
     // Enlarged twice: the run records it, and the Results view below segments through the enlarged path.
     await page.getByTestId('train-upscale').selectOption('2');
+    // One balance of the classes over the data set instead of each image's own: the run records it.
+    expect(await page.getByTestId('train-class-weights').inputValue()).toBe('per-image');
+    await page.getByTestId('train-class-weights').selectOption('data-set');
     expect(await page.getByTestId('train-start').isEnabled()).toBe(true);
     expect(await page.getByTestId('train-backend').textContent()).toMatch(/Backend.*(GPU|CPU)/);
   });
@@ -95,6 +98,7 @@ describe('Train, Results and Settings in Chromium', () => {
     const runs = await page.evaluate(async (datasetId) => (await window.unet.runs.list({ datasetId })).map((r) => r.id), datasetId);
     const config = await page.evaluate(async (id) => (await window.unet.runs.get({ id })).config, runs[0]);
     expect(config.upscale).toBe(2);
+    expect(config.classWeights).toBe('data-set');
     await scrollTo();
     await screenshot(page, 'train-after');
   });

@@ -122,6 +122,12 @@ describe('toTrainOptions', () => {
     expect(toTrainOptions(form({ upscale: 2 }), 'auto').upscale).toBe(2);
     expect(trainOptionsSchema.safeParse(toTrainOptions(form({ upscale: 4 }), 'auto')).success).toBe(true);
     expect(toTrainOptions(form({ upscale: 'auto' }), 'auto').upscale).toBe('auto');
+    // The paper's per-image balance is the run's default, so only another choice is sent.
+    expect(form().classWeights).toBe('per-image');
+    expect(steps.classWeights).toBeUndefined();
+    expect(toTrainOptions(form({ classWeights: 'data-set' }), 'auto').classWeights).toBe('data-set');
+    expect(toTrainOptions(form({ classWeights: 'none' }), 'auto').classWeights).toBe('none');
+    expect(trainOptionsSchema.safeParse(toTrainOptions(form({ classWeights: 'data-set' }), 'auto')).success).toBe(true);
     expect(steps.minutes).toBeUndefined();
     expect(trainOptionsSchema.safeParse(steps).success).toBe(true);
 

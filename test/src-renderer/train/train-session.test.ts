@@ -103,12 +103,13 @@ describe('TrainSession', () => {
     await session.load({ preset: 'tiny', loss: { w0: 10, sigma: 5 } });
     session.form!.perImage = true;
     session.form!.objectsTile = true;
+    session.form!.classWeights = 'data-set';
     session.form!.depth = 3;
     session.choosePreset('tiny', { w0: 10, sigma: 5 });
     // The recipe is the preset's again; the data's choices stay.
-    expect(session.form).toMatchObject({ depth: 2, perImage: true, objectsTile: true });
+    expect(session.form).toMatchObject({ depth: 2, perImage: true, objectsTile: true, classWeights: 'data-set' });
     await session.start('auto');
-    expect(fake.started[0]).toMatchObject({ normalization: 'per-image', calibrationMetric: 'vRand' });
+    expect(fake.started[0]).toMatchObject({ normalization: 'per-image', calibrationMetric: 'vRand', classWeights: 'data-set' });
   });
 
   it('refuses to start when the services would refuse the data set', async () => {

@@ -1,4 +1,4 @@
-import type { BackendChoice, PresetInfo, PresetName, TrainOptions, Upscale } from '../../../../src-shared/contract/training';
+import { DEFAULT_CLASS_WEIGHTING, type BackendChoice, type ClassWeighting, type PresetInfo, type PresetName, type TrainOptions, type Upscale } from '../../../../src-shared/contract/training';
 import { isLegalInputSize, nearestLegalInputSize, outputSizeFor } from '../../../../src-shared/imaging/tile-geometry';
 
 /** The editable training configuration, as the form holds it (numbers may be null while a field is empty). */
@@ -26,6 +26,8 @@ export interface TrainForm {
    * calibrated for V_rand, which may grow the objects over the membranes; else for SEG (cells).
    */
   objectsTile: boolean;
+  /** How the loss balances the classes: each image by its own frequencies (the paper), over the data set, or not at all. */
+  classWeights: ClassWeighting;
   w0: number | null;
   sigma: number | null;
   elastic: boolean;
@@ -34,7 +36,7 @@ export interface TrainForm {
   validateEvery: number | null;
 }
 
-export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage' | 'borderClass' | 'upscale' | 'objectsTile'>;
+export type TrainField = Exclude<keyof TrainForm, 'preset' | 'budget' | 'optimizer' | 'elastic' | 'batchNorm' | 'perImage' | 'borderClass' | 'upscale' | 'objectsTile' | 'classWeights'>;
 
 export interface FormIssue {
   field: TrainField;
@@ -67,6 +69,7 @@ export function formFromPreset(preset: PresetInfo, loss: LossDefaults = PAPER_LO
     borderClass: preset.borderClass,
     upscale: preset.upscale,
     objectsTile: false,
+    classWeights: DEFAULT_CLASS_WEIGHTING,
     w0: loss.w0,
     sigma: loss.sigma,
     elastic: true,
@@ -184,6 +187,7 @@ export function toTrainOptions(form: TrainForm, backend: BackendChoice): TrainOp
   // Unticked leaves the choice to the run: one scaling for the data set, or a starting model's own.
   if (form.perImage) options.normalization = 'per-image';
   if (form.objectsTile) options.calibrationMetric = 'vRand';
+  if (form.classWeights !== DEFAULT_CLASS_WEIGHTING) options.classWeights = form.classWeights;
   options.upscale = form.upscale;
   if (form.validateEvery !== null && form.validateEvery !== undefined) options.validateEvery = form.validateEvery;
   if (form.budget === 'steps') options.steps = form.steps!;

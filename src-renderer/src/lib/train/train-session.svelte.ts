@@ -110,11 +110,11 @@ export class TrainSession extends GuardedSession {
     });
   }
 
-  /** A preset sets the recipe; what the form says about the data (per-image scaling, objects that tile the image) stays. */
+  /** A preset sets the recipe; what the form says about the data (per-image scaling, objects that tile the image, class weights) stays. */
   choosePreset(name: PresetName, loss: LossDefaults): void {
     const preset = this.presets.find((p) => p.name === name) ?? this.presets[0];
     if (!preset) return;
-    const data = this.form ? { perImage: this.form.perImage, objectsTile: this.form.objectsTile } : {};
+    const data = this.form ? { perImage: this.form.perImage, objectsTile: this.form.objectsTile, classWeights: this.form.classWeights } : {};
     this.form = formForStart({ ...formFromPreset(preset, loss, this.form?.seed ?? 1), ...data }, this.startingModel, preset);
   }
 
